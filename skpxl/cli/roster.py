@@ -1,0 +1,71 @@
+"""``skpxl roster``: commands about the unit roster (daftar pegawai)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import SkpxlError, UnreadableFileError
+from ..problems import ERROR, WARNING
+from ..roster import Roster, read_roster
+
+roster = click.Group("roster", help="Daftar pegawai unit (roster): periksa sebelum membuat SKP.")
+
+_WORDS = {
+    "id": {"row": "Baris", "file": "Berkas", ERROR: "KESALAHAN", WARNING: "PERINGATAN",
+           "summary": "{n} pegawai, {e} kesalahan, {w} peringatan"},
+    "en": {"row": "Row", "file": "File", ERROR: "ERROR", WARNING: "WARNING",
+           "summary": "{n} employees, {e} errors, {w} warnings"},
+}
+
+
+def render_table(result: Roster, lang: str = "id") -> str:
+    """Problems one per line, grouped by row, then the summary line."""
+    words = _WORDS[lang]
+    lines = []
+    for problem in sorted(result.problems, key=lambda p: p.row or 0):
+        where = f"{words['row']} {problem.row}" if problem.row else words["file"]
+        lines.append(f"{where}: [{words.get(problem.severity, problem.severity)}] "
+                     f"{problem.message(lang)}")
+    errors = sum(p.severity == ERROR for p in result.problems)
+    warnings = sum(p.severity == WARNING for p in result.problems)
+    lines.append(words["summary"].format(n=len(result.employees), e=errors, w=warnings))
+    return "\n".join(lines)
+
+
+@roster.command("check")
+@click.argument("path", metavar="ROSTER", type=click.Path(exists=True, dir_okay=False,
+                                                         path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Tabel untuk dibaca, JSON untuk program lain.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Bahasa pesan: Indonesia atau Inggris.")
+def check(path: Path, fmt: str, lang: str) -> None:
+    """Periksa daftar pegawai (CSV, XLSX, XLS atau ODS) sebelum membuat SKP.
+
+    Melaporkan NIP yang rusak (misalnya 1.98E+17), NIP ganda, kolom wajib yang hilang,
+    jenis jabatan yang tidak dikenal, NIP penilai yang tidak ada di daftar, dan rantai
+    penilai yang berputar. Kode keluar: 0 tanpa kesalahan (peringatan boleh), 1 ada
+    kesalahan, 2 perintah salah, 3 file tidak bisa dibaca.
+
+    Example:
+
+    \b
+        skpxl roster check pegawai.xlsx
+        skpxl roster check pegawai.csv --format json --lang en
+    """
+    try:
+        result = read_roster(path)
+    except UnreadableFileError as exc:
+        click.echo(f"Gagal: {exc}", err=True)
+        raise SystemExit(3) from None
+    except SkpxlError as exc:
+        click.echo(f"Gagal: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_table(result, lang))
+    raise SystemExit(0 if result.ok else 1)

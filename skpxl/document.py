@@ -1,0 +1,89 @@
+"""The extracted SKP document: JSON paths into it, and the fingerprint of pre-filled values.
+
+A document is plain JSON-able data (``pegawai``, ``penilai``, ``atasan_penilai``,
+``periode``, ``hasil_kerja``, ``perilaku``, ``lampiran``, ``evaluasi``, ``meta``). The
+generator builds one and writes it into a template; the extractor reads one back. Paths are
+the subset of JSONPath the manifest uses: ``$.a.b[0].c``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime
+
+_TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def tokens(path: str) -> list[str | int]:
+    if not path.startswith("$"):
+        raise ValueError(f"not a document path: {path!r}")
+    out: list[str | int] = []
+    for match in _TOKEN.finditer(path, 1):
+        out.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+    return out
+
+
+def get_path(doc, path: str, default=None):
+    """Value at ``path`` in ``doc`` or ``default`` when any step is missing."""
+    node = doc
+    for token in tokens(path):
+        try:
+            node = node[token]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return node
+
+
+def set_path(doc: dict, path: str, value) -> None:
+    """Set ``value`` at ``path``, creating dicts and lists (padded with ``None``) on the way."""
+    steps = tokens(path)
+    node = doc
+    for token, following in zip(steps, steps[1:]):
+        empty = [] if isinstance(following, int) else {}
+        if isinstance(token, int):
+            while len(node) <= token:
+                node.append(None)
+            if node[token] is None:
+                node[token] = empty
+        else:
+            if node.get(token) is None:
+                node[token] = empty
+        node = node[token]
+    last = steps[-1]
+    if isinstance(last, int):
+        while len(node) <= last:
+            node.append(None)
+    node[last] = value
+
+
+def canonical(value) -> str:
+    """Text form of a cell value for fingerprints: dates ISO, integral numbers without .0."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value).strip()
+
+
+def fingerprint(values: dict[str, object]) -> str:
+    """SHA-256 over the pre-filled values, keyed by JSON path (order independent)."""
+    payload = json.dumps({k: canonical(v) for k, v in sorted(values.items())},
+                         ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def to_jsonable(value):
+    """Dates to ISO strings, recursively, for JSON output."""
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,168 @@
+"""SKP domain rules as pure functions: ratings, predikat matrix, BerAKHLAK, angka kredit.
+
+Facts follow PermenPANRB 6/2022, SE MenPANRB 3/2023 and PerBKN 3/2023 (see
+``docs/domain.md``). Nothing here touches files.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+DI_ATAS = "Di Atas Ekspektasi"
+SESUAI = "Sesuai Ekspektasi"
+DI_BAWAH = "Di Bawah Ekspektasi"
+RATINGS = (DI_ATAS, SESUAI, DI_BAWAH)
+
+SANGAT_BAIK = "Sangat Baik"
+BAIK = "Baik"
+BUTUH_PERBAIKAN = "Butuh Perbaikan"
+KURANG = "Kurang/Misconduct"
+SANGAT_KURANG = "Sangat Kurang"
+PREDIKAT = (SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG)
+
+#: rows = rating hasil kerja, columns = rating perilaku (the fixed 3x3 matrix)
+PREDIKAT_MATRIX: dict[tuple[str, str], str] = {
+    (DI_ATAS, DI_ATAS): SANGAT_BAIK,
+    (DI_ATAS, SESUAI): BAIK,
+    (DI_ATAS, DI_BAWAH): KURANG,
+    (SESUAI, DI_ATAS): BAIK,
+    (SESUAI, SESUAI): BAIK,
+    (SESUAI, DI_BAWAH): KURANG,
+    (DI_BAWAH, DI_ATAS): BUTUH_PERBAIKAN,
+    (DI_BAWAH, SESUAI): BUTUH_PERBAIKAN,
+    (DI_BAWAH, DI_BAWAH): SANGAT_KURANG,
+}
+
+ASPEK = ("Kuantitas", "Kualitas", "Waktu", "Biaya")
+PERSPEKTIF = (
+    "Perspektif Penerima Layanan",
+    "Perspektif Proses Bisnis",
+    "Perspektif Penguatan Internal",
+    "Perspektif Anggaran",
+)
+PREDIKAT_ORGANISASI = ("Istimewa", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
+STATUS_ASN = ("PNS", "CPNS", "PPPK")
+JENIS_JABATAN = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
+
+BERAKHLAK: tuple[tuple[str, tuple[str, str, str]], ...] = (
+    ("Berorientasi Pelayanan", (
+        "Memahami dan memenuhi kebutuhan masyarakat",
+        "Ramah, cekatan, solutif, dan dapat diandalkan",
+        "Melakukan perbaikan tiada henti")),
+    ("Akuntabel", (
+        "Melaksanakan tugas dengan jujur, bertanggung jawab, cermat, disiplin, dan "
+        "berintegritas tinggi",
+        "Menggunakan kekayaan dan barang milik negara secara bertanggung jawab, efektif, "
+        "dan efisien",
+        "Tidak menyalahgunakan kewenangan jabatan")),
+    ("Kompeten", (
+        "Meningkatkan kompetensi diri untuk menjawab tantangan yang selalu berubah",
+        "Membantu orang lain belajar",
+        "Melaksanakan tugas dengan kualitas terbaik")),
+    ("Harmonis", (
+        "Menghargai setiap orang apapun latar belakangnya",
+        "Suka menolong orang lain",
+        "Membangun lingkungan kerja yang kondusif")),
+    ("Loyal", (
+        "Memegang teguh ideologi Pancasila, Undang-Undang Dasar Negara Republik Indonesia "
+        "Tahun 1945, setia kepada Negara Kesatuan Republik Indonesia serta pemerintahan "
+        "yang sah",
+        "Menjaga nama baik sesama ASN, Pimpinan, Instansi, dan Negara",
+        "Menjaga rahasia jabatan dan negara")),
+    ("Adaptif", (
+        "Cepat menyesuaikan diri menghadapi perubahan",
+        "Terus berinovasi dan mengembangkan kreativitas",
+        "Bertindak proaktif")),
+    ("Kolaboratif", (
+        "Memberi kesempatan kepada berbagai pihak untuk berkontribusi",
+        "Terbuka dalam bekerja sama untuk menghasilkan nilai tambah",
+        "Menggerakkan pemanfaatan berbagai sumberdaya untuk tujuan bersama")),
+)
+
+
+def predikat_for(rating_hasil_kerja: str, rating_perilaku: str) -> str:
+    """The predikat the 3x3 matrix gives for two canonical ratings."""
+    return PREDIKAT_MATRIX[(rating_hasil_kerja, rating_perilaku)]
+
+
+def _fold(text: str) -> str:
+    text = re.sub(r"[\s*.]+$", "", str(text).strip())
+    return re.sub(r"[\s_\-]+", " ", text).lower()
+
+
+_RATING_ALIASES = {
+    "di atas ekspektasi": DI_ATAS, "diatas ekspektasi": DI_ATAS, "di atas": DI_ATAS,
+    "diatas": DI_ATAS, "atas": DI_ATAS,
+    "sesuai ekspektasi": SESUAI, "sesuai": SESUAI,
+    "di bawah ekspektasi": DI_BAWAH, "dibawah ekspektasi": DI_BAWAH, "di bawah": DI_BAWAH,
+    "dibawah": DI_BAWAH, "bawah": DI_BAWAH,
+}
+
+_PREDIKAT_ALIASES = {
+    "sangat baik": SANGAT_BAIK, "baik": BAIK, "butuh perbaikan": BUTUH_PERBAIKAN,
+    "cukup": BUTUH_PERBAIKAN, "kurang/misconduct": KURANG, "kurang / misconduct": KURANG,
+    "kurang": KURANG, "misconduct": KURANG, "kurang misconduct": KURANG,
+    "sangat kurang": SANGAT_KURANG,
+}
+
+
+def normalize_rating(value) -> str | None:
+    """Map a rating as people type it (``diatas``, ``DI ATAS *``) to the canonical value.
+
+    Returns ``None`` when the text is not a rating at all; blank stays blank (``""``).
+    """
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not text:
+        return ""
+    return _RATING_ALIASES.get(_fold(text).replace(" / ", "/"))
+
+
+def normalize_predikat(value) -> str | None:
+    """Map a predikat spelling (``Cukup``, ``Kurang / Misconduct``) to the canonical value."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not text:
+        return ""
+    folded = re.sub(r"\s*/\s*", "/", _fold(text))
+    return _PREDIKAT_ALIASES.get(folded) or _PREDIKAT_ALIASES.get(folded.replace("/", " / "))
+
+
+def normalize_choice(value, choices) -> str | None:
+    """Case/space-insensitive match of ``value`` against canonical ``choices``."""
+    if value is None or not str(value).strip():
+        return ""
+    folded = _fold(value)
+    for choice in choices:
+        if _fold(choice) == folded:
+            return choice
+    return None
+
+
+# --- angka kredit (PerBKN 3/2023) -------------------------------------------------------
+
+AK_PERCENT = {SANGAT_BAIK: Fraction(150, 100), BAIK: Fraction(1), BUTUH_PERBAIKAN: Fraction(75, 100),
+              KURANG: Fraction(50, 100), SANGAT_KURANG: Fraction(25, 100)}
+
+AK_COEFFICIENT = {
+    "Pemula": Fraction(375, 100), "Terampil": Fraction(5), "Mahir": Fraction(25, 2),
+    "Penyelia": Fraction(25), "Ahli Pertama": Fraction(25, 2), "Ahli Muda": Fraction(25),
+    "Ahli Madya": Fraction(75, 2), "Ahli Utama": Fraction(50),
+}
+
+
+def angka_kredit(predikat: str, jenjang: str, months: int) -> float | None:
+    """Angka kredit earned: percentage(predikat) x annual coefficient x months/12.
+
+    ``None`` when the jenjang is not a jabatan fungsional level or the predikat is unknown.
+    >>> angka_kredit("Baik", "Ahli Pertama", 2)
+    2.083
+    """
+    jenjang_key = normalize_choice(jenjang, AK_COEFFICIENT)
+    if not jenjang_key or predikat not in AK_PERCENT:
+        return None
+    value = AK_PERCENT[predikat] * AK_COEFFICIENT[jenjang_key] * Fraction(months, 12)
+    return round(float(value), 3)

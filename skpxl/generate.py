@@ -1,0 +1,238 @@
+"""Generate one pre-filled SKP workbook per employee of a roster."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__, domain
+from .document import fingerprint
+from .errors import RosterError, TemplateError, UsageError
+from .manifest import Template, choose_template, load_template
+from .naming import slug, workbook_name
+from .periods import Period, parse_period
+from .problems import ERROR, Problem, define
+from .templatebuild import berakhlak_text
+
+define("generate.capacity", ERROR,
+       "Rencana kerja {nip} memiliki {count} {what}; template {template} hanya menampung {limit}.",
+       "The plan of {nip} has {count} {what}; template {template} holds only {limit}.")
+define("generate.exists", "warning",
+       "File {file} sudah ada dan tidak ditimpa (gunakan --force untuk menimpa).",
+       "File {file} already exists and was not overwritten (use --force to overwrite).")
+define("generate.previous_missing", "warning",
+       "Tidak ada SKP periode sebelumnya untuk NIP {nip} di {folder}; rencana tidak diisi dari "
+       "periode sebelumnya.",
+       "No previous-period SKP for NIP {nip} in {folder}; plan not carried forward.")
+
+
+@dataclass
+class GeneratedFile:
+    nip: str
+    nama: str
+    unit: str
+    template: str
+    path: str
+    status: str  # "written" | "skipped" | "failed"
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self, lang: str = "id") -> dict:
+        return {"nip": self.nip, "nama": self.nama, "unit": self.unit, "template": self.template,
+                "path": self.path, "status": self.status,
+                "problems": [p.to_dict(lang) for p in self.problems]}
+
+
+@dataclass
+class GenerateResult:
+    period: str
+    outdir: str
+    files: list[GeneratedFile] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.status == "failed" for f in self.files)
+
+    def to_dict(self, lang: str = "id") -> dict:
+        return {"period": self.period, "outdir": self.outdir, "written": self.count("written"),
+                "skipped": self.count("skipped"), "failed": self.count("failed"),
+                "files": [f.to_dict(lang) for f in self.files]}
+
+
+def tempat_of(unit: str) -> str:
+    """Place printed on signatures, from a unit name (``... Kabupaten Blitar`` -> ``Blitar``)."""
+    match = re.search(r"\b(?:Kabupaten|Kota|Kab\.)\s+(.+)$", unit or "", re.I)
+    return match.group(1).strip() if match else ""
+
+
+def person(emp) -> dict:
+    if emp is None:
+        return {"nama": "", "nip": "", "pangkat": "", "jabatan": "", "unit_kerja": ""}
+    return {"nama": emp.nama, "nip": emp.nip, "pangkat": emp.pangkat, "jabatan": emp.jabatan,
+            "unit_kerja": emp.unit_kerja}
+
+
+def build_document(template: Template, period: Period, emp, penilai, atasan, plan: dict | None,
+                   penilai_plan: dict | None, *, generated_at: str, lang: str = "id") -> dict:
+    """The document to write for one employee (same shape as ``skpxl extract`` returns)."""
+    pegawai = person(emp) | {"status_asn": emp.status_asn, "jenis_jabatan": emp.jenis_jabatan,
+                             "jenjang": emp.jenjang}
+    penilai_doc = person(penilai)
+    if penilai_plan:
+        penilai_doc["rhk"] = [item["rhk"] for item in penilai_plan.get("utama", [])
+                              if item.get("rhk")]
+    plan = plan or {}
+    doc = {
+        "meta": {"template_id": template.id, "template_version": template.version,
+                 "tool_version": __version__, "generated_at": generated_at, "lang": lang,
+                 "nip": emp.nip},
+        "instansi": (emp.instansi or "").upper(),
+        "periode": {"kode": period.kode, "label": period.label, "rentang": period.range_text,
+                    "mulai": period.start, "selesai": period.end},
+        "pegawai": pegawai,
+        "penilai": penilai_doc,
+        "atasan_penilai": person(atasan),
+        "pengesahan": {"tempat": (getattr(emp, "tempat", "") or tempat_of(emp.unit_kerja)),
+                       "tanggal": period.end},
+        "hasil_kerja": {"utama": plan.get("utama", []), "tambahan": plan.get("tambahan", [])},
+        "perilaku": [{"nilai": berakhlak_text(i)} for i in range(len(domain.BERAKHLAK))],
+        "lampiran": plan.get("lampiran", {}),
+    }
+    doc["meta"]["fingerprint"] = fingerprint(template.prefilled_values(doc))
+    return doc
+
+
+def capacity_problems(template: Template, doc: dict) -> list[Problem]:
+    problems = []
+    nip = doc["pegawai"]["nip"]
+    for section in ("utama", "tambahan"):
+        group = template.groups.get(f"hk_{section}")
+        items = doc["hasil_kerja"][section]
+        if group and len(items) > group.blocks:
+            problems.append(Problem("generate.capacity", {
+                "nip": nip, "count": len(items), "what": f"RHK {section}", "limit": group.blocks,
+                "template": template.id}))
+        for item in items:
+            if group and len(item.get("iki", [])) > group.rows_per_block:
+                problems.append(Problem("generate.capacity", {
+                    "nip": nip, "count": len(item["iki"]), "what": f"IKI pada RHK '{item['rhk']}'",
+                    "limit": group.rows_per_block, "template": template.id}))
+    return problems
+
+
+# --- workers: one compiled template per process --------------------------------------------
+
+_COMPILED: dict = {}
+
+
+def _compiled(template_ref: str, password: str | None):
+    from .writer import CompiledTemplate
+    key = (template_ref, password)
+    if key not in _COMPILED:
+        _COMPILED[key] = CompiledTemplate(load_template(template_ref), password=password)
+    return _COMPILED[key]
+
+
+def _write_one(task: tuple) -> tuple[str, str]:
+    """Worker: render and write one workbook; returns (status, message)."""
+    from .writer import write_atomic, write_atomic_exclusive
+    template_ref, password, document, target, force = task
+    data = _compiled(template_ref, password).render(document)
+    path = Path(target)
+    if force:
+        write_atomic(path, data)
+        return "written", ""
+    return ("written", "") if write_atomic_exclusive(path, data) else ("skipped", "")
+
+
+def generate(roster_path, period: str, outdir, *, plans=None, template: str | None = None,
+             previous=None, unit: str | None = None, jobs: int = 1, force: bool = False,
+             password: str | None = None, lang: str = "id", progress=None) -> GenerateResult:
+    """Write one workbook per employee into ``outdir/<unit-slug>/``.
+
+    Refuses (:class:`RosterError`) a roster with errors. ``template`` forces one template
+    (id or path) for everyone; by default it is chosen by jabatan kind and approach.
+    """
+    from .roster import read_roster
+    from .plans import read_plans
+
+    per = parse_period(period)
+    roster = read_roster(roster_path)
+    if not roster.ok:
+        errors = [p for p in roster.problems if p.severity == ERROR]
+        raise RosterError(f"Roster {roster_path} memiliki {len(errors)} kesalahan; tidak ada "
+                          f"SKP yang dibuat.", problems=roster.problems,
+                          hint=f"Jalankan 'skpxl roster check {roster_path}' untuk rinciannya.")
+    plan_book = read_plans(plans) if plans else None
+    previous_plans = _previous_plans(previous, per) if previous else {}
+    employees = roster.employees
+    if unit:
+        employees = [e for e in employees if e.unit_kerja.casefold() == unit.casefold()]
+        if not employees:
+            raise UsageError(f"Unit '{unit}' tidak ada di roster.",
+                             hint="Unit di roster: " + "; ".join(roster.units()))
+    outdir = Path(outdir)
+    generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    result = GenerateResult(per.kode, str(outdir))
+    tasks, pending = [], []
+    index = roster.by_nip()
+    for emp in employees:
+        ref = template or choose_template(emp.jenis_jabatan, emp.pendekatan)
+        tmpl = load_template(ref)
+        penilai = roster.penilai_of(emp)
+        atasan = roster.atasan_penilai_of(emp)
+        plan = (plan_book.get(emp.nip) if plan_book else None) or previous_plans.get(emp.nip)
+        penilai_plan = None
+        if penilai is not None:
+            penilai_plan = (plan_book.get(penilai.nip) if plan_book else None) or \
+                previous_plans.get(penilai.nip)
+        doc = build_document(tmpl, per, emp, penilai, atasan, plan, penilai_plan,
+                             generated_at=generated_at, lang=lang)
+        target = outdir / slug(emp.unit_kerja, fallback="unit") / workbook_name(
+            emp.nip, emp.nama, per.kode)
+        record = GeneratedFile(emp.nip, emp.nama, emp.unit_kerja, tmpl.id, str(target), "pending")
+        record.problems = capacity_problems(tmpl, doc)
+        if previous and emp.nip not in previous_plans:
+            record.problems.append(Problem("generate.previous_missing",
+                                           {"nip": emp.nip, "folder": str(previous)}))
+        result.files.append(record)
+        if any(p.severity == ERROR for p in record.problems):
+            record.status = "failed"
+            continue
+        tasks.append((ref, password, doc, str(target), force))
+        pending.append(record)
+    del index
+    for record, (status, _) in zip(pending, _run(tasks, jobs, progress)):
+        record.status = status
+        if status == "skipped":
+            record.problems.append(Problem("generate.exists", {"file": record.path}))
+    return result
+
+
+def _run(tasks: list, jobs: int, progress):
+    """Yield (status, message) per task in order, serially or in a process pool."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    if jobs == 1:
+        for task in tasks:
+            outcome = _write_one(task)
+            if progress:
+                progress(1)
+            yield outcome
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for outcome in pool.map(_write_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
+            if progress:
+                progress(1)
+            yield outcome
+
+
+def _previous_plans(folder, period: Period) -> dict[str, dict]:
+    """NIP -> plan carried forward from returned workbooks of the previous period."""
+    from .extract import plans_from_folder
+    return plans_from_folder(Path(folder))

@@ -1,0 +1,97 @@
+"""Assessment periods: ``YYYY-Q1..Q4`` (triwulan), ``YYYY`` (tahunan), ``YYYY-MM`` (bulanan)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import UsageError
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")
+MONTHS_EN = tuple(calendar.month_name[1:])
+ROMAN = ("I", "II", "III", "IV")
+
+
+def format_date_id(day: date, *, upper: bool = False) -> str:
+    """``1 Juli 2025`` (``1 JULI 2025`` with ``upper``)."""
+    text = f"{day.day} {BULAN[day.month - 1]} {day.year}"
+    return text.upper() if upper else text
+
+
+@dataclass(frozen=True)
+class Period:
+    """One assessment period; ``kode`` is its canonical code (``2025-Q3``)."""
+
+    kode: str
+    kind: str  # "triwulan" | "tahunan" | "bulanan"
+    year: int
+    number: int  # quarter 1-4, month 1-12, or 0 for the year
+    start: date
+    end: date
+
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
+    def label(self) -> str:
+        """Label as printed on the forms: ``TRIWULAN III``, ``TAHUNAN``, ``JULI``."""
+        if self.kind == "triwulan":
+            return f"TRIWULAN {ROMAN[self.number - 1]}" + ("-AKHIR" if self.number == 4 else "")
+        if self.kind == "bulanan":
+            return BULAN[self.number - 1].upper()
+        return "TAHUNAN"
+
+    @property
+    def range_text(self) -> str:
+        """``1 JULI 2025 SD 30 SEPTEMBER 2025``."""
+        return f"{format_date_id(self.start, upper=True)} SD {format_date_id(self.end, upper=True)}"
+
+    def to_dict(self) -> dict:
+        return {"kode": self.kode, "jenis": self.kind, "mulai": self.start.isoformat(),
+                "selesai": self.end.isoformat(), "label": self.label}
+
+
+_PATTERN = re.compile(r"^\s*(\d{4})(?:-(?:([Qq])([1-4])|(\d{2})))?\s*$")
+
+
+def parse_period(text: str) -> Period:
+    """Parse a period code; raise :class:`UsageError` with the accepted forms otherwise."""
+    match = _PATTERN.match(str(text or ""))
+    if not match:
+        raise UsageError(
+            f"Periode '{text}' tidak dikenali.",
+            hint="Gunakan YYYY-Q1..YYYY-Q4 (triwulan), YYYY (tahunan) atau YYYY-MM (bulanan), "
+                 "misalnya 2025-Q3.")
+    year = int(match.group(1))
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"Tahun periode '{year}' di luar rentang 2000-2100.")
+    if match.group(3):
+        quarter = int(match.group(3))
+        start = date(year, 3 * quarter - 2, 1)
+        end_month = 3 * quarter
+        end = date(year, end_month, calendar.monthrange(year, end_month)[1])
+        return Period(f"{year}-Q{quarter}", "triwulan", year, quarter, start, end)
+    if match.group(4):
+        month = int(match.group(4))
+        if not 1 <= month <= 12:
+            raise UsageError(f"Bulan '{match.group(4)}' pada periode '{text}' tidak ada (01-12).")
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        return Period(f"{year}-{month:02d}", "bulanan", year, month, date(year, month, 1), end)
+    return Period(str(year), "tahunan", year, 0, date(year, 1, 1), date(year, 12, 31))
+
+
+def previous_period(period: Period) -> Period:
+    """The period just before ``period`` of the same kind."""
+    if period.kind == "triwulan":
+        if period.number == 1:
+            return parse_period(f"{period.year - 1}-Q4")
+        return parse_period(f"{period.year}-Q{period.number - 1}")
+    if period.kind == "bulanan":
+        if period.number == 1:
+            return parse_period(f"{period.year - 1}-12")
+        return parse_period(f"{period.year}-{period.number - 1:02d}")
+    return parse_period(str(period.year - 1))

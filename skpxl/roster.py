@@ -1,0 +1,641 @@
+"""The unit roster (daftar pegawai) as HR exports it: one row per employee.
+
+Reads CSV (``utf-8-sig`` or ``cp1252``; ``,`` ``;`` or tab) and the first sheet of
+XLSX/XLS/ODS (values only, via python-calamine), matches headers by their common spellings,
+and checks every row. What is wrong with the *data* becomes :class:`~skpxl.problems.Problem`
+records on the :class:`Roster`; only a file that cannot be read at all raises
+:class:`~skpxl.errors.UnreadableFileError`.
+
+The table helpers (:func:`read_table`, :func:`find_header`, :func:`clean_text`) are shared
+with :mod:`skpxl.plans`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import python_calamine
+
+from .domain import AK_COEFFICIENT, JENIS_JABATAN, STATUS_ASN, normalize_choice
+from .errors import UnreadableFileError
+from .nip import check_nip
+from .problems import ERROR, WARNING, Problem, define, has_errors
+
+define("roster.empty", ERROR,
+       "Daftar pegawai kosong: tidak ada satu pun baris pegawai di bawah baris judul kolom.",
+       "The roster is empty: there are no employee rows under the header row.")
+define("roster.column_missing", ERROR,
+       "Kolom '{column}' tidak ditemukan di baris judul. Beri judul kolom salah satu dari: "
+       "{aliases}.",
+       "Column '{column}' was not found in the header row. Name the column one of: {aliases}.")
+define("roster.nama_missing", ERROR,
+       "Nama pegawai kosong (NIP {value}). Isi nama lengkapnya.",
+       "The employee name is empty (NIP {value}). Fill in the full name.")
+define("roster.jabatan_missing", ERROR, "Jabatan {nama} kosong. Isi nama jabatannya.",
+       "The position (jabatan) of {nama} is empty. Fill in the position name.")
+define("roster.unit_missing", ERROR,
+       "Unit kerja {nama} kosong. Isi nama unitnya, misalnya 'Sekretariat Bawaslu Kota Batu'.",
+       "The work unit of {nama} is empty. Fill in the unit name, e.g. 'Sekretariat Bawaslu "
+       "Kota Batu'.")
+define("roster.jenis_jabatan_missing", ERROR,
+       "Jenis jabatan {nama} kosong. Isi salah satu: {accepted}.",
+       "The position type of {nama} is empty. Use one of: {accepted}.")
+define("roster.jenis_jabatan_unknown", ERROR,
+       "Jenis jabatan '{value}' ({nama}) tidak dikenal. Isi salah satu: {accepted}.",
+       "Position type '{value}' ({nama}) is not known. Use one of: {accepted}.")
+define("roster.jenis_jabatan_ambiguous", ERROR,
+       "Jenis jabatan '{value}' ({nama}) kurang jelas: bisa {options}. Tulis salah satu.",
+       "Position type '{value}' ({nama}) is ambiguous: it may be {options}. Write one of them.")
+define("roster.jenjang_unknown", WARNING,
+       "Jenjang '{value}' ({nama}) tidak dikenal, jadi angka kredit tidak dihitung. Jenjang yang "
+       "dikenal: {accepted}.",
+       "Level '{value}' ({nama}) is not known, so no angka kredit is computed. Known levels: "
+       "{accepted}.")
+define("roster.status_unknown", ERROR,
+       "Status ASN '{value}' ({nama}) tidak dikenal. Isi PNS, CPNS atau PPPK (atau Non ASN untuk "
+       "pegawai yang tidak membuat SKP).",
+       "ASN status '{value}' ({nama}) is not known. Use PNS, CPNS or PPPK (or Non ASN for staff "
+       "who make no SKP).")
+define("roster.non_asn", WARNING,
+       "{nama} berstatus '{value}' (bukan ASN), jadi tidak dibuatkan SKP. Baris ini dilewati.",
+       "{nama} has status '{value}' (not ASN), so no SKP is made. The row is skipped.")
+define("roster.pendekatan_unknown", ERROR,
+       "Pendekatan '{value}' ({nama}) tidak dikenal. Isi 'kuantitatif' atau 'kualitatif' "
+       "(kosong berarti kuantitatif).",
+       "Approach '{value}' ({nama}) is not known. Use 'kuantitatif' or 'kualitatif' (empty "
+       "means kuantitatif).")
+define("roster.duplicate_nip", ERROR,
+       "NIP {value} dipakai dua kali: di baris {first_row} ({first_nama}) dan di baris {row} "
+       "({nama}). Satu NIP hanya boleh untuk satu pegawai.",
+       "NIP {value} is used twice: in row {first_row} ({first_nama}) and in row {row} ({nama}). "
+       "A NIP belongs to one employee only.")
+define("roster.penilai_empty", WARNING,
+       "{nama} tidak punya NIP penilai. Ini wajar hanya untuk pimpinan tertinggi {unit} yang "
+       "penilainya di luar daftar ini.",
+       "{nama} has no assessor NIP. That is right only for the head of {unit}, whose assessor "
+       "is outside this roster.")
+define("roster.penilai_empty_again", ERROR,
+       "{nama} juga tidak punya NIP penilai, padahal {first_nama} (baris {first_row}) sudah "
+       "tercatat sebagai pimpinan tertinggi {unit} tanpa penilai. Isi NIP penilai {nama}.",
+       "{nama} has no assessor NIP either, but {first_nama} (row {first_row}) is already the "
+       "head of {unit} without an assessor. Fill in the assessor NIP of {nama}.")
+define("roster.penilai_invalid", ERROR,
+       "NIP penilai '{value}' ({nama}) tidak bisa dipakai: NIP harus 18 digit angka yang "
+       "diketik sebagai teks (bukan angka seperti 1.98E+17).",
+       "Assessor NIP '{value}' ({nama}) cannot be used: a NIP is 18 digits typed as text (not a "
+       "number such as 1.98E+17).")
+define("roster.penilai_missing", ERROR,
+       "NIP penilai {value} ({nama}) tidak ada di daftar pegawai. Periksa NIP-nya, atau tambahkan "
+       "pejabat penilai itu ke daftar.",
+       "Assessor NIP {value} ({nama}) is not in the roster. Check the NIP, or add that assessor "
+       "to the roster.")
+define("roster.penilai_non_asn", ERROR,
+       "Penilai {nama} adalah {penilai_nama} (baris {penilai_row}) yang bukan ASN. Pejabat "
+       "penilai harus PNS atau PPPK.",
+       "The assessor of {nama} is {penilai_nama} (row {penilai_row}), who is not ASN. An "
+       "assessor must be PNS or PPPK.")
+define("roster.penilai_self", ERROR,
+       "{nama} tercatat menilai dirinya sendiri (NIP penilai {value} sama dengan NIP-nya). Isi "
+       "NIP atasan langsungnya.",
+       "{nama} is recorded as their own assessor (assessor NIP {value} is their own NIP). Fill "
+       "in the NIP of the direct superior.")
+define("roster.cycle", ERROR,
+       "Rantai penilai berputar tanpa ujung: {chain}. Salah satu NIP penilai ini keliru; rantai "
+       "penilai harus berakhir di pimpinan tertinggi.",
+       "The assessor chain goes round in a circle: {chain}. One of these assessor NIPs is wrong; "
+       "the chain must end at the head of the unit.")
+
+#: field -> accepted header spellings, most specific first (the first one is shown to users)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "nip": ("NIP", "NIP/NI PPPK", "NI PPPK", "NIP Pegawai", "NIP Baru"),
+    "nama": ("Nama", "Nama Pegawai", "Nama Lengkap"),
+    "status_asn": ("Status ASN", "Jenis Pegawai", "Status Kepegawaian", "Status Pegawai",
+                   "Status"),
+    "pangkat": ("Pangkat/Gol", "Pangkat/Gol. Ruang", "Pangkat/Golongan", "Pangkat",
+                "Golongan", "Gol. Ruang"),
+    "jabatan": ("Jabatan", "Nama Jabatan"),
+    "jenis_jabatan": ("Jenis Jabatan",),
+    "jenjang": ("Jenjang", "Jenjang Jabatan", "Jenjang JF"),
+    "unit_kerja": ("Unit Kerja", "Unit", "Satuan Kerja"),
+    "instansi": ("Instansi",),
+    "nip_penilai": ("NIP Penilai", "NIP Pejabat Penilai", "NIP Atasan Langsung",
+                    "NIP Atasan", "Atasan Langsung"),
+    "pendekatan": ("Pendekatan",),
+    "tempat": ("Tempat", "Kota"),
+}
+REQUIRED = ("nip", "nama", "jabatan", "jenis_jabatan", "unit_kerja", "nip_penilai")
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[\s\xa0]+")
+
+
+# --- reading tables ---------------------------------------------------------------------
+
+def clean_text(value) -> str:
+    """A cell as plain, trimmed text: control characters dropped, whitespace collapsed.
+
+    Text starting with ``=``, ``+``, ``-`` or ``@`` stays text; nothing is ever evaluated.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    return _SPACES.sub(" ", _CONTROL.sub("", str(value))).strip()
+
+
+def _fail(path: Path, message: str, code: str = "file.unreadable", hint: str | None = None):
+    return UnreadableFileError(message, code=code, hint=hint, path=str(path))
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter among ``,`` ``;`` tab that splits most lines into the same many fields."""
+    best, best_score = ",", 0
+    for delimiter in (",", ";", "\t"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 1]
+        if counts:
+            width, freq = Counter(counts).most_common(1)[0]
+            if width * freq > best_score:
+                best, best_score = delimiter, width * freq
+    return best
+
+
+def _csv_rows(path: Path, data: bytes) -> list[list]:
+    if b"\x00" in data[:4096]:
+        raise _fail(path, f"File {path.name} bukan file CSV (isinya biner).",
+                    hint="Simpan ulang daftar pegawai sebagai .xlsx atau CSV.")
+    text = _decode(data)
+    delimiter = _sniff_delimiter(text.splitlines()[:20])
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _sheet_rows(path: Path, data: bytes) -> list[list]:
+    if data.startswith(_OLE_MAGIC) and _ENCRYPTED_MARK in data:
+        raise _fail(path, f"File {path.name} dikunci dengan kata sandi, jadi tidak bisa dibaca.",
+                    code="file.encrypted",
+                    hint="Buka di Excel, hapus kata sandinya, simpan, lalu coba lagi.")
+    head = data[:1024].lower()
+    if b"<html" in head or b"<table" in head:
+        raise _fail(path, f"File {path.name} sebenarnya halaman web (HTML), bukan file Excel.",
+                    hint="Buka di Excel, lalu Simpan Sebagai 'Excel Workbook (.xlsx)'.")
+    try:
+        with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            if not book.sheet_names:
+                return []
+            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except python_calamine.PasswordError as exc:
+        raise _fail(path, f"File {path.name} dikunci dengan kata sandi, jadi tidak bisa dibaca.",
+                    code="file.encrypted",
+                    hint="Buka di Excel, hapus kata sandinya, simpan, lalu coba lagi.") from exc
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise _fail(path, f"File {path.name} rusak atau bukan file lembar kerja "
+                          f"(XLSX/XLS/ODS/CSV).",
+                    hint="Buka file itu di Excel atau LibreOffice dan simpan ulang sebagai "
+                         ".xlsx.") from exc
+
+
+def read_table(path: str | Path) -> list[tuple[int, list]]:
+    """Rows of a CSV file or of a workbook's first sheet as ``(row_number, cells)``.
+
+    Row numbers are 1-based, as the spreadsheet shows them. Raises
+    :class:`UnreadableFileError` when the file is missing, binary junk, encrypted or broken.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise _fail(path, f"File {path} tidak ditemukan.", code="file.missing") from exc
+    except OSError as exc:
+        raise _fail(path, f"File {path} tidak bisa dibuka: {exc.strerror or exc}.") from exc
+    is_book = data.startswith((b"PK\x03\x04", _OLE_MAGIC))
+    if path.suffix.lower() in CSV_SUFFIXES and not is_book:
+        rows = _csv_rows(path, data)
+    elif is_book or path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
+        rows = _sheet_rows(path, data)
+    else:
+        rows = _csv_rows(path, data)
+    return list(enumerate(rows, start=1))
+
+
+def header_key(text) -> str:
+    """Header text folded for matching: lower case, no parentheses, spaces or punctuation."""
+    text = re.sub(r"\(.*?\)", "", clean_text(text).lower())
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def find_header(rows: list[tuple[int, list]], columns: dict[str, tuple[str, ...]],
+                *, scan: int = 10) -> tuple[int, dict[str, int]]:
+    """Find the header row among the first non-empty rows and map fields to column indexes.
+
+    The header is the row naming most known columns (title rows above it are skipped). For
+    each field, the column matching its earliest alias wins. Returns ``(row_number, mapping)``;
+    ``(0, {})`` when the table is empty.
+    """
+    keys = {field_: [header_key(a) for a in aliases] for field_, aliases in columns.items()}
+    known = {k for ks in keys.values() for k in ks}
+    candidates = [(n, cells) for n, cells in rows if any(clean_text(c) for c in cells)][:scan]
+    if not candidates:
+        return 0, {}
+    number, cells = max(candidates, key=lambda nc: (sum(header_key(c) in known for c in nc[1]),
+                                                     -nc[0]))
+    folded = [header_key(c) for c in cells]
+    mapping = {}
+    for field_, aliases in keys.items():
+        for alias in aliases:
+            if alias in folded:
+                mapping[field_] = folded.index(alias)
+                break
+    return number, mapping
+
+
+# --- the roster -------------------------------------------------------------------------
+
+@dataclass
+class Employee:
+    """One employee as read from the roster; ``row`` is the spreadsheet row (header = 1)."""
+
+    row: int
+    nip: str
+    nama: str
+    status_asn: str = ""
+    pangkat: str = ""
+    jabatan: str = ""
+    jenis_jabatan: str = ""
+    jenjang: str = ""
+    unit_kerja: str = ""
+    instansi: str = ""
+    nip_penilai: str = ""
+    pendekatan: str = "kuantitatif"
+    tempat: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Roster:
+    """All employees of a roster file, with every problem found in it."""
+
+    path: str
+    employees: list[Employee] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: rows read but left out of the SKP (non-ASN staff)
+    skipped: list[Employee] = field(default_factory=list)
+
+    def by_nip(self) -> dict[str, Employee]:
+        """Employees by NIP (the first row wins when a NIP is duplicated)."""
+        index: dict[str, Employee] = {}
+        for emp in self.employees:
+            if emp.nip:
+                index.setdefault(emp.nip, emp)
+        return index
+
+    def penilai_of(self, emp: Employee, *, _index: dict | None = None) -> Employee | None:
+        """The employee's Pejabat Penilai Kinerja, or ``None`` when not in the roster."""
+        if not emp.nip_penilai or emp.nip_penilai == emp.nip:
+            return None
+        return (self.by_nip() if _index is None else _index).get(emp.nip_penilai)
+
+    def atasan_penilai_of(self, emp: Employee) -> Employee | None:
+        """The assessor's own assessor (Atasan Pejabat Penilai Kinerja)."""
+        index = self.by_nip()
+        penilai = self.penilai_of(emp, _index=index)
+        return self.penilai_of(penilai, _index=index) if penilai else None
+
+    def units(self) -> list[str]:
+        """Unit names, sorted."""
+        return sorted({emp.unit_kerja for emp in self.employees if emp.unit_kerja})
+
+    def employees_of(self, unit: str) -> list[Employee]:
+        """Employees of one unit, in roster order."""
+        return [emp for emp in self.employees if emp.unit_kerja == unit]
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem is an error (warnings are allowed)."""
+        return not has_errors(self.problems)
+
+    def to_dict(self, lang: str = "id") -> dict:
+        return {"path": str(self.path), "ok": self.ok, "employees": len(self.employees),
+                "units": self.units(), "problems": [p.to_dict(lang) for p in self.problems]}
+
+
+# --- normalising values -----------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+_JENIS_EXACT = {
+    "jpt": "JPT", "jf": "Fungsional", "jft": "Fungsional", "jfu": "Pelaksana",
+    "fungsional umum": "Pelaksana", "jabatan fungsional umum": "Pelaksana",
+    "eselon i": "JPT", "eselon ii": "JPT", "eselon iii": "Administrator",
+    "eselon iv": "Pengawas",
+}
+_JENIS_AMBIGUOUS = {
+    "ja": "Administrator / Pengawas / Pelaksana",
+    "jabatan administrasi": "Administrator / Pengawas / Pelaksana",
+    "administrasi": "Administrator / Pengawas / Pelaksana",
+    "pejabat administrasi": "Administrator / Pengawas / Pelaksana",
+    "non eselon": "Pelaksana / Fungsional",
+    "noneselon": "Pelaksana / Fungsional",
+    "struktural": "JPT / Administrator / Pengawas",
+    "jabatan struktural": "JPT / Administrator / Pengawas",
+}
+
+
+def normalize_jenis_jabatan(value: str) -> tuple[str | None, str]:
+    """``(canonical, "")``, ``(None, options)`` when ambiguous, ``(None, "")`` when unknown."""
+    folded = re.sub(r"^(eselon [iv]+) ?[ab]$", r"\1", _fold(value))
+    words = folded.split()
+    if not words:
+        return None, ""
+    if folded in _JENIS_AMBIGUOUS:
+        return None, _JENIS_AMBIGUOUS[folded]
+    if folded in _JENIS_EXACT:
+        return _JENIS_EXACT[folded], ""
+    if words[0] in _JENIS_EXACT:  # "JF Ahli Pertama", "JPT Pratama", "JFU ..."
+        return _JENIS_EXACT[words[0]], ""
+    if "pimpinan tinggi" in folded:
+        return "JPT", ""
+    if "fungsional umum" in folded:
+        return "Pelaksana", ""
+    for word in ("administrator", "pengawas", "pelaksana"):
+        if word in words:
+            return word.capitalize(), ""
+    if "fungsional" in words:
+        return "Fungsional", ""
+    return None, ""
+
+
+_NON_ASN = re.compile(r"^non\b|\bnon ?(asn|pns)\b|ppnpn|honor|kontrak|\bthl\b|\bptt\b|"
+                      r"outsourc|alih daya|pramubakti|tenaga pendukung")
+
+
+def normalize_status(value: str) -> str | None:
+    """``PNS``/``CPNS``/``PPPK``, ``"non-asn"`` for staff outside ASN, ``""`` when blank or
+    just ``ASN``, ``None`` when unknown. ``PNS DPK`` and the like count as PNS."""
+    folded = _fold(value)
+    if folded in ("", "asn"):
+        return ""
+    if _NON_ASN.search(folded):
+        return "non-asn"
+    if "cpns" in folded or folded.startswith("calon"):
+        return "CPNS"
+    if "pppk" in folded or "p3k" in folded or "perjanjian kerja" in folded:
+        return "PPPK"
+    if "pns" in folded.split() or "pegawai negeri sipil" in folded:
+        return "PNS"
+    return None
+
+
+_JENJANG_SHORT = {"pertama": "Ahli Pertama", "muda": "Ahli Muda", "madya": "Ahli Madya",
+                  "utama": "Ahli Utama"}
+
+
+def normalize_jenjang(value: str) -> str | None:
+    """A jabatan fungsional level from :data:`AK_COEFFICIENT`, ``""`` if blank, else ``None``."""
+    folded = _fold(re.sub(r"\(.*?\)", "", value))
+    if not folded:
+        return ""
+    if folded in _JENJANG_SHORT:
+        return _JENJANG_SHORT[folded]
+    for key in sorted(AK_COEFFICIENT, key=len, reverse=True):
+        if re.search(rf"\b{_fold(key)}\b", folded):
+            return key
+    return None
+
+
+def normalize_pendekatan(value: str) -> str | None:
+    """``kuantitatif`` (also when blank) or ``kualitatif``; ``None`` when unknown."""
+    folded = _fold(value)
+    if not folded or folded.startswith(("kuanti", "quanti")):
+        return "kuantitatif"
+    if folded.startswith(("kuali", "quali")):
+        return "kualitatif"
+    return None
+
+
+# --- reading and checking ---------------------------------------------------------------
+
+def _clean_nip_text(value) -> object:
+    """Text NIPs lose a typed leading apostrophe; numbers stay numbers (to be reported)."""
+    if isinstance(value, str):
+        return clean_text(value).lstrip("'")
+    return value
+
+
+def excel_text(value) -> str:
+    """A cell as Excel shows it: numbers like ``1.98703152010121E+17``, text cleaned.
+
+    Used for NIPs stored as numbers, so that a corrupted NIP never looks like a valid one.
+    """
+    if isinstance(value, float):
+        return f"{value:.15g}".upper()
+    return clean_text(value)
+
+
+def _who(nama: str, nip: str) -> str:
+    return nama or nip or "(tanpa nama)"
+
+
+def _read_row(number: int, cells: list, columns: dict[str, int],
+              problems: list[Problem]) -> tuple[Employee, str] | None:
+    """One row to an Employee plus its normalised status (``"non-asn"`` for non-ASN)."""
+    def cell(name: str):
+        index = columns.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    text = {name: clean_text(cell(name)) for name in COLUMNS if name != "nip"}
+    raw_nip = _clean_nip_text(cell("nip"))
+    if not any(text.values()) and not clean_text(raw_nip):
+        return None
+    nama = text["nama"]
+    who = _who(nama, clean_text(raw_nip))
+
+    def add(code: str, value=None, **params):
+        if code in ("nip.number", "nip.scientific"):
+            params["value"] = excel_text(value)
+        params.setdefault("nama", who)
+        params.setdefault("value", clean_text(value) if value is not None else "")
+        problems.append(Problem(code, params, row=number, value=value))
+
+    status = normalize_status(text["status_asn"])
+    emp = Employee(row=number, nip=clean_text(raw_nip), nama=nama, pangkat=text["pangkat"],
+                   jabatan=text["jabatan"], unit_kerja=text["unit_kerja"],
+                   instansi=text["instansi"], tempat=text["tempat"])
+    if status == "non-asn":
+        emp.status_asn = text["status_asn"]
+        add("roster.non_asn", text["status_asn"])
+        return emp, status
+    if status is None:
+        add("roster.status_unknown", text["status_asn"])
+
+    nip = check_nip(raw_nip, expect_kind=status or None)
+    codes = {code for code, _ in nip.problems}
+    for code, params in nip.problems:
+        add(code, raw_nip, **params)
+    if codes & {"nip.number", "nip.scientific"}:
+        emp.nip = excel_text(raw_nip)
+    elif nip.nip:
+        emp.nip = nip.nip
+    emp.status_asn = status or nip.kind
+
+    if not nama:
+        add("roster.nama_missing", emp.nip)
+    if not text["jabatan"]:
+        add("roster.jabatan_missing")
+    if not text["unit_kerja"]:
+        add("roster.unit_missing")
+    accepted = ", ".join(JENIS_JABATAN)
+    if not text["jenis_jabatan"]:
+        add("roster.jenis_jabatan_missing", accepted=accepted)
+    else:
+        jenis, options = normalize_jenis_jabatan(text["jenis_jabatan"])
+        if jenis:
+            emp.jenis_jabatan = jenis
+        elif options:
+            add("roster.jenis_jabatan_ambiguous", text["jenis_jabatan"], options=options)
+        else:
+            add("roster.jenis_jabatan_unknown", text["jenis_jabatan"], accepted=accepted)
+    jenjang = normalize_jenjang(text["jenjang"])
+    if jenjang is None and emp.jenis_jabatan == "Fungsional":
+        add("roster.jenjang_unknown", text["jenjang"], accepted=", ".join(AK_COEFFICIENT))
+    emp.jenjang = jenjang or ""
+    pendekatan = normalize_pendekatan(text["pendekatan"])
+    if pendekatan is None:
+        add("roster.pendekatan_unknown", text["pendekatan"])
+    emp.pendekatan = pendekatan or "kuantitatif"
+
+    raw_penilai = _clean_nip_text(cell("nip_penilai"))
+    if clean_text(raw_penilai):
+        penilai = check_nip(raw_penilai)
+        bad = {"nip.number", "nip.scientific", "nip.chars", "nip.length"}
+        if bad & {code for code, _ in penilai.problems}:
+            add("roster.penilai_invalid", raw_penilai)
+            emp.nip_penilai = excel_text(raw_penilai)
+        else:
+            emp.nip_penilai = penilai.nip
+    return emp, status or ""
+
+
+def _find_cycles(employees: list[Employee], index: dict[str, Employee]) -> list[list[Employee]]:
+    """Each assessor cycle once, starting from its member highest in the roster."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    cycles = []
+    for start in employees:
+        path: list[Employee] = []
+        emp = start
+        while emp is not None and state.get(emp.nip) is None:
+            state[emp.nip] = 1
+            path.append(emp)
+            nxt = index.get(emp.nip_penilai) if emp.nip_penilai != emp.nip else None
+            emp = nxt
+        if emp is not None and state.get(emp.nip) == 1:
+            cycle = path[path.index(emp):]
+            first = min(range(len(cycle)), key=lambda i: cycle[i].row)
+            cycles.append(cycle[first:] + cycle[:first])
+        for member in path:
+            state[member.nip] = 2
+    return cycles
+
+
+def check_roster(roster: Roster) -> list[Problem]:
+    """Problems between rows: duplicate NIPs, missing or circular assessors.
+
+    Appends them to ``roster.problems`` (sorted by row) and returns the new ones.
+    """
+    found: list[Problem] = []
+
+    def add(code: str, emp: Employee, value=None, **params):
+        params.setdefault("nama", _who(emp.nama, emp.nip))
+        params.setdefault("value", "" if value is None else value)
+        found.append(Problem(code, params, row=emp.row, value=value))
+
+    index: dict[str, Employee] = {}
+    for emp in roster.employees:
+        if not emp.nip:
+            continue
+        first = index.setdefault(emp.nip, emp)
+        if first is not emp:
+            add("roster.duplicate_nip", emp, emp.nip, row=emp.row, first_row=first.row,
+                first_nama=_who(first.nama, first.nip))
+    skipped = {emp.nip: emp for emp in roster.skipped if emp.nip}
+    tops: dict[str, Employee] = {}
+    invalid_rows = {p.row for p in roster.problems if p.code == "roster.penilai_invalid"}
+    for emp in roster.employees:
+        unit = emp.unit_kerja or "(unit kosong)"
+        if not emp.nip_penilai:
+            top = tops.setdefault(emp.unit_kerja, emp)
+            if top is emp:
+                add("roster.penilai_empty", emp, unit=unit)
+            else:
+                add("roster.penilai_empty_again", emp, unit=unit, first_row=top.row,
+                    first_nama=_who(top.nama, top.nip))
+        elif emp.row in invalid_rows:
+            continue
+        elif emp.nip_penilai == emp.nip:
+            add("roster.penilai_self", emp, emp.nip_penilai)
+        elif emp.nip_penilai in skipped:
+            other = skipped[emp.nip_penilai]
+            add("roster.penilai_non_asn", emp, emp.nip_penilai,
+                penilai_nama=_who(other.nama, other.nip), penilai_row=other.row)
+        elif emp.nip_penilai not in index:
+            add("roster.penilai_missing", emp, emp.nip_penilai)
+    for cycle in _find_cycles(roster.employees, index):
+        chain = " → ".join(f"{_who(e.nama, e.nip)} (baris {e.row}, NIP {e.nip})" for e in cycle)
+        chain += f" → {_who(cycle[0].nama, cycle[0].nip)}"
+        add("roster.cycle", cycle[0], None, chain=chain, nips=[e.nip for e in cycle],
+            rows=[e.row for e in cycle])
+    roster.problems.extend(found)
+    roster.problems.sort(key=lambda p: p.row or 0)
+    return found
+
+
+def read_roster(path: str | Path) -> Roster:
+    """Read and check a roster file; ``roster.problems`` holds every problem found.
+
+    Raises :class:`UnreadableFileError` only when the file cannot be read as a table at all.
+    """
+    rows = read_table(path)
+    roster = Roster(path=str(path))
+    header_row, columns = find_header(rows, COLUMNS)
+    if not header_row:
+        roster.problems.append(Problem("roster.empty", {}))
+        return roster
+    missing = [name for name in REQUIRED if name not in columns]
+    for name in missing:
+        aliases = COLUMNS[name]
+        roster.problems.append(Problem("roster.column_missing",
+                                       {"column": aliases[0], "aliases": ", ".join(aliases)},
+                                       row=header_row))
+    if missing:
+        return roster
+    for number, cells in rows:
+        if number <= header_row:
+            continue
+        result = _read_row(number, cells, columns, roster.problems)
+        if result is not None:
+            emp, status = result
+            (roster.skipped if status == "non-asn" else roster.employees).append(emp)
+    if not roster.employees and not roster.skipped:
+        roster.problems.append(Problem("roster.empty", {}))
+    check_roster(roster)
+    return roster
