@@ -155,6 +155,9 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
              password: str | None = None, lang: str = "id", progress=None) -> GenerateResult:
     """Write one workbook per employee into ``outdir/<unit-slug>/``.
 
+    ``progress``, when given, is called once with the number of workbooks to write and
+    returns a callable advanced by one per workbook written.
+
     Refuses (:class:`RosterError`) a roster with errors. ``template`` forces one template
     (id or path) for everyone; by default it is chosen by jabatan kind and approach.
     """
@@ -184,8 +187,8 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
     for emp in employees:
         ref = template or choose_template(emp.jenis_jabatan, emp.pendekatan)
         tmpl = load_template(ref)
-        penilai = roster.penilai_of(emp)
-        atasan = roster.atasan_penilai_of(emp)
+        penilai = index.get(emp.nip_penilai)
+        atasan = index.get(penilai.nip_penilai) if penilai is not None else None
         plan = (plan_book.get(emp.nip) if plan_book else None) or previous_plans.get(emp.nip)
         penilai_plan = None
         if penilai is not None:
@@ -206,8 +209,8 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
             continue
         tasks.append((ref, password, doc, str(target), force))
         pending.append(record)
-    del index
-    for record, (status, _) in zip(pending, _run(tasks, jobs, progress)):
+    advance = progress(len(tasks)) if progress else None
+    for record, (status, _) in zip(pending, _run(tasks, jobs, advance)):
         record.status = status
         if status == "skipped":
             record.problems.append(Problem("generate.exists", {"file": record.path}))

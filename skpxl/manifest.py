@@ -150,6 +150,7 @@ class Template:
     description: str = ""
     mirrors: list[Field] = field(default_factory=list)
     lists: dict[str, list[str]] = field(default_factory=dict)
+    _instances: dict = field(default_factory=dict, repr=False, compare=False)
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -163,8 +164,15 @@ class Template:
                 return candidate
         raise KeyError(path)
 
-    def instances(self, fld: Field):
-        """Every concrete cell of ``fld`` with its concrete JSON path."""
+    def instances(self, fld: Field) -> list[Instance]:
+        """Every concrete cell of ``fld`` with its concrete JSON path (cached)."""
+        key = (fld.name, fld.sheet, fld.row, fld.col)
+        cached = self._instances.get(key)
+        if cached is None:
+            cached = self._instances[key] = list(self._expand(fld))
+        return cached
+
+    def _expand(self, fld: Field):
         if not fld.group:
             yield Instance(fld, fld.path, fld.row, fld.col)
             return
@@ -185,13 +193,10 @@ class Template:
     def prefilled_values(self, document: dict) -> dict[str, object]:
         """Path -> value of every pre-filled cell: what the fingerprint protects."""
         from .document import get_path
-        out = {}
-        for fld in self.fields:
-            if fld.kind != "prefilled" or fld.path in FINGERPRINT_EXCLUDE:
-                continue
-            for inst in self.instances(fld):
-                out[inst.path] = get_path(document, inst.path)
-        return out
+        return {inst.path: get_path(document, inst.path)
+                for fld in self.fields
+                if fld.kind == "prefilled" and fld.path not in FINGERPRINT_EXCLUDE
+                for inst in self.instances(fld)}
 
     def describe_fields(self) -> list[dict]:
         """The public field contract printed by ``skpxl template fields``."""

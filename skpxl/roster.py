@@ -108,7 +108,7 @@ define("roster.penilai_self", ERROR,
 define("roster.cycle", ERROR,
        "Rantai penilai berputar tanpa ujung: {chain}. Salah satu NIP penilai ini keliru; rantai "
        "penilai harus berakhir di pimpinan tertinggi.",
-       "The assessor chain goes round in a circle: {chain}. One of these assessor NIPs is wrong; "
+       "The assessor chain goes round in a circle: {chain_en}. One of these assessor NIPs is wrong; "
        "the chain must end at the head of the unit.")
 
 #: field -> accepted header spellings, most specific first (the first one is shown to users)
@@ -159,6 +159,8 @@ def _fail(path: Path, message: str, code: str = "file.unreadable", hint: str | N
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" export
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -178,10 +180,11 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 
 def _csv_rows(path: Path, data: bytes) -> list[list]:
-    if b"\x00" in data[:4096]:
+    sample = data[:4096]
+    if not sample.startswith((b"\xff\xfe", b"\xfe\xff")) and sample.count(0) * 100 > len(sample):
         raise _fail(path, f"File {path.name} bukan file CSV (isinya biner).",
                     hint="Simpan ulang daftar pegawai sebagai .xlsx atau CSV.")
-    text = _decode(data)
+    text = _decode(data).replace("\x00", "")
     delimiter = _sniff_delimiter(text.splitlines()[:20])
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
@@ -298,26 +301,34 @@ class Roster:
     problems: list[Problem] = field(default_factory=list)
     #: rows read but left out of the SKP (non-ASN staff)
     skipped: list[Employee] = field(default_factory=list)
+    _index: tuple[int, dict] | None = field(default=None, init=False, repr=False,
+                                            compare=False)
+
+    def _lookup(self) -> dict[str, Employee]:
+        # Cached because generation asks for the assessor of every employee; the length
+        # check rebuilds it when employees were added or removed since.
+        if self._index is None or self._index[0] != len(self.employees):
+            index: dict[str, Employee] = {}
+            for emp in self.employees:
+                if emp.nip:
+                    index.setdefault(emp.nip, emp)
+            self._index = (len(self.employees), index)
+        return self._index[1]
 
     def by_nip(self) -> dict[str, Employee]:
         """Employees by NIP (the first row wins when a NIP is duplicated)."""
-        index: dict[str, Employee] = {}
-        for emp in self.employees:
-            if emp.nip:
-                index.setdefault(emp.nip, emp)
-        return index
+        return dict(self._lookup())
 
-    def penilai_of(self, emp: Employee, *, _index: dict | None = None) -> Employee | None:
+    def penilai_of(self, emp: Employee) -> Employee | None:
         """The employee's Pejabat Penilai Kinerja, or ``None`` when not in the roster."""
         if not emp.nip_penilai or emp.nip_penilai == emp.nip:
             return None
-        return (self.by_nip() if _index is None else _index).get(emp.nip_penilai)
+        return self._lookup().get(emp.nip_penilai)
 
     def atasan_penilai_of(self, emp: Employee) -> Employee | None:
         """The assessor's own assessor (Atasan Pejabat Penilai Kinerja)."""
-        index = self.by_nip()
-        penilai = self.penilai_of(emp, _index=index)
-        return self.penilai_of(penilai, _index=index) if penilai else None
+        penilai = self.penilai_of(emp)
+        return self.penilai_of(penilai) if penilai else None
 
     def units(self) -> list[str]:
         """Unit names, sorted."""
@@ -470,12 +481,13 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
     nama = text["nama"]
     who = _who(nama, clean_text(raw_nip))
 
-    def add(code: str, value=None, **params):
+    def add(code: str, raw=None, params: dict | None = None, **extra):
+        params = {**(params or {}), **extra}
         if code in ("nip.number", "nip.scientific"):
-            params["value"] = excel_text(value)
+            params["value"] = excel_text(raw)
         params.setdefault("nama", who)
-        params.setdefault("value", clean_text(value) if value is not None else "")
-        problems.append(Problem(code, params, row=number, value=value))
+        params.setdefault("value", clean_text(raw))
+        problems.append(Problem(code, params, row=number, value=raw))
 
     status = normalize_status(text["status_asn"])
     emp = Employee(row=number, nip=clean_text(raw_nip), nama=nama, pangkat=text["pangkat"],
@@ -491,7 +503,7 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
     nip = check_nip(raw_nip, expect_kind=status or None)
     codes = {code for code, _ in nip.problems}
     for code, params in nip.problems:
-        add(code, raw_nip, **params)
+        add(code, raw_nip, params)
     if codes & {"nip.number", "nip.scientific"}:
         emp.nip = excel_text(raw_nip)
     elif nip.nip:
@@ -600,10 +612,12 @@ def check_roster(roster: Roster) -> list[Problem]:
         elif emp.nip_penilai not in index:
             add("roster.penilai_missing", emp, emp.nip_penilai)
     for cycle in _find_cycles(roster.employees, index):
-        chain = " → ".join(f"{_who(e.nama, e.nip)} (baris {e.row}, NIP {e.nip})" for e in cycle)
-        chain += f" → {_who(cycle[0].nama, cycle[0].nip)}"
-        add("roster.cycle", cycle[0], None, chain=chain, nips=[e.nip for e in cycle],
-            rows=[e.row for e in cycle])
+        chains = {}
+        for lang, row_word in (("id", "baris"), ("en", "row")):
+            links = [f"{_who(e.nama, e.nip)} ({row_word} {e.row}, NIP {e.nip})" for e in cycle]
+            chains[lang] = " → ".join(links + [_who(cycle[0].nama, cycle[0].nip)])
+        add("roster.cycle", cycle[0], None, chain=chains["id"], chain_en=chains["en"],
+            nips=[e.nip for e in cycle], rows=[e.row for e in cycle])
     roster.problems.extend(found)
     roster.problems.sort(key=lambda p: p.row or 0)
     return found

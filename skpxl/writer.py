@@ -183,6 +183,10 @@ class _Slot:
     ref: str
     style: str
     formula: str | None
+    empty: str = ""
+
+    def __post_init__(self):
+        self.empty = render_cell(self.ref, self.style, None, self.formula)
 
 
 class _SheetPlan:
@@ -211,7 +215,9 @@ class _SheetPlan:
     def render(self, values: dict[str, object]) -> str:
         out = [self.pieces[0]]
         for slot, piece in zip(self.slots, self.pieces[1:]):
-            out.append(render_cell(slot.ref, slot.style, values.get(slot.ref), slot.formula))
+            value = values.get(slot.ref)
+            out.append(slot.empty if value is None else
+                       render_cell(slot.ref, slot.style, value, slot.formula))
             out.append(piece)
         return "".join(out)
 
@@ -246,6 +252,7 @@ class CompiledTemplate:
                     f"di sheet '{sheet}' tidak ada dalam XML.", code="template.cells_missing")
             self.plans[member] = plan
         self.sheet_members = {sheet: parts[sheet] for sheet in cells_by_sheet}
+        self.layout = field_layout(template)
         self.order = list(raw)
         self.static = {name: _member(name, data) for name, data in raw.items()
                        if name not in self.plans}
@@ -257,27 +264,7 @@ class CompiledTemplate:
 
     def cell_values(self, document: dict) -> dict[str, dict[str, object]]:
         """Sheet name -> {A1: value} for every field and mirror cell of ``document``."""
-        template = self.template
-        out: dict[str, dict[str, object]] = {}
-        by_source: dict[str, list] = {}
-        for fld in template.fields:
-            values = []
-            for inst in template.instances(fld):
-                value = get_path(document, inst.path)
-                values.append(value)
-                if value is not None:
-                    out.setdefault(fld.sheet, {})[inst.cell] = value
-            by_source[fld.name] = values
-        for mirror in template.mirrors:
-            source = by_source.get(mirror.mirror, [])
-            # a mirror repeats its source cell by cell (same group, same level)
-            for index, inst in enumerate(template.instances(mirror)):
-                value = source[index] if index < len(source) else None
-                if value not in (None, ""):
-                    if mirror.prefix:
-                        value = f"{mirror.prefix}{value}"
-                    out.setdefault(mirror.sheet, {})[inst.cell] = value
-        return out
+        return cell_values(self.template, document, self.layout)
 
     def render(self, document: dict, *, moment: float | None = None) -> bytes:
         """The filled workbook as bytes."""
@@ -290,8 +277,46 @@ class CompiledTemplate:
                 members.append(self.static[name])
             else:
                 xml = plan.render(values.get(member_to_sheet[name], {}))
-                members.append(_member(name, xml.encode("utf-8"), level=6))
+                members.append(_member(name, xml.encode("utf-8"), level=1))
         return zip_bytes(members, moment)
+
+
+def field_layout(template: Template) -> list[tuple[Field, list[tuple[str, tuple]]]]:
+    """Per field, its cells with pre-tokenised document paths (computed once per template)."""
+    from .document import tokens
+    return [(fld, [(inst.cell, tuple(tokens(inst.path))) for inst in template.instances(fld)])
+            for fld in template.fields]
+
+
+def _lookup(document, steps: tuple):
+    node = document
+    for step in steps:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def cell_values(template: Template, document: dict, layout=None) -> dict[str, dict[str, object]]:
+    """Sheet name -> {A1: value} for every field and mirror cell of ``document``."""
+    out: dict[str, dict[str, object]] = {}
+    by_source: dict[str, list] = {}
+    for fld, cells in layout or field_layout(template):
+        sheet_values = out.setdefault(fld.sheet, {})
+        values = [_lookup(document, steps) for _, steps in cells]
+        for (cell, _), value in zip(cells, values):
+            if value is not None:
+                sheet_values[cell] = value
+        by_source[fld.name] = values
+    for mirror in template.mirrors:
+        source = by_source.get(mirror.mirror, [])
+        sheet_values = out.setdefault(mirror.sheet, {})
+        # a mirror repeats its source cell by cell (same group, same level)
+        for inst, value in zip(template.instances(mirror), source):
+            if value not in (None, ""):
+                sheet_values[inst.cell] = f"{mirror.prefix}{value}" if mirror.prefix else value
+    return out
 
 
 def _protect(xml: str, password: str) -> str:
@@ -306,7 +331,7 @@ def fill_with_openpyxl(template: Template, document: dict, *, password: str | No
     import io
     from openpyxl import load_workbook
 
-    compiled_values = CompiledTemplate.cell_values(_Shim(template), document)
+    compiled_values = cell_values(template, document)
     wb = load_workbook(template.path)
     for sheet, cells in compiled_values.items():
         ws = wb[sheet]
@@ -324,8 +349,3 @@ def fill_with_openpyxl(template: Template, document: dict, *, password: str | No
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-class _Shim:
-    def __init__(self, template: Template):
-        self.template = template

@@ -36,13 +36,14 @@ def render_table(result: Roster, lang: str = "id") -> str:
 
 
 @roster.command("check")
+@click.pass_context
 @click.argument("path", metavar="ROSTER", type=click.Path(exists=True, dir_okay=False,
                                                          path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Tabel untuk dibaca, JSON untuk program lain.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Bahasa pesan: Indonesia atau Inggris.")
-def check(path: Path, fmt: str, lang: str) -> None:
+def check(ctx: click.Context, path: Path, fmt: str, lang: str) -> None:
     """Periksa daftar pegawai (CSV, XLSX, XLS atau ODS) sebelum membuat SKP.
 
     Melaporkan NIP yang rusak (misalnya 1.98E+17), NIP ganda, kolom wajib yang hilang,
@@ -60,12 +61,12 @@ def check(path: Path, fmt: str, lang: str) -> None:
         result = read_roster(path)
     except UnreadableFileError as exc:
         click.echo(f"Gagal: {exc}", err=True)
-        raise SystemExit(3) from None
+        ctx.exit(3)
     except SkpxlError as exc:
         click.echo(f"Gagal: {exc}", err=True)
-        raise SystemExit(exc.exit_code) from None
+        ctx.exit(exc.exit_code)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
     else:
         click.echo(render_table(result, lang))
-    raise SystemExit(0 if result.ok else 1)
+    ctx.exit(0 if result.ok else 1)

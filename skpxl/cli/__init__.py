@@ -1,0 +1,94 @@
+"""The ``skpxl`` command line: a thin layer over the library.
+
+Every command parses options, calls one library function, renders its result (table or
+JSON) and exits with the documented code: 0 all good, 1 problems found in the inputs,
+2 usage error, 3 skpxl could not do its job.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from .. import __version__
+from ..errors import SkpxlError
+from .common import OrderedGroup
+
+
+@click.group(cls=OrderedGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                                 "max_content_width": 100})
+@click.version_option(__version__, prog_name="skpxl")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """skpxl: SKP workbooks for ASN — generate, validate, merge.
+
+    A quarter with skpxl, for a HR officer:
+
+    \b
+      skpxl roster check pegawai.xlsx
+      skpxl generate pegawai.xlsx --period 2025-Q3 -o skp/
+      (send the files; collect what comes back into kembali/)
+      skpxl validate kembali/ --period 2025-Q3 --annotate perbaikan/
+      skpxl merge kembali/ --period 2025-Q3 --roster pegawai.xlsx -o rekap.xlsx
+
+    Run 'skpxl demo' to watch a whole quarter on the bundled samples.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _register() -> None:
+    from .generate import generate_cmd
+    from .template import template
+    cli.add_command(generate_cmd)
+    cli.add_command(template)
+    try:
+        from .roster import roster
+        cli.add_command(roster)
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    for module, name in (("validate", "validate_cmd"), ("validate", "extract_cmd"),
+                         ("merge", "merge_cmd"), ("demo", "demo_cmd")):
+        try:
+            mod = __import__(f"skpxl.cli.{module}", fromlist=[name])
+        except ImportError:
+            continue
+        if hasattr(mod, name):
+            cli.add_command(getattr(mod, name))
+
+
+_register()
+
+
+def main(argv=None) -> None:
+    """Console entry point: run the CLI, map failures to exit codes, never a bare traceback."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="skpxl", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Dibatalkan.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SkpxlError as exc:
+        click.secho(f"Error: {exc.message}", fg="red", err=True)
+        if exc.hint:
+            click.echo(exc.hint, err=True)
+        if debug:
+            traceback.print_exc()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Dihentikan.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a traceback is a bug: say so plainly, keep it for --debug
+        click.secho(f"Error internal skpxl: {type(exc).__name__}: {exc}", fg="red", err=True)
+        click.echo("Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
+                   err=True)
+        if debug:
+            traceback.print_exc()
+        sys.exit(3)
+    sys.exit(0)

@@ -1,0 +1,72 @@
+"""Shared CLI pieces: option types, output rendering, progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+
+import click
+
+from ..errors import UsageError
+from ..periods import parse_period
+
+
+class OrderedGroup(click.Group):
+    """Commands listed in the order they were added (the order of the workflow)."""
+
+    def list_commands(self, ctx):
+        return list(self.commands)
+
+
+class PeriodType(click.ParamType):
+    name = "PERIOD"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_period(value).kode
+        except UsageError as exc:
+            self.fail(f"{exc.message} {exc.hint or ''}".strip(), param, ctx)
+
+
+PERIOD = PeriodType()
+
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
+                             default="table", show_default=True,
+                             help="Output: a readable table, or JSON for scripts.")
+lang_option = click.option("--lang", type=click.Choice(["id", "en"]), default="id",
+                           show_default=True, help="Language of messages (Indonesian/English).")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0,
+                           show_default="all cores",
+                           help="Parallel worker processes (0 = one per core, 1 = serial).")
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True):
+    """Yield a ``start(total) -> advance(n)`` callable for library functions.
+
+    A progress bar is drawn on stderr only when it is a terminal.
+    """
+    bars = []
+
+    def start(total: int):
+        if not enabled or total < 2 or not sys.stderr.isatty():
+            return lambda n=1: None
+        bar = click.progressbar(length=total, label=label, file=sys.stderr)
+        bar.__enter__()
+        bars.append(bar)
+        return bar.update
+
+    try:
+        yield start
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
+
+
+def exit_with(code: int) -> None:
+    raise SystemExit(code)
