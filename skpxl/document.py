@@ -78,6 +78,24 @@ def fingerprint(values: dict[str, object]) -> str:
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def short_hash(value) -> str:
+    return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()[:10]
+
+
+def field_checks(values: dict[str, object]) -> str:
+    """Per-path short hashes of pre-filled values, so a changed cell can be named."""
+    return ";".join(f"{path}={short_hash(value)}" for path, value in sorted(values.items()))
+
+
+def parse_field_checks(text) -> dict[str, str]:
+    out = {}
+    for part in str(text or "").split(";"):
+        path, sep, digest = part.rpartition("=")
+        if sep and path.startswith("$"):
+            out[path] = digest
+    return out
+
+
 def to_jsonable(value):
     """Dates to ISO strings, recursively, for JSON output."""
     if isinstance(value, dict):

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__, domain
-from .document import fingerprint
+from .document import field_checks, fingerprint
 from .errors import RosterError, TemplateError, UsageError
 from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
@@ -103,7 +103,9 @@ def build_document(template: Template, period: Period, emp, penilai, atasan, pla
         "perilaku": [{"nilai": berakhlak_text(i)} for i in range(len(domain.BERAKHLAK))],
         "lampiran": plan.get("lampiran", {}),
     }
-    doc["meta"]["fingerprint"] = fingerprint(template.prefilled_values(doc))
+    prefilled = template.prefilled_values(doc)
+    doc["meta"]["fingerprint"] = fingerprint(prefilled)
+    doc["meta"]["checks"] = field_checks(prefilled)
     return doc
 
 

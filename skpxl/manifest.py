@@ -27,8 +27,8 @@ KINDS = ("prefilled", "input", "formula")
 TYPES = ("string", "number", "date", "enum")
 METADATA_SHEET = "_skpxl"
 
-FINGERPRINT_EXCLUDE = {"$.meta.fingerprint", "$.meta.generated_at", "$.meta.tool_version",
-                       "$.meta.lang"}
+FINGERPRINT_EXCLUDE = {"$.meta.fingerprint", "$.meta.checks", "$.meta.generated_at",
+                       "$.meta.tool_version", "$.meta.lang"}
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 

@@ -378,6 +378,7 @@ def build_metadata(layout: Layout, ws) -> None:
         ("meta_tool_version", "$.meta.tool_version", "string", None),
         ("meta_generated_at", "$.meta.generated_at", "string", None),
         ("meta_fingerprint", "$.meta.fingerprint", "string", None),
+        ("meta_checks", "$.meta.checks", "string", None),
         ("meta_lang", "$.meta.lang", "string", None),
         ("meta_nip", "$.meta.nip", "string", None),
         ("periode_kode", "$.periode.kode", "string", None),

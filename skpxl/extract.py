@@ -1,0 +1,367 @@
+"""Read a returned workbook back into the SKP document, with where each value came from.
+
+Value-only and fast: cells are read through :mod:`skpxl.reader` (python-calamine). The
+template is found by the id/version in the hidden metadata sheet; without that sheet (the
+sheets were copied into a new file) the template is recognised from the form's titles and a
+warning says so. A field is located through the returned file's own defined names when it
+has them (so a row inserted in Excel moves the field with it), else the template's cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from . import domain
+from .document import set_path
+from .errors import TemplateError, UnreadableFileError
+from .manifest import METADATA_SHEET, Field, Template, a1, expand_path, list_templates, \
+    load_template, parse_a1
+from .problems import ERROR, WARNING, Problem, define
+from .reader import read_workbook
+
+define("template.metadata_missing", WARNING,
+       "Sheet metadata skpxl tidak ada (mungkin sheet disalin ke file baru); template dikenali "
+       "sebagai {template} dari judul formulir.",
+       "The skpxl metadata sheet is missing (sheets copied into a new file?); the template was "
+       "recognised as {template} from the form titles.")
+define("template.unknown", ERROR,
+       "File ini bukan formulir SKP dari skpxl (template tidak dikenali). Gunakan file yang "
+       "dikirim bagian SDM.",
+       "This file is not an skpxl SKP form (unknown template). Use the file HR sent you.")
+define("template.version", WARNING,
+       "File dibuat dengan template {template} versi {found}; versi sekarang {current}.",
+       "The file was made with template {template} version {found}; the current version is "
+       "{current}.")
+define("structure.sheet_missing", ERROR,
+       "Sheet '{sheet}' tidak ada atau namanya diubah. Jangan mengganti nama atau menghapus "
+       "sheet.", "Sheet '{sheet}' is missing or was renamed. Do not rename or delete sheets.")
+define("structure.moved", WARNING,
+       "Isian {name} berpindah dari {expected} ke {found}: ada baris/kolom yang disisipkan atau "
+       "dihapus.", "Field {name} moved from {expected} to {found}: rows or columns were inserted "
+       "or deleted.")
+define("structure.rows_changed", ERROR,
+       "Baris pada tabel {name} disisipkan atau dihapus ({found} sel, seharusnya {expected}). "
+       "Kembalikan baris tabel seperti semula; baris yang tidak terpakai biarkan kosong.",
+       "Rows in table {name} were inserted or deleted ({found} cells instead of {expected}). "
+       "Restore the table rows; leave unused rows empty.")
+
+
+@dataclass
+class Extraction:
+    """The document read from one workbook, plus where each value sits."""
+
+    path: str
+    format: str = ""
+    template: Template | None = None
+    document: dict = field(default_factory=dict)
+    locations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    raw: dict[str, object] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, path: str) -> tuple[str | None, str | None]:
+        """(sheet, cell) of a document path, or of its nearest located ancestor."""
+        probe = path
+        while probe and probe != "$":
+            if probe in self.locations:
+                return self.locations[probe]
+            probe = re.sub(r"(\.[A-Za-z_0-9]+|\[\d+\])$", "", probe)
+        return None, None
+
+
+# --- values --------------------------------------------------------------------------------
+
+_BULAN = {name.lower(): i for i, name in enumerate(
+    ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+     "oktober", "november", "desember"), start=1)}
+_BULAN.update({"agt": 8, "agu": 8, "okt": 10, "des": 12, "jan": 1, "feb": 2, "mar": 3,
+               "apr": 4, "jun": 6, "jul": 7, "sep": 9, "nov": 11, "nop": 11, "nopember": 11,
+               "pebruari": 2})
+
+
+def parse_date_text(text: str) -> date | None:
+    """``30 September 2025``, ``30-09-2025``, ``30/09/2025``, ``2025-09-30``."""
+    text = text.strip()
+    match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", text)
+    try:
+        if match:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        match = re.match(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", text)
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        match = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$", text)
+        if match and match.group(2).lower() in _BULAN:
+            return date(int(match.group(3)), _BULAN[match.group(2).lower()], int(match.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_number_text(text: str):
+    """``12``, ``12,5``, ``1.250,5`` -> number; anything else -> None."""
+    compact = text.strip().replace(" ", "")
+    if re.fullmatch(r"-?\d+", compact):
+        return int(compact)
+    if re.fullmatch(r"-?\d+,\d+", compact):
+        return float(compact.replace(",", "."))
+    if re.fullmatch(r"-?\d+\.\d+", compact):
+        return float(compact)
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", compact):
+        return float(compact.replace(".", "").replace(",", "."))
+    return None
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def normalize_value(fld: Field, raw, path: str):
+    """The document value of one cell, normalised by the field's type."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if not raw:
+            return None
+    if fld.type == "string":
+        if path.endswith(".nip") and not isinstance(raw, str):
+            return raw  # keep NIPs stored as numbers visible: validation reports them
+        if isinstance(raw, (datetime, date)):
+            return raw.isoformat()
+        return raw if isinstance(raw, str) else _number_text(raw)
+    if fld.type == "number":
+        if isinstance(raw, str):
+            number = parse_number_text(raw)
+            return raw if number is None else number
+        if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+            return int(raw)
+        return raw
+    if fld.type == "date":
+        if isinstance(raw, datetime):
+            return (raw.date() if raw.time() == datetime.min.time() else raw).isoformat()
+        if isinstance(raw, date):
+            return raw.isoformat()
+        if isinstance(raw, str):
+            parsed = parse_date_text(raw)
+            return parsed.isoformat() if parsed else raw
+        return raw
+    if fld.type == "enum":
+        text = str(raw)
+        choices = fld.choices or []
+        if set(choices) == set(domain.RATINGS):
+            canonical = domain.normalize_rating(text)
+        elif set(choices) == set(domain.PREDIKAT):
+            canonical = domain.normalize_predikat(text)
+        else:
+            canonical = domain.normalize_choice(text, choices)
+        return canonical or text
+    return raw
+
+
+# --- template identification ---------------------------------------------------------------
+
+def metadata_of(wb) -> dict[str, object]:
+    """Key/value pairs of the hidden metadata sheet (keys are in its first column)."""
+    if METADATA_SHEET not in wb.sheet_names:
+        return {}
+    out = {}
+    for row in wb.cells(METADATA_SHEET):
+        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
+            out[row[0].strip()] = row[1]
+    return out
+
+
+def _title_rows(wb, sheet: str, count: int = 3) -> list[str]:
+    rows = wb.cells(sheet)[:count] if sheet in wb.sheet_names else []
+    return [" ".join(str(v).split()) for row in rows for v in row if isinstance(v, str)]
+
+
+_SIGNATURES: dict[str, list[str]] = {}
+
+
+def recognise_template(wb) -> Template | None:
+    """The shipped template whose form titles match the workbook's (no metadata needed)."""
+    found = _title_rows(wb, "SKP")
+    if not found:
+        return None
+    for tmpl in list_templates():
+        if tmpl.id not in _SIGNATURES:
+            _SIGNATURES[tmpl.id] = _title_rows(read_workbook(tmpl.path), "SKP")
+        if _SIGNATURES[tmpl.id] == found:
+            return tmpl
+    return None
+
+
+def identify(wb, problems: list[Problem]) -> tuple[Template | None, dict]:
+    meta = metadata_of(wb)
+    template_id = str(meta.get("meta_template_id") or "").strip()
+    if template_id:
+        try:
+            tmpl = load_template(template_id)
+        except TemplateError:
+            problems.append(Problem("template.unknown", value=template_id))
+            return None, meta
+        version = str(meta.get("meta_template_version") or "").strip()
+        if version and version != tmpl.version:
+            problems.append(Problem("template.version", {"template": tmpl.id, "found": version,
+                                                         "current": tmpl.version}))
+        return tmpl, meta
+    tmpl = recognise_template(wb)
+    if tmpl is None:
+        problems.append(Problem("template.unknown"))
+    else:
+        problems.append(Problem("template.metadata_missing", {"template": tmpl.id}))
+    return tmpl, meta
+
+
+# --- extraction ----------------------------------------------------------------------------
+
+def _position(fld: Field, tmpl: Template, names: dict, problems: list[Problem],
+              moved_sheets: set) -> tuple[int, int] | None:
+    """Row/column offset of ``fld`` in the returned file, from its own defined names."""
+    ref = names.get(fld.name)
+    if not ref or ref[0] != fld.sheet:
+        return 0, 0
+    first, _, last = ref[1].partition(":")
+    row, col = parse_a1(first)
+    if fld.group:
+        group = tmpl.groups[fld.group]
+        expected = group.blocks * group.rows_per_block
+        if last:
+            last_row, _ = parse_a1(last)
+            found = last_row - row + 1
+            if found != expected:
+                problems.append(Problem("structure.rows_changed", {
+                    "name": fld.name, "found": found, "expected": expected},
+                    sheet=fld.sheet, cell=first))
+                return None
+    if (row, col) != (fld.row, fld.col):
+        if fld.sheet not in moved_sheets:
+            moved_sheets.add(fld.sheet)
+            problems.append(Problem("structure.moved", {
+                "name": fld.name, "expected": f"{fld.sheet}!{fld.cell}",
+                "found": f"{fld.sheet}!{a1(row, col)}"}, sheet=fld.sheet, cell=a1(row, col)))
+    return row - fld.row, col - fld.col
+
+
+def extract(path, *, wb=None) -> Extraction:
+    """Read ``path`` into an :class:`Extraction` (raises :class:`UnreadableFileError`)."""
+    wb = wb or read_workbook(path)
+    result = Extraction(path=str(path), format=wb.format)
+    tmpl, _ = identify(wb, result.problems)
+    if tmpl is None:
+        return result
+    result.template = tmpl
+    names = wb.defined_names or {}
+    missing_sheets = {f.sheet for f in tmpl.fields} - set(wb.sheet_names)
+    for sheet in sorted(missing_sheets):
+        result.problems.append(Problem("structure.sheet_missing", {"sheet": sheet}, sheet=sheet))
+    moved: set[str] = set()
+    flat: dict[tuple, tuple] = {}  # (field name, block, item) -> (value, sheet, cell)
+    present_blocks: dict[str, set[int]] = {}
+    present_items: dict[str, set[tuple[int, int]]] = {}
+    for fld in tmpl.fields:
+        if fld.sheet in missing_sheets:
+            continue
+        offset = _position(fld, tmpl, names, result.problems, moved)
+        if offset is None:
+            continue
+        for inst in tmpl.instances(fld):
+            cell = a1(inst.row + offset[0], inst.col + offset[1])
+            raw = wb.value(fld.sheet, cell)
+            value = normalize_value(fld, raw, inst.path)
+            flat[(fld.name, inst.block, inst.item)] = (value, raw, fld.sheet, cell)
+            if fld.group and (fld.group == "perilaku" or value is not None):
+                present_blocks.setdefault(fld.group, set()).add(inst.block)
+                if inst.item is not None and value is not None:
+                    present_items.setdefault(fld.group, set()).add((inst.block, inst.item))
+    # compact repeating groups: empty rows are left out, indexes renumbered
+    block_map = {gid: {old: new for new, old in enumerate(sorted(blocks))}
+                 for gid, blocks in present_blocks.items()}
+    item_map: dict[str, dict[tuple[int, int], int]] = {}
+    for gid, items in present_items.items():
+        counters: dict[int, int] = {}
+        mapping = {}
+        for block, item in sorted(items):
+            mapping[(block, item)] = counters.get(block, 0)
+            counters[block] = mapping[(block, item)] + 1
+        item_map[gid] = mapping
+    doc = result.document
+    for fld in tmpl.fields:
+        for inst in tmpl.instances(fld):
+            entry = flat.get((fld.name, inst.block, inst.item))
+            if entry is None:
+                continue
+            value, raw, sheet, cell = entry
+            if fld.group:
+                new_block = block_map.get(fld.group, {}).get(inst.block)
+                if new_block is None:
+                    if inst.block == 0 and inst.item in (None, 0):
+                        result.locations.setdefault(fld.path.split("[*]")[0], (sheet, cell))
+                    continue
+                if inst.item is not None:
+                    if inst.item == 0:  # locate the item list even when it is empty
+                        head, _, _ = fld.path.rpartition("[*]")
+                        result.locations.setdefault(expand_path(head, new_block),
+                                                    (sheet, cell))
+                    new_item = item_map.get(fld.group, {}).get((inst.block, inst.item))
+                    if new_item is None:
+                        continue
+                    new_path = expand_path(fld.path, new_block, new_item)
+                else:
+                    new_path = expand_path(fld.path, new_block)
+                if new_block == 0:  # locate the list itself, even when it stays empty
+                    result.locations.setdefault(fld.path.split("[*]")[0],
+                                                (sheet, cell))
+            else:
+                new_path = inst.path
+            _register(result, new_path, sheet, cell)
+            if value is not None:
+                set_path(doc, new_path, value)
+                result.raw[new_path] = raw
+    for section in ("utama", "tambahan"):
+        for item in (doc.get("hasil_kerja", {}).get(section) or []):
+            if isinstance(item, dict):
+                item.setdefault("iki", [])
+    doc.setdefault("hasil_kerja", {}).setdefault("utama", [])
+    doc["hasil_kerja"].setdefault("tambahan", [])
+    return result
+
+
+def _register(result: Extraction, path: str, sheet: str, cell: str) -> None:
+    result.locations[path] = (sheet, cell)
+    probe = path
+    while True:
+        probe = re.sub(r"(\.[A-Za-z_0-9]+|\[\d+\])$", "", probe)
+        if not probe or probe == "$" or probe in result.locations:
+            break
+        result.locations[probe] = (sheet, cell)
+
+
+def plans_from_folder(folder: Path) -> dict[str, dict]:
+    """NIP -> plan (hasil kerja and lampiran, evaluation cleared) from returned workbooks."""
+    plans: dict[str, dict] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods") or path.name.startswith("~$"):
+            continue
+        try:
+            extraction = extract(path)
+        except UnreadableFileError:
+            continue
+        doc = extraction.document
+        nip = (doc.get("pegawai") or {}).get("nip")
+        if not isinstance(nip, str) or not extraction.template:
+            continue
+        keep = ("aspek", "indikator", "target", "satuan", "perspektif")
+        plan = {section: [{"rhk": item.get("rhk"), "rhk_pimpinan": item.get("rhk_pimpinan"),
+                           "iki": [{k: v for k, v in iki.items() if k in keep}
+                                   for iki in item.get("iki", [])]}
+                          for item in doc.get("hasil_kerja", {}).get(section, [])]
+                for section in ("utama", "tambahan")}
+        plan["lampiran"] = doc.get("lampiran", {})
+        plans[nip] = plan
+    return plans

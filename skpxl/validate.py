@@ -1,0 +1,569 @@
+"""Validate returned SKP workbooks: JSON Schemas plus the SKP rules, cell by cell.
+
+Every problem is a :class:`~skpxl.problems.Problem` located by sheet and cell. Files are
+checked independently (so batches run in parallel); the batch-level rule (the same NIP and
+period twice) runs afterwards over the small per-file records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from . import domain
+from .document import fingerprint, get_path, parse_field_checks, short_hash, to_jsonable
+from .errors import UnreadableFileError, UsageError
+from .manifest import METADATA_SHEET
+from .nip import check_nip
+from .periods import parse_period
+from .problems import ERROR, WARNING, Problem, define
+from .resources import schemas_dir
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+define("schema.required", ERROR, "{label} belum diisi.", "{label} is empty.")
+define("schema.type", ERROR, "{label} berisi '{value}', seharusnya {expected}.",
+       "{label} holds '{value}'; expected {expected}.")
+define("schema.enum", ERROR, "{label} berisi '{value}', bukan salah satu pilihan: {expected}. "
+       "Pilih dari daftar pada sel.", "{label} holds '{value}', which is not one of: {expected}. "
+       "Pick from the cell's list.")
+define("schema.format", ERROR, "{label} berisi '{value}', bukan {expected} yang sah.",
+       "{label} holds '{value}', not a valid {expected}.")
+define("schema.invalid", ERROR, "{label}: {detail}", "{label}: {detail}")
+define("skp.nip_mismatch", ERROR,
+       "NIP pada file ({found}) berbeda dengan NIP saat file dibuat ({expected}). Apakah ini "
+       "file milik pegawai lain?", "The NIP in the file ({found}) differs from the NIP the file "
+       "was made for ({expected}). Is this someone else's file?")
+define("skp.not_in_roster", ERROR, "NIP {nip} tidak ada di roster.", "NIP {nip} is not in the roster.")
+define("skp.unit_mismatch", WARNING,
+       "Menurut roster, {nip} bekerja di {expected}, bukan {found}.",
+       "According to the roster, {nip} works at {expected}, not {found}.")
+define("skp.period_mismatch", ERROR,
+       "File ini untuk periode {found}, sedangkan yang diperiksa periode {expected}. Gunakan file "
+       "periode yang benar.", "This file is for period {found}, but period {expected} is being "
+       "checked. Use the file for the right period.")
+define("skp.no_rhk", ERROR, "Belum ada Rencana Hasil Kerja {section}; isi minimal satu RHK "
+       "beserta IKI-nya.", "No {section} work plan (RHK) yet; fill at least one RHK with its IKI.")
+define("skp.penilai_empty", WARNING, "Data pejabat penilai kosong.",
+       "The assessor's data is empty.")
+define("skp.rhk_without_iki", ERROR, "RHK '{rhk}' belum memiliki IKI; isi minimal satu baris IKI.",
+       "RHK '{rhk}' has no IKI; fill at least one IKI row.")
+define("skp.target_not_number", ERROR,
+       "Target '{value}' harus berupa angka (pendekatan kuantitatif); tulis satuannya di kolom "
+       "satuan.", "Target '{value}' must be a number (quantitative approach); put the unit in the "
+       "unit column.")
+define("skp.satuan_missing", ERROR, "Satuan untuk target {value} belum diisi (misalnya laporan, %).",
+       "The unit of target {value} is empty (e.g. reports, %).")
+define("skp.realisasi_missing", ERROR, "Realisasi untuk IKI '{iki}' belum diisi.",
+       "The realisation of IKI '{iki}' is empty.")
+define("skp.rating_missing", ERROR, "{label} belum dipilih.", "{label} has not been chosen.")
+define("skp.predikat_mismatch", ERROR,
+       "Predikat '{found}' tidak sesuai matriks: rating hasil kerja '{hk}' dan rating perilaku "
+       "'{pk}' menghasilkan '{expected}'.", "Predikat '{found}' does not match the matrix: rating "
+       "'{hk}' and behaviour rating '{pk}' give '{expected}'.")
+define("skp.predikat_not_computed", WARNING,
+       "Predikat belum terhitung di file (file belum dibuka di aplikasi spreadsheet); dari matriks: "
+       "'{expected}'.", "The predikat was not computed in the file (never opened in a spreadsheet "
+       "program); from the matrix: '{expected}'.")
+define("skp.perilaku_missing", ERROR,
+       "Baris perilaku kerja {number} ({expected}) hilang atau diubah.",
+       "Behaviour row {number} ({expected}) is missing or was changed.")
+define("skp.prefilled_changed", ERROR,
+       "{label} diubah: isian ini dikunci dan diisi oleh bagian SDM. Kembalikan ke nilai semula "
+       "atau hubungi bagian SDM bila datanya salah.", "{label} was changed: this cell is locked "
+       "and filled by HR. Restore it, or contact HR if the data is wrong.")
+define("skp.heading_changed", WARNING, "Teks {label} diubah dari aslinya.",
+       "The text of {label} was changed from the original.")
+define("skp.fingerprint", ERROR,
+       "Data yang dikunci pada file ini telah diubah (sidik data tidak cocok).",
+       "Locked data in this file was changed (fingerprint mismatch).")
+define("skp.formula_in_input", WARNING,
+       "Sel berisi rumus; yang dibaca adalah hasil terakhirnya ('{value}'). Ketik nilainya "
+       "langsung.", "The cell holds a formula; its last result ('{value}') was read. Type the "
+       "value directly.")
+define("skp.duplicate", WARNING,
+       "NIP {nip} periode {period} dikirim lebih dari sekali: juga di {other}. File yang lebih "
+       "baru: {newer}.", "NIP {nip} for period {period} was submitted more than once: also in "
+       "{other}. The newer file: {newer}.")
+define("skp.stage", WARNING, "Tahap '{stage}' ditentukan otomatis dari isian file.",
+       "Stage '{stage}' was inferred from what the file holds.")
+
+LABELS = {
+    "nama": ("Nama", "Name"), "nip": ("NIP", "NIP"), "pangkat": ("Pangkat/Gol.", "Rank"),
+    "jabatan": ("Jabatan", "Position"), "unit_kerja": ("Unit kerja", "Unit"),
+    "rhk": ("Rencana hasil kerja (RHK)", "Work plan (RHK)"),
+    "rhk_pimpinan": ("RHK pimpinan yang diintervensi", "Superior's RHK"),
+    "aspek": ("Aspek", "Aspect"), "indikator": ("Indikator kinerja individu (IKI)", "IKI"),
+    "target": ("Target", "Target"), "satuan": ("Satuan", "Unit of target"),
+    "perspektif": ("Perspektif", "Perspective"), "realisasi": ("Realisasi", "Realisation"),
+    "umpan_balik": ("Umpan balik", "Feedback"), "rating_hasil_kerja": (
+        "Rating hasil kerja", "Work result rating"),
+    "rating_perilaku": ("Rating perilaku kerja", "Behaviour rating"),
+    "predikat": ("Predikat kinerja pegawai", "Performance predikat"),
+    "capaian_organisasi": ("Capaian kinerja organisasi", "Organisation achievement"),
+    "tanggal": ("Tanggal", "Date"), "kode": ("Kode periode", "Period code"),
+    "utama": ("Hasil kerja utama", "Main results"), "iki": ("IKI", "IKI"),
+    "nilai": ("Perilaku kerja", "Behaviour"), "instansi": ("Nama instansi", "Agency name"),
+}
+WHO = {"pegawai": ("pegawai", "employee"), "penilai": ("pejabat penilai", "assessor"),
+       "atasan_penilai": ("atasan pejabat penilai", "assessor's superior")}
+EXPECTED = {"string": ("teks", "text"), "number": ("angka", "a number"),
+            "date": ("tanggal", "a date"), "array": ("daftar", "a list"),
+            "object": ("isian", "a record")}
+
+
+def label_of(path: str, lang: str = "id") -> str:
+    """A human label for a document path: ``NIP pegawai``, ``Target (RHK 2, IKI 1)``."""
+    names = re.findall(r"\.([a-z_]+)", path)
+    indexes = [int(i) for i in re.findall(r"\[(\d+)\]", path)]
+    last = names[-1] if names else path
+    pair = LABELS.get(last, (last.replace("_", " ").capitalize(),) * 2)
+    text = pair[1] if lang == "en" else pair[0]
+    if names and names[0] in WHO and len(names) > 1:
+        text += " " + WHO[names[0]][1 if lang == "en" else 0]
+    if "hasil_kerja" in names and indexes:
+        where = f"RHK {indexes[0] + 1}" + (f", IKI {indexes[1] + 1}" if len(indexes) > 1 else "")
+        section = "tambahan" if "tambahan" in names else "utama"
+        text += f" ({section} {where})"
+    elif "perilaku" in names and indexes:
+        text += f" ({domain.BERAKHLAK[indexes[0]][0]})" if indexes[0] < 7 else ""
+    return text
+
+
+@lru_cache(maxsize=None)
+def schema_validators() -> dict[str, Draft202012Validator]:
+    """Validators for the two stages, with format checks on."""
+    schemas = {}
+    for name in ("skp-plan", "skp-evaluation"):
+        schemas[name] = json.loads((schemas_dir() / f"{name}.schema.json").read_text("utf-8"))
+    registry = Registry().with_resources(
+        (s["$id"], Resource.from_contents(s)) for s in schemas.values())
+    registry = registry.with_resources(
+        (f"{name}.schema.json", Resource.from_contents(s)) for name, s in schemas.items())
+    return {stage: Draft202012Validator(schemas[name], registry=registry,
+                                        format_checker=Draft202012Validator.FORMAT_CHECKER)
+            for stage, name in (("plan", "skp-plan"), ("evaluation", "skp-evaluation"))}
+
+
+@dataclass
+class FileReport:
+    """The outcome for one file; small and picklable (workers return it)."""
+
+    path: str
+    valid: bool = False
+    nip: str | None = None
+    nama: str | None = None
+    period: str | None = None
+    stage: str | None = None
+    template: str | None = None
+    format: str | None = None
+    sha256: str = ""
+    mtime: float = 0.0
+    generated_at: str | None = None
+    issues: list[Problem] = field(default_factory=list)
+    document: dict | None = None
+
+    def to_dict(self, lang: str = "id") -> dict:
+        return {"path": self.path, "valid": self.valid, "nip": self.nip, "period": self.period,
+                "stage": self.stage, "template": self.template,
+                "issues": [p.to_dict(lang) for p in self.issues]}
+
+
+@dataclass
+class ValidationReport:
+    files: list[FileReport] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return all(f.valid for f in self.files)
+
+    def stats(self) -> dict:
+        issues = [p for f in self.files for p in f.issues]
+        return {"files": len(self.files), "valid": sum(f.valid for f in self.files),
+                "invalid": sum(not f.valid for f in self.files),
+                "errors": sum(p.severity == ERROR for p in issues),
+                "warnings": sum(p.severity == WARNING for p in issues),
+                "skipped": len(self.skipped)}
+
+    def to_dict(self, lang: str = "id") -> dict:
+        return {"valid": self.valid, "files": [f.to_dict(lang) for f in self.files],
+                "skipped": self.skipped, "stats": self.stats()}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def infer_stage(doc: dict) -> str:
+    evaluasi = doc.get("evaluasi") or {}
+    if any(evaluasi.get(k) for k in ("rating_hasil_kerja", "rating_perilaku")):
+        return "evaluation"
+    for section in ("utama", "tambahan"):
+        for item in doc.get("hasil_kerja", {}).get(section, []):
+            if any(iki.get("realisasi") not in (None, "") for iki in item.get("iki", [])):
+                return "evaluation"
+    return "plan"
+
+
+def _at(extraction, path: str, code: str, params=None, *, value=None, severity=None) -> Problem:
+    sheet, cell = extraction.locate(path)
+    if sheet == METADATA_SHEET:  # hidden from staff: point at nothing rather than mislead
+        sheet = cell = None
+    return Problem(code, params or {}, severity=severity or "", sheet=sheet, cell=cell,
+                   path=path, value=value)
+
+
+def check_rules(extraction, stage: str, *, period: str | None, roster_index: dict | None,
+                lang: str = "id") -> list[Problem]:
+    """The SKP rules a schema cannot express."""
+    doc, out = extraction.document, []
+    tmpl = extraction.template
+    raw_nip = extraction.raw.get("$.pegawai.nip")
+    for who in ("pegawai", "penilai"):
+        raw = extraction.raw.get(f"$.{who}.nip")
+        if raw is None:
+            continue
+        status = get_path(doc, "$.pegawai.status_asn") if who == "pegawai" else None
+        for code, params in check_nip(raw, expect_kind=status or None).problems:
+            out.append(_at(extraction, f"$.{who}.nip", code, params, value=raw))
+    meta_nip = get_path(doc, "$.meta.nip")
+    nip = get_path(doc, "$.pegawai.nip")
+    if meta_nip and isinstance(nip, str) and nip != meta_nip:
+        out.append(_at(extraction, "$.pegawai.nip", "skp.nip_mismatch",
+                       {"found": nip, "expected": meta_nip}, value=raw_nip))
+    if roster_index is not None and isinstance(nip, str):
+        emp = roster_index.get(nip)
+        if emp is None:
+            out.append(_at(extraction, "$.pegawai.nip", "skp.not_in_roster", {"nip": nip}))
+        elif get_path(doc, "$.pegawai.unit_kerja") not in (None, emp.unit_kerja):
+            out.append(_at(extraction, "$.pegawai.unit_kerja", "skp.unit_mismatch", {
+                "nip": nip, "expected": emp.unit_kerja,
+                "found": get_path(doc, "$.pegawai.unit_kerja")}))
+    kode = get_path(doc, "$.periode.kode")
+    if period and kode and str(kode) != period:
+        out.append(_at(extraction, "$.periode.kode", "skp.period_mismatch",
+                       {"found": kode, "expected": period}))
+    if not get_path(doc, "$.penilai.nama"):
+        out.append(_at(extraction, "$.penilai.nama", "skp.penilai_empty"))
+    if not doc.get("hasil_kerja", {}).get("utama"):
+        out.append(_at(extraction, "$.hasil_kerja.utama", "skp.no_rhk",
+                       {"section": "utama"}))
+    kuantitatif = tmpl is not None and tmpl.pendekatan == "kuantitatif"
+    for section in ("utama", "tambahan"):
+        for i, item in enumerate(doc.get("hasil_kerja", {}).get(section, [])):
+            base = f"$.hasil_kerja.{section}[{i}]"
+            if item.get("rhk") and not item.get("iki"):
+                out.append(_at(extraction, f"{base}.iki", "skp.rhk_without_iki",
+                               {"rhk": item.get("rhk")}))
+            for j, iki in enumerate(item.get("iki", [])):
+                ipath = f"{base}.iki[{j}]"
+                target = iki.get("target")
+                if kuantitatif and target is not None:
+                    if not isinstance(target, (int, float)):
+                        out.append(_at(extraction, f"{ipath}.target", "skp.target_not_number",
+                                       {"value": target}, value=target))
+                    elif not iki.get("satuan"):
+                        out.append(_at(extraction, f"{ipath}.satuan", "skp.satuan_missing",
+                                       {"value": target}))
+                if stage == "evaluation" and iki.get("realisasi") in (None, "") and \
+                        iki.get("indikator"):
+                    out.append(_at(extraction, f"{ipath}.realisasi", "skp.realisasi_missing",
+                                   {"iki": iki.get("indikator")}))
+    perilaku = doc.get("perilaku") or []
+    for i, (name, _) in enumerate(domain.BERAKHLAK):
+        text = (perilaku[i] or {}).get("nilai") if i < len(perilaku) else None
+        if not isinstance(text, str) or not text.strip().lower().startswith(name.lower()):
+            out.append(_at(extraction, f"$.perilaku[{i}].nilai", "skp.perilaku_missing",
+                           {"number": i + 1, "expected": name}))
+    if stage == "evaluation":
+        out += _check_ratings(extraction, lang)
+    reported = {p.path for p in out}
+    out += [p for p in _check_prefilled(extraction, lang) if p.path not in reported]
+    return out
+
+
+def _check_ratings(extraction, lang: str) -> list[Problem]:
+    doc, out = extraction.document, []
+    evaluasi = doc.get("evaluasi") or {}
+    hk, pk = evaluasi.get("rating_hasil_kerja"), evaluasi.get("rating_perilaku")
+    for key, value in (("rating_hasil_kerja", hk), ("rating_perilaku", pk)):
+        if value in (None, ""):
+            out.append(_at(extraction, f"$.evaluasi.{key}", "skp.rating_missing",
+                           {"label": label_of(f"$.evaluasi.{key}", lang)}))
+    if hk in domain.RATINGS and pk in domain.RATINGS:
+        expected = domain.predikat_for(hk, pk)
+        found = evaluasi.get("predikat")
+        if found in (None, "", "?"):
+            out.append(_at(extraction, "$.evaluasi.predikat", "skp.predikat_not_computed",
+                           {"expected": expected}))
+            evaluasi["predikat"] = expected
+        elif found != expected:
+            out.append(_at(extraction, "$.evaluasi.predikat", "skp.predikat_mismatch", {
+                "found": found, "expected": expected, "hk": hk, "pk": pk}, value=found))
+    elif evaluasi.get("predikat") == "?":
+        evaluasi.pop("predikat")
+    return out
+
+
+IDENTITY_PREFIXES = ("$.pegawai.", "$.penilai.", "$.atasan_penilai.", "$.meta.nip",
+                     "$.periode.kode", "$.meta.template")
+
+
+def _check_prefilled(extraction, lang: str) -> list[Problem]:
+    """Name every locked value that differs from what was generated."""
+    doc, tmpl = extraction.document, extraction.template
+    stored = get_path(doc, "$.meta.fingerprint")
+    if not stored or tmpl is None:
+        return []
+    current = {path: get_path(doc, path) for path in tmpl.prefilled_values({})}
+    if fingerprint(current) == stored:
+        return []
+    checks = parse_field_checks(get_path(doc, "$.meta.checks"))
+    out = []
+    for path, digest in checks.items():
+        # the NIP has its own, more precise problems; technical metadata is not shown
+        if short_hash(current.get(path)) == digest or path == "$.pegawai.nip" or (
+                path.startswith("$.meta.") and path != "$.meta.nip"):
+            continue
+        code = "skp.prefilled_changed" if path.startswith(IDENTITY_PREFIXES) else \
+            "skp.heading_changed"
+        out.append(_at(extraction, path, code, {"label": label_of(path, lang)},
+                       value=current.get(path)))
+    if not checks and not out:
+        out.append(Problem("skp.fingerprint"))
+    return out
+
+
+def _json_path(parts) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def schema_problems(extraction, stage: str, lang: str, reported: set[str]) -> list[Problem]:
+    """Every schema error (not just the first), mapped to a cell through the manifest."""
+    out = []
+    validator = schema_validators()[stage]
+    doc = to_jsonable(extraction.document)
+    for error in validator.iter_errors(doc):
+        base = _json_path(error.absolute_path)
+        if error.validator == "required":
+            missing = [name for name in error.validator_value
+                       if not isinstance(error.instance, dict) or name not in error.instance]
+            for name in missing:
+                path = f"{base}.{name}"
+                if path in reported or (stage == "evaluation" and path.endswith(".realisasi")):
+                    continue
+                if path.endswith(".iki") or path.startswith(("$.evaluasi.rating",
+                                                              "$.evaluasi.predikat")):
+                    continue  # covered by the SKP rules with better messages
+                out.append(_at(extraction, path, "schema.required",
+                               {"label": label_of(path, lang)}))
+            continue
+        if base in reported or any(base.startswith(r + "[") for r in reported):
+            continue
+        if error.validator == "minItems" and base.endswith(".iki"):
+            continue
+        value = error.instance
+        shown = value if not isinstance(value, (dict, list)) else ""
+        params = {"label": label_of(base, lang), "value": shown}
+        lang_index = 1 if lang == "en" else 0
+        if error.validator == "enum":
+            params["expected"] = ", ".join(error.validator_value)
+            code = "schema.enum"
+        elif error.validator in ("type", "pattern"):
+            expected = error.validator_value if error.validator == "type" else "string"
+            if isinstance(expected, list):
+                expected = expected[0]
+            params["expected"] = EXPECTED.get(expected, (str(expected),) * 2)[lang_index]
+            if base.endswith(".nip"):
+                params["expected"] = "NIP 18 digit" if lang != "en" else "an 18-digit NIP"
+            code = "schema.type"
+        elif error.validator == "format":
+            params["expected"] = EXPECTED.get(error.validator_value, (error.validator_value,) * 2)[
+                lang_index]
+            code = "schema.format"
+        else:
+            params["detail"] = error.message
+            code = "schema.invalid"
+        out.append(_at(extraction, base, code, params, value=shown or None))
+    return out
+
+
+def formula_problems(wb, extraction) -> list[Problem]:
+    """Input cells that hold formulas (their cached result was read)."""
+    tmpl = extraction.template
+    if tmpl is None or not hasattr(wb, "formula_cells") or wb.format not in ("xlsx", "xlsm"):
+        return []
+    out = []
+    inputs = {}
+    for path, (sheet, cell) in extraction.locations.items():
+        if path in extraction.raw:
+            inputs.setdefault(sheet, {})[cell] = path
+    input_paths = {inst.path for fld in tmpl.fields if fld.kind == "input"
+                   for inst in tmpl.instances(fld)}
+    for sheet, cells in inputs.items():
+        try:
+            formulas = wb.formula_cells(sheet)
+        except Exception:  # noqa: BLE001 - a hint only; never fail validation on it
+            continue
+        for cell in sorted(formulas & set(cells)):
+            path = cells[cell]
+            if re.sub(r"\[\d+\]", "[*]", path) in {re.sub(r"\[\d+\]", "[*]", p)
+                                                   for p in input_paths}:
+                out.append(Problem("skp.formula_in_input", {"value": extraction.raw[path]},
+                                   sheet=sheet, cell=cell, path=path))
+    return out
+
+
+def validate_file(path, *, period: str | None = None, stage: str | None = None,
+                  roster_index: dict | None = None, lang: str = "id",
+                  keep_document: bool = False) -> FileReport:
+    """Validate one returned workbook; never raises for a bad file (it becomes a problem)."""
+    from .extract import extract
+    from .reader import read_workbook
+    path = Path(path)
+    report = FileReport(path=str(path))
+    try:
+        stat = path.stat()
+        report.mtime = stat.st_mtime
+        wb = read_workbook(path)
+        report.format = wb.format
+        report.sha256 = _sha256(path)
+        extraction = extract(path, wb=wb)
+    except UnreadableFileError as exc:
+        report.issues.append(Problem(exc.code if exc.code != "input" else "file.unreadable",
+                                     {"detail": exc.message}, severity=ERROR))
+        return report
+    except OSError as exc:
+        report.issues.append(Problem("file.unreadable", {"detail": str(exc)}, severity=ERROR))
+        return report
+    issues = list(extraction.problems)
+    doc = extraction.document
+    report.template = extraction.template.id if extraction.template else None
+    nip = get_path(doc, "$.pegawai.nip")
+    report.nip = nip if isinstance(nip, str) else get_path(doc, "$.meta.nip")
+    report.nama = get_path(doc, "$.pegawai.nama")
+    report.period = get_path(doc, "$.periode.kode")
+    report.generated_at = get_path(doc, "$.meta.generated_at")
+    if extraction.template is not None:
+        report.stage = stage or infer_stage(doc)
+        rules = check_rules(extraction, report.stage, period=period, roster_index=roster_index,
+                            lang=lang)
+        reported = {p.path for p in rules if p.path}
+        issues += rules
+        issues += schema_problems(extraction, report.stage, lang, reported)
+        issues += formula_problems(wb, extraction)
+    unique = {(p.code, p.sheet, p.cell, p.path): p for p in issues}
+    report.issues = sorted(unique.values(), key=_problem_order)
+    report.valid = not any(p.severity == ERROR for p in report.issues)
+    if keep_document:
+        report.document = to_jsonable(doc)
+    return report
+
+
+def _problem_order(problem: Problem):
+    from .manifest import parse_a1
+    sheet_rank = {"SKP": 0, "Lampiran SKP": 1, "Evaluasi": 2, "Dokumen Evaluasi": 3}
+    try:
+        row, col = parse_a1(problem.cell) if problem.cell else (0, 0)
+    except ValueError:
+        row, col = 0, 0
+    return (problem.severity != ERROR, sheet_rank.get(problem.sheet or "", -1), row, col)
+
+
+def collect_files(paths) -> tuple[list[Path], list[dict]]:
+    """Workbooks under ``paths`` (folders searched recursively) and the files skipped."""
+    files, skipped = [], []
+    for raw in paths:
+        root = Path(raw)
+        if not root.exists():
+            raise UsageError(f"'{raw}' tidak ditemukan.")
+        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in candidates:
+            name = path.name
+            if name.startswith("~$") or name.startswith(".~lock") or name.startswith("."):
+                skipped.append({"path": str(path), "reason": "file kunci/sementara"})
+            elif path.suffix.lower() not in WORKBOOK_SUFFIXES and root.is_dir():
+                skipped.append({"path": str(path), "reason": "bukan workbook"})
+            else:
+                files.append(path)
+    return files, skipped
+
+
+def _validate_task(args):
+    path, period, stage, roster_index, lang, keep = args
+    return validate_file(path, period=period, stage=stage, roster_index=roster_index, lang=lang,
+                         keep_document=keep)
+
+
+def validate(paths, *, roster=None, period: str | None = None, stage: str | None = None,
+             lang: str = "id", jobs: int = 1, annotate=None, keep_documents: bool = False,
+             progress=None) -> ValidationReport:
+    """Validate every workbook under ``paths``; optionally write annotated copies."""
+    if period:
+        period = parse_period(period).kode
+    if stage not in (None, "plan", "evaluation"):
+        raise UsageError(f"Tahap '{stage}' tidak dikenal: gunakan plan atau evaluation.")
+    roster_index = None
+    if roster is not None:
+        from .roster import read_roster
+        roster_index = read_roster(roster).by_nip()
+    files, skipped = collect_files(paths)
+    tasks = [(p, period, stage, roster_index, lang, keep_documents) for p in files]
+    advance = progress(len(tasks)) if progress else None
+    report = ValidationReport(skipped=skipped)
+    report.files = list(run_tasks(_validate_task, tasks, jobs, advance))
+    mark_duplicates(report.files)
+    if annotate:
+        from .annotate import annotate_files
+        annotate_files([f for f in report.files if f.issues], Path(annotate), lang=lang)
+    return report
+
+
+def run_tasks(func, tasks: list, jobs: int, advance=None):
+    """Map ``func`` over ``tasks`` in order, serially or in a process pool."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    if jobs == 1:
+        results = map(func, tasks)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        results = pool.map(func, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 4))))
+    try:
+        for result in results:
+            if advance:
+                advance(1)
+            yield result
+    finally:
+        if jobs > 1:
+            pool.shutdown()
+
+
+def mark_duplicates(files: list[FileReport]) -> None:
+    """The same NIP and period in two files: a warning on each, naming the newer one."""
+    groups: dict[tuple, list[FileReport]] = {}
+    for f in files:
+        if f.nip and f.period:
+            groups.setdefault((f.nip, f.period), []).append(f)
+    for (nip, period), group in groups.items():
+        if len(group) < 2:
+            continue
+        newest = max(group, key=lambda f: (f.mtime, f.path))
+        for f in group:
+            others = ", ".join(Path(o.path).name for o in group if o is not f)
+            f.issues.append(Problem("skp.duplicate", {"nip": nip, "period": period,
+                                                      "other": others,
+                                                      "newer": Path(newest.path).name}))
