@@ -1,0 +1,237 @@
+"""Validation of returned workbooks: real files generated, filled, broken and read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from skpxl.cli import cli
+from skpxl.generate import generate
+from skpxl.manifest import load_template
+from skpxl.simulate import MISTAKES, fill_workbook
+from skpxl.validate import validate, validate_file
+
+ROSTER = """NIP,Nama,Status ASN,Pangkat/Gol,Jabatan,Jenis Jabatan,Jenjang,Unit Kerja,Instansi,NIP Penilai
+197001012000031001,Budi Santoso,PNS,Pembina (IV/a),Kepala Sekretariat,Administrator,,Sekretariat Bawaslu Kabupaten Blitar,Badan Pengawas Pemilihan Umum,
+198503122010122002,Siti Aminah,PNS,Penata (III/c),Kepala Subbagian Umum,Pengawas,,Sekretariat Bawaslu Kabupaten Blitar,Badan Pengawas Pemilihan Umum,197001012000031001
+199007072019031003,Andi Wijaya,PNS,Penata Muda (III/a),Analis SDM Aparatur,Fungsional,Ahli Pertama,Sekretariat Bawaslu Kabupaten Blitar,Badan Pengawas Pemilihan Umum,198503122010122002
+199203152023212001,Rina Lestari,PPPK,IX,Penata Kelola Pemilu,Pelaksana,,Sekretariat Bawaslu Kabupaten Blitar,Badan Pengawas Pemilihan Umum,198503122010122002
+"""
+
+#: the problem each simulated mistake must produce, and the field where it must point
+EXPECTED = {
+    "nip_number": ("nip.scientific", "pegawai_nip"),
+    "rating_missing": ("skp.rating_missing", "rating_perilaku"),
+    "predikat_wrong": ("skp.predikat_mismatch", "predikat"),
+    "realisasi_missing": ("skp.realisasi_missing", "eku_realisasi"),
+    "wrong_period": ("skp.period_mismatch", None),
+    "name_changed": ("skp.prefilled_changed", "pegawai_nama"),
+    "target_text": ("skp.target_not_number", "hku_target"),
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Generated workbooks, valid returns, and one return per typical mistake."""
+    root = tmp_path_factory.mktemp("validate")
+    roster = root / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    generate(roster, "2025-Q3", root / "skp")
+    generated = sorted((root / "skp").rglob("*.xlsx"))
+    rng = random.Random(7)
+    valid = root / "valid"
+    for path in generated:
+        fill_workbook(path, valid / path.name, rng=rng)
+    broken = {}
+    for mistake in MISTAKES:
+        target = root / "broken" / f"{mistake}.xlsx"
+        fill_workbook(generated[2], target, rng=rng, mistake=mistake)
+        broken[mistake] = target
+    return {"root": root, "roster": roster, "generated": generated, "valid": valid,
+            "broken": broken}
+
+
+def test_valid_returns_pass_with_roster_and_period(batch):
+    report = validate([batch["valid"]], roster=batch["roster"], period="2025-Q3")
+    assert report.valid, [(f.path, [p.code for p in f.issues]) for f in report.files]
+    assert report.stats()["files"] == 4
+    assert {f.stage for f in report.files} == {"evaluation"}
+
+
+def test_freshly_generated_workbook_is_a_plan_missing_its_rhk(batch):
+    report = validate_file(batch["generated"][1], period="2025-Q3")
+    assert report.stage == "plan"
+    codes = [p.code for p in report.issues]
+    assert codes == ["skp.no_rhk"]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_each_typical_mistake_is_named_at_its_cell(batch, mistake):
+    code, field_name = EXPECTED[mistake]
+    report = validate_file(batch["broken"][mistake], period="2025-Q3")
+    assert not report.valid
+    hits = [p for p in report.issues if p.code == code]
+    assert hits, [p.code for p in report.issues]
+    errors = [p for p in report.issues if p.severity == "error"]
+    assert errors == hits, "one mistake, one error"
+    if field_name:
+        fld = load_template("ja-jf-kuantitatif").field(field_name)
+        assert hits[0].sheet == fld.sheet
+        assert hits[0].cell == fld.cell
+    assert hits[0].message("id") != hits[0].message("en")
+
+
+def test_predikat_mismatch_names_the_right_predikat(batch):
+    report = validate_file(batch["broken"]["predikat_wrong"])
+    problem = next(p for p in report.issues if p.code == "skp.predikat_mismatch")
+    assert f"'{problem.params['expected']}'" in problem.message()
+
+
+def test_nip_not_in_roster(batch, tmp_path):
+    roster = tmp_path / "other.csv"
+    lines = ROSTER.splitlines()
+    roster.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    report = validate_file(batch["valid"] / batch["generated"][2].name,
+                           roster_index=__import__("skpxl.roster", fromlist=["x"]).read_roster(
+                               roster).by_nip())
+    assert [p.code for p in report.issues if p.severity == "error"] == ["skp.not_in_roster"]
+
+
+def test_duplicates_in_one_batch_are_reported_on_both_files(batch, tmp_path):
+    first = batch["valid"] / batch["generated"][0].name
+    copy = tmp_path / "kirim-ulang.xlsx"
+    shutil.copy2(first, copy)
+    report = validate([first, copy])
+    for f in report.files:
+        dup = [p for p in f.issues if p.code == "skp.duplicate"]
+        assert len(dup) == 1 and dup[0].severity == "warning"
+
+
+def test_bad_files_each_get_one_precise_problem_and_the_batch_continues(batch, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "kosong.xlsx").write_bytes(b"")
+    (folder / "laporan.xlsx").write_bytes(b"%PDF-1.4\n" + b"x" * 200)
+    good = batch["valid"] / batch["generated"][0].name
+    data = good.read_bytes()
+    (folder / "terpotong.xlsx").write_bytes(data[: len(data) // 2])
+    shutil.copy2(good, folder / "baik.xlsx")
+    (folder / "~$baik.xlsx").write_bytes(b"lock")
+    (folder / "catatan.txt").write_text("bukan workbook")
+    foreign = openpyxl.Workbook()
+    foreign.active["A1"] = "Daftar hadir"
+    foreign.save(folder / "lain.xlsx")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    report = validate([folder])
+    codes = {Path(f.path).name: [p.code for p in f.issues] for f in report.files}
+    assert codes["kosong.xlsx"] == ["file.empty"]
+    assert codes["laporan.xlsx"] == ["file.not_workbook"]
+    assert codes["terpotong.xlsx"] == ["file.corrupt"]
+    assert codes["lain.xlsx"] == ["template.unknown"]
+    assert next(f for f in report.files if f.path.endswith("baik.xlsx")).valid
+    assert {Path(s["path"]).name for s in report.skipped} == {"~$baik.xlsx", "catatan.txt"}
+    assert before == {p.name: p.read_bytes() for p in folder.iterdir()}, "inputs untouched"
+
+
+def test_missing_metadata_sheet_falls_back_to_recognising_the_template(batch, tmp_path):
+    wb = openpyxl.load_workbook(batch["valid"] / batch["generated"][2].name)
+    del wb["_skpxl"]
+    target = tmp_path / "tanpa-meta.xlsx"
+    wb.save(target)
+    report = validate_file(target)
+    assert report.template == "ja-jf-kuantitatif"
+    assert "template.metadata_missing" in [p.code for p in report.issues]
+
+
+def test_inserted_row_inside_the_table_is_an_error(batch, tmp_path):
+    """Excel moves defined names when a row is inserted; skpxl notices the changed table."""
+    source = batch["valid"] / batch["generated"][2].name
+    target = tmp_path / "baris-sisip.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"'SKP'!$E$17:$E$56", b"'SKP'!$E$17:$E$57")
+            dst.writestr(info, data)
+    report = validate_file(target)
+    assert "structure.rows_changed" in [p.code for p in report.issues]
+
+
+def test_cli_json_equals_library_and_exit_codes(batch):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(batch["valid"]), "--format", "json",
+                                 "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data == validate([batch["valid"]]).to_dict()
+    assert set(data["files"][0]) == {"path", "valid", "nip", "period", "stage", "template",
+                                     "issues"}
+    result = runner.invoke(cli, ["validate", str(batch["root"] / "broken"), "--jobs", "2"])
+    assert result.exit_code == 1
+    assert "SKP!" in result.output and "Evaluasi!" in result.output
+    result = runner.invoke(cli, ["validate", str(batch["valid"]), "--stage", "nonsense"])
+    assert result.exit_code == 2
+
+
+def test_csv_output_is_safe_to_open_in_excel(batch, tmp_path):
+    report_dir = tmp_path / "x"
+    report_dir.mkdir()
+    target = report_dir / "=HYPERLINK(1).xlsx"
+    shutil.copy2(batch["broken"]["predikat_wrong"], target)
+    result = CliRunner().invoke(cli, ["validate", str(report_dir), "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0][:4] == ["file", "nip", "period", "code"]
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@")), cell
+
+
+def test_english_messages(batch):
+    result = CliRunner().invoke(cli, ["validate", str(batch["broken"]["rating_missing"]),
+                                      "--lang", "en"])
+    assert "has not been chosen" in result.output
+
+
+def test_annotated_copy_marks_cells_and_lists_problems(batch, tmp_path):
+    source = batch["broken"]["predikat_wrong"]
+    before = source.read_bytes()
+    out = tmp_path / "perbaikan"
+    validate([source], annotate=out)
+    assert source.read_bytes() == before
+    wb = openpyxl.load_workbook(out / source.name)
+    assert wb.sheetnames[0] == "Catatan Validasi"
+    fld = load_template("ja-jf-kuantitatif").field("predikat")
+    cell = wb[fld.sheet][fld.cell]
+    assert "tidak sesuai matriks" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    notes = [row for row in wb["Catatan Validasi"].iter_rows(values_only=True)]
+    assert any(row[4] == "skp.predikat_mismatch" for row in notes)
+    assert wb["_skpxl"].sheet_state == "veryHidden"
+    assert wb["SKP"].protection.sheet
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_libreoffice_resaved_files_validate_like_the_original(batch, convert, tmp_path, fmt):
+    # (predikat_wrong is a stale cached formula result: LibreOffice recomputes it, rightly)
+    sources = [batch["valid"] / batch["generated"][2].name, batch["broken"]["realisasi_missing"],
+               batch["broken"]["target_text"]]
+    outdir = tmp_path / fmt
+    converted = convert(sources, fmt, outdir)
+    for original, resaved in zip(sources, converted):
+        a, b = validate_file(original), validate_file(resaved)
+        assert b.valid == a.valid
+        codes_a = sorted((p.code, p.sheet, p.cell) for p in a.issues)
+        codes_b = sorted((p.code, p.sheet, p.cell) for p in b.issues
+                         if p.code != "template.metadata_missing")
+        assert codes_b == codes_a, (fmt, original.name)
+        assert b.nip == a.nip and b.period == a.period
