@@ -270,9 +270,12 @@ def extract(path, *, wb=None) -> Extraction:
         offset = _position(fld, tmpl, names, result.problems, moved)
         if offset is None:
             continue
+        grid = wb.cells(fld.sheet)
         for inst in tmpl.instances(fld):
-            cell = a1(inst.row + offset[0], inst.col + offset[1])
-            raw = wb.value(fld.sheet, cell)
+            row, col = inst.row + offset[0] - 1, inst.col + offset[1] - 1
+            line = grid[row] if 0 <= row < len(grid) else ()
+            raw = line[col] if 0 <= col < len(line) else None
+            cell = inst.cell if offset == (0, 0) else a1(row + 1, col + 1)
             value = normalize_value(fld, raw, inst.path)
             flat[(fld.name, inst.block, inst.item)] = (value, raw, fld.sheet, cell)
             if fld.group and (fld.group == "perilaku" or value is not None):

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Workloads for benchmarks/run: a synthetic province, its returns, and naive baselines.
+
+    workload.py prepare DIR N          roster of N employees, generated and returned files
+    workload.py naive-generate DIR N   openpyxl: load template, fill, save per employee
+    workload.py naive-validate DIR N   openpyxl: load each returned file, read, check
+    workload.py naive-merge DIR N      openpyxl + pandas: read every file, one table
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+HEADER = ["NIP", "Nama", "Status ASN", "Pangkat/Gol", "Jabatan", "Jenis Jabatan", "Jenjang",
+          "Unit Kerja", "Instansi", "NIP Penilai"]
+
+
+def nip_for(i: int) -> str:
+    """A structurally valid, unique PNS NIP for employee ``i``."""
+    year = 1970 + i % 30
+    month, day = 1 + i % 12, 1 + i % 28
+    tmt = year + 22 + (i % 5)
+    return f"{year}{month:02d}{day:02d}{tmt}{1 + i % 12:02d}{1 + i % 2}{i // 360 % 1000:03d}"
+
+
+def roster_rows(n: int) -> list[list[str]]:
+    rows, head = [], None
+    for i in range(n):
+        unit = f"Sekretariat Bawaslu Kabupaten Uji {i // 25 + 1}"
+        nip = nip_for(i)
+        if i % 25 == 0:
+            head = nip
+            rows.append([nip, f"Kepala {i}", "PNS", "Pembina (IV/a)", "Kepala Sekretariat",
+                         "Administrator", "", unit, "Badan Pengawas Pemilihan Umum", ""])
+        else:
+            rows.append([nip, f"Pegawai {i}", "PNS", "Penata (III/c)", "Analis", "Fungsional",
+                         "Ahli Pertama", unit, "Badan Pengawas Pemilihan Umum", head])
+    return rows
+
+
+def prepare(work: Path, n: int) -> None:
+    from skpxl.generate import generate
+    from skpxl.simulate import MISTAKES, fill_workbook
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / "roster.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(roster_rows(n))
+    generate(work / "roster.csv", "2025-Q3", work / "generated", jobs=0)
+    rng = random.Random(2025)
+    for i, path in enumerate(sorted((work / "generated").rglob("*.xlsx"))):
+        if i % 33 == 5:
+            continue  # never returned
+        mistake = MISTAKES[i % len(MISTAKES)] if i % 10 == 3 else None
+        fill_workbook(path, work / "returned" / path.parent.name / path.name, rng=rng,
+                      mistake=mistake)
+
+
+def _names(wb) -> dict[str, tuple[str, str]]:
+    out = {}
+    for name, dn in wb.defined_names.items():
+        for sheet, ref in dn.destinations:
+            out[name] = (sheet, ref.replace("$", "").split(":")[0])
+    return out
+
+
+def naive_generate(work: Path, n: int) -> None:
+    from openpyxl import load_workbook
+    from skpxl.manifest import load_template
+    template = load_template("ja-jf-kuantitatif")
+    out = work / "naive-generated"
+    out.mkdir(exist_ok=True)
+    with open(work / "roster.csv", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))[1:]
+    for row in rows:
+        wb = load_workbook(template.path)
+        names = _names(wb)
+        for name, value in (("pegawai_nama", row[1]), ("pegawai_nip", row[0]),
+                            ("pegawai_pangkat", row[3]), ("pegawai_jabatan", row[4]),
+                            ("pegawai_unit_kerja", row[7]), ("meta_nip", row[0]),
+                            ("periode_kode", "2025-Q3")):
+            sheet, cell = names[name]
+            wb[sheet][cell] = value
+        wb.save(out / f"{row[0]}.xlsx")
+
+
+def naive_read(path: Path) -> dict:
+    from openpyxl import load_workbook
+    wb = load_workbook(path, data_only=True)
+    names = _names(wb)
+    get = lambda name: wb[names[name][0]][names[name][1]].value  # noqa: E731
+    return {"nip": get("pegawai_nip"), "nama": get("pegawai_nama"),
+            "periode": get("periode_kode"), "rating_hasil_kerja": get("rating_hasil_kerja"),
+            "rating_perilaku": get("rating_perilaku"), "predikat": get("predikat")}
+
+
+def naive_validate(work: Path, n: int) -> None:
+    from skpxl import domain
+    bad = 0
+    for path in sorted((work / "returned").rglob("*.xlsx")):
+        record = naive_read(path)
+        ok = (isinstance(record["nip"], str) and len(record["nip"]) == 18
+              and record["periode"] == "2025-Q3"
+              and record["rating_hasil_kerja"] in domain.RATINGS
+              and record["rating_perilaku"] in domain.RATINGS)
+        bad += not ok
+    print(bad)
+
+
+def naive_merge(work: Path, n: int) -> None:
+    import pandas as pd
+    records = [naive_read(path) | {"file": path.name}
+               for path in sorted((work / "returned").rglob("*.xlsx"))]
+    frame = pd.DataFrame(records).sort_values("nip")
+    summary = frame.groupby("predikat").size().reset_index(name="jumlah")
+    with pd.ExcelWriter(work / "naive-rekap.xlsx") as writer:
+        frame.to_excel(writer, sheet_name="Rekap Pegawai", index=False)
+        summary.to_excel(writer, sheet_name="Ringkasan", index=False)
+
+
+if __name__ == "__main__":
+    command, folder, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    {"prepare": prepare, "naive-generate": naive_generate, "naive-validate": naive_validate,
+     "naive-merge": naive_merge}[command](folder, count)
