@@ -79,7 +79,8 @@ def check_cmd(path, manifest, fmt, lang):
         echo_json(report.to_dict(lang))
     else:
         for problem in report.problems:
-            click.echo(f"  [{problem.severity}] {problem.location}: {problem.message(lang)}")
+            where = f"{problem.location}: " if problem.location else ""
+            click.echo(f"  [{problem.severity}] {where}{problem.message(lang)}")
         click.echo(("OK: " if report.ok else "TIDAK BISA DIPAKAI: ") + str(path) +
                    f" ({report.template_id or '?'}, {report.fields_checked} field diperiksa)")
     raise SystemExit(0 if report.ok else 1)
