@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from .errors import OutputError
 from .writer import write_atomic
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -121,6 +122,9 @@ def annotate_files(reports, outdir: Path, *, lang: str = "id") -> list[Path]:
                 wb.save(buffer)
                 data = buffer.getvalue()
                 target = outdir / f"{Path(name).stem}.catatan.xlsx"
-        write_atomic(target, data)
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            raise OutputError(f"Tidak dapat menulis {target}: {exc.strerror or exc}.") from None
         written.append(target)
     return written

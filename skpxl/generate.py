@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__, domain
 from .document import field_checks, fingerprint
-from .errors import RosterError, TemplateError, UsageError
+from .errors import OutputError, RosterError, UsageError
 from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
 from .periods import Period, parse_period
@@ -103,10 +103,20 @@ def build_document(template: Template, period: Period, emp, penilai, atasan, pla
         "perilaku": [{"nilai": berakhlak_text(i)} for i in range(len(domain.BERAKHLAK))],
         "lampiran": plan.get("lampiran", {}),
     }
+    doc = _clean(doc)  # fingerprint exactly the text the workbook will hold
     prefilled = template.prefilled_values(doc)
     doc["meta"]["fingerprint"] = fingerprint(prefilled)
     doc["meta"]["checks"] = field_checks(prefilled)
     return doc
+
+
+def _clean(value):
+    from .writer import clean_text
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def capacity_problems(template: Template, doc: dict) -> list[Problem]:
@@ -146,10 +156,15 @@ def _write_one(task: tuple) -> tuple[str, str]:
     template_ref, password, document, target, force = task
     data = _compiled(template_ref, password).render(document)
     path = Path(target)
-    if force:
-        write_atomic(path, data)
-        return "written", ""
-    return ("written", "") if write_atomic_exclusive(path, data) else ("skipped", "")
+    try:
+        if force:
+            write_atomic(path, data)
+            return "written", ""
+        return ("written", "") if write_atomic_exclusive(path, data) else ("skipped", "")
+    except OSError as exc:
+        raise OutputError(f"Tidak dapat menulis {path}: {exc.strerror or exc}.",
+                          hint="Periksa izin tulis dan ruang kosong pada folder keluaran.") \
+            from None
 
 
 def generate(roster_path, period: str, outdir, *, plans=None, template: str | None = None,

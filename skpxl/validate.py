@@ -12,7 +12,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +29,8 @@ from .resources import schemas_dir
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
+define("file.unreadable", ERROR, "Berkas tidak dapat dibaca: {detail}",
+       "The file cannot be read: {detail}")
 define("schema.required", ERROR, "{label} belum diisi.", "{label} is empty.")
 define("schema.type", ERROR, "{label} berisi '{value}', seharusnya {expected}.",
        "{label} holds '{value}'; expected {expected}.")
@@ -444,8 +445,9 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
         report.sha256 = _sha256(path)
         extraction = extract(path, wb=wb)
     except UnreadableFileError as exc:
+        params = dict(getattr(exc, "params", None) or {"detail": exc.message})
         report.issues.append(Problem(exc.code if exc.code != "input" else "file.unreadable",
-                                     {"detail": exc.message}, severity=ERROR))
+                                     params, severity=ERROR))
         return report
     except OSError as exc:
         report.issues.append(Problem("file.unreadable", {"detail": str(exc)}, severity=ERROR))

@@ -116,48 +116,63 @@ def zip_bytes(members: list[_Member], moment: float | None = None) -> bytes:
     return b"".join(out) + directory + end
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename: never half a file."""
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """A complete, synced temporary file beside ``path`` with normal permissions."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _FILE_MODE)  # mkstemp makes 0600: others could not read
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename: never half a file."""
+    tmp = _write_temp(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
 
 
 def write_atomic_exclusive(path: Path, data: bytes) -> bool:
     """Like :func:`write_atomic` but never replaces an existing file; False if one exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".part", dir=path.parent)
+    tmp = _write_temp(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
-            os.link(tmp, path)  # atomic and fails if the target exists
+            os.link(tmp, path)  # atomic, and fails when the target exists
         except FileExistsError:
             return False
-        except OSError:
+        except OSError:  # file systems without hard links
             if path.exists():
                 return False
             os.replace(tmp, path)
-            return True
         return True
     finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
 
 
 # --- template compilation -----------------------------------------------------------------

@@ -7,13 +7,9 @@ JSON) and exits with the documented code: 0 all good, 1 problems found in the in
 
 from __future__ import annotations
 
-import sys
-import traceback
-
 import click
 
 from .. import __version__
-from ..errors import SkpxlError
 from .common import OrderedGroup
 
 
@@ -64,31 +60,6 @@ _register()
 
 
 def main(argv=None) -> None:
-    """Console entry point: run the CLI, map failures to exit codes, never a bare traceback."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
-    try:
-        cli.main(args=argv, prog_name="skpxl", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Dibatalkan.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except SkpxlError as exc:
-        click.secho(f"Error: {exc.message}", fg="red", err=True)
-        if exc.hint:
-            click.echo(exc.hint, err=True)
-        if debug:
-            traceback.print_exc()
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Dihentikan.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a traceback is a bug: say so plainly, keep it for --debug
-        click.secho(f"Error internal skpxl: {type(exc).__name__}: {exc}", fg="red", err=True)
-        click.echo("Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
-                   err=True)
-        if debug:
-            traceback.print_exc()
-        sys.exit(3)
-    sys.exit(0)
+    """Console entry point. Failures are mapped to exit codes by the group itself
+    (:class:`~skpxl.cli.common.OrderedGroup`), so ``CliRunner`` sees the same behaviour."""
+    cli.main(args=argv, prog_name="skpxl")

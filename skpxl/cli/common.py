@@ -4,19 +4,47 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from contextlib import contextmanager
 
 import click
 
-from ..errors import UsageError
+from ..errors import SkpxlError, UsageError
 from ..periods import parse_period
 
 
 class OrderedGroup(click.Group):
-    """Commands listed in the order they were added (the order of the workflow)."""
+    """Commands listed in the workflow's order; failures mapped to the exit-code contract.
+
+    A :class:`~skpxl.errors.SkpxlError` becomes its message (and hint) on stderr and its
+    ``exit_code``; any other exception is a bug: one line on stderr, exit 3, and the
+    traceback only with ``--debug``.
+    """
 
     def list_commands(self, ctx):
         return list(self.commands)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except SkpxlError as exc:
+            click.secho(f"Error: {exc.message}", fg="red", err=True)
+            if exc.hint:
+                click.echo(exc.hint, err=True)
+            if (ctx.obj or {}).get("debug"):
+                traceback.print_exc()
+            ctx.exit(exc.exit_code)
+        except Exception as exc:  # noqa: BLE001 - a traceback is a bug, shown with --debug
+            click.secho(f"Error internal skpxl: {type(exc).__name__}: {exc}", fg="red",
+                        err=True)
+            click.echo("Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
+                       err=True)
+            if (ctx.obj or {}).get("debug"):
+                traceback.print_exc()
+            ctx.exit(3)
 
 
 class PeriodType(click.ParamType):

@@ -1,0 +1,219 @@
+"""Shared fixtures: a small realistic roster and plans file, and LibreOffice access.
+
+The roster has two units. Sekretariat Bawaslu Kota Batu: an Administrator head (no NIP
+Penilai), a Pengawas under the head, and under the Pengawas a Pelaksana, a Fungsional
+(Ahli Pertama) and a PPPK. Bawaslu Kabupaten Blitar: a JPT head (no NIP Penilai) and one
+Pelaksana. Every NIP passes :func:`skpxl.nip.check_nip`.
+
+LibreOffice tests ask for the ``soffice`` fixture: it skips when LibreOffice is absent,
+unless ``SKPXL_REQUIRE_LIBREOFFICE=1`` (set by ``.ci/run``), where a missing LibreOffice is
+a failure — CI must never go green by skipping them.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+UNIT_KOTA = "Sekretariat Bawaslu Kota Batu"
+UNIT_KAB = "Bawaslu Kabupaten Blitar"
+INSTANSI = "Badan Pengawas Pemilihan Umum"
+
+ROSTER_HEADER = ["NIP", "Nama", "Status ASN", "Pangkat/Gol", "Jabatan", "Jenis Jabatan",
+                 "Jenjang", "Unit Kerja", "Instansi", "NIP Penilai"]
+
+HEAD_NIP = "197805122003121002"
+PENGAWAS_NIP = "198203072006042001"
+PELAKSANA_NIP = "199001152015031003"
+FUNGSIONAL_NIP = "199506202019032004"
+PPPK_NIP = "199203152024212001"
+JPT_NIP = "197011232000031001"
+KAB_STAFF_NIP = "198811302012121002"
+
+_ROSTER = [
+    [HEAD_NIP, "Dr. Hendra Wijaya, S.H., M.H.", "PNS", "Pembina Tk. I (IV/b)",
+     "Koordinator Sekretariat", "Administrator", "", UNIT_KOTA, INSTANSI, ""],
+    [PENGAWAS_NIP, "Sri Rahayu, S.E.", "PNS", "Penata Tk. I (III/d)",
+     "Kepala Subbagian Administrasi", "Pengawas", "", UNIT_KOTA, INSTANSI, HEAD_NIP],
+    [PELAKSANA_NIP, "Agus Setiawan", "PNS", "Pengatur (II/c)", "Pengadministrasi Perkantoran",
+     "Pelaksana", "", UNIT_KOTA, INSTANSI, PENGAWAS_NIP],
+    [FUNGSIONAL_NIP, "Dewi Kartika Sari, S.Kom.", "PNS", "Penata Muda (III/a)",
+     "Pranata Komputer Ahli Pertama", "Fungsional", "Ahli Pertama", UNIT_KOTA, INSTANSI,
+     PENGAWAS_NIP],
+    [PPPK_NIP, "Nur Aini", "PPPK", "IX", "Penata Layanan Operasional", "Pelaksana", "",
+     UNIT_KOTA, INSTANSI, PENGAWAS_NIP],
+    [JPT_NIP, "Ir. Bambang Susilo, M.Si.", "PNS", "Pembina Utama Muda (IV/c)",
+     "Kepala Sekretariat", "JPT", "", UNIT_KAB, INSTANSI, ""],
+    [KAB_STAFF_NIP, "Rudi Hartono", "PNS", "Penata Muda Tk. I (III/b)", "Analis Pengawasan",
+     "Pelaksana", "", UNIT_KAB, INSTANSI, JPT_NIP],
+]
+
+PLANS_HEADER = ["NIP", "Jenis", "RHK", "RHK Pimpinan", "Aspek", "IKI", "Target", "Satuan"]
+
+HEAD_RHK = [
+    "Terlaksananya dukungan administrasi pengawasan pemilu yang tertib dan akuntabel",
+    "Meningkatnya kualitas pengelolaan keuangan dan barang milik negara",
+]
+PENGAWAS_RHK = "Tersusunnya laporan administrasi umum dan kepegawaian tepat waktu"
+
+_PLANS = [
+    [HEAD_NIP, "Utama", HEAD_RHK[0], "", "Kuantitas",
+     "Jumlah kegiatan pengawasan yang didukung administrasinya", 12, "kegiatan"],
+    [HEAD_NIP, "Utama", HEAD_RHK[0], "", "Kualitas",
+     "Persentase dokumen pertanggungjawaban tanpa catatan", 95, "persen"],
+    [HEAD_NIP, "Utama", HEAD_RHK[0], "", "Waktu",
+     "Ketepatan waktu penyampaian laporan", 3, "bulan"],
+    [HEAD_NIP, "Utama", HEAD_RHK[1], "", "Kuantitas",
+     "Jumlah laporan keuangan yang disusun", 4, "laporan"],
+    [HEAD_NIP, "Utama", HEAD_RHK[1], "", "Kualitas",
+     "Persentase temuan pemeriksaan yang ditindaklanjuti", 100, "persen"],
+    [HEAD_NIP, "Utama", HEAD_RHK[1], "", "Waktu",
+     "Ketepatan waktu rekonsiliasi BMN", 3, "bulan"],
+    [HEAD_NIP, "Utama", HEAD_RHK[1], "", "Biaya",
+     "Persentase realisasi anggaran", 92.5, "persen"],
+    [PENGAWAS_NIP, "Utama", PENGAWAS_RHK, HEAD_RHK[0], "Kuantitas",
+     "Jumlah laporan administrasi umum", 3, "laporan"],
+    [PENGAWAS_NIP, "Utama", PENGAWAS_RHK, HEAD_RHK[0], "Kualitas",
+     "Persentase laporan diterima tanpa revisi", 90, "persen"],
+    [PENGAWAS_NIP, "Utama", PENGAWAS_RHK, HEAD_RHK[0], "Waktu",
+     "Ketepatan waktu penyampaian laporan bulanan", 3, "bulan"],
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
+    """Write a CSV the way a HR export looks (UTF-8 with BOM, comma separated)."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def roster_rows() -> list[list]:
+    """The roster rows (a fresh copy, free to change), in :data:`ROSTER_HEADER` order."""
+    return copy.deepcopy(_ROSTER)
+
+
+@pytest.fixture
+def plans_rows() -> list[list]:
+    """The plans rows (a fresh copy), in :data:`PLANS_HEADER` order."""
+    return copy.deepcopy(_PLANS)
+
+
+@pytest.fixture
+def roster_csv(tmp_path: Path, roster_rows) -> Path:
+    """A clean seven-employee roster CSV in ``tmp_path``."""
+    return write_csv(tmp_path / "pegawai.csv", ROSTER_HEADER, roster_rows)
+
+
+@pytest.fixture
+def plans_csv(tmp_path: Path, plans_rows) -> Path:
+    """Plans for the Kota Batu head (2 RHK) and the Pengawas (cascading the head's first)."""
+    return write_csv(tmp_path / "rencana.csv", PLANS_HEADER, plans_rows)
+
+
+@pytest.fixture(scope="session")
+def samples_dir(tmp_path_factory) -> Path:
+    """``pegawai.csv`` and ``rencana.csv`` written once for the session: read, never modify."""
+    folder = tmp_path_factory.mktemp("samples")
+    write_csv(folder / "pegawai.csv", ROSTER_HEADER, _ROSTER)
+    write_csv(folder / "rencana.csv", PLANS_HEADER, _PLANS)
+    return folder
+
+
+# --- LibreOffice --------------------------------------------------------------------------
+
+REQUIRE_LIBREOFFICE = os.environ.get("SKPXL_REQUIRE_LIBREOFFICE", "") not in ("", "0")
+
+#: Seeds each throw-away profile: recalculate every formula when loading xlsx/ods files.
+#: LibreOffice's default for xlsx is "never recalculate" (it trusts cached results), which
+#: would make a formula test read back whatever the writer cached, not what LO computes.
+_RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+           xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def find_soffice() -> str | None:
+    """Path of LibreOffice's ``soffice``, or ``None``."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
+                      "/opt/libreoffice/program/soffice",
+                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """Path to ``soffice``; skip without it, fail without it when LibreOffice is required."""
+    path = find_soffice()
+    if path is None:
+        message = "LibreOffice (soffice) is not installed"
+        if REQUIRE_LIBREOFFICE:
+            pytest.fail(f"{message}, but SKPXL_REQUIRE_LIBREOFFICE is set", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def convert(soffice, tmp_path_factory):
+    """``convert(paths, fmt, outdir, timeout=240) -> [output paths]`` through LibreOffice.
+
+    ``paths`` is one path or a list (one soffice process converts them all, which saves the
+    start-up time). Each call gets its own throw-away user profile, so parallel or leftover
+    soffice processes never clash over a profile lock; the profile makes LibreOffice
+    recalculate formulas on load. ``fmt`` is a ``--convert-to`` argument such as ``pdf``
+    or ``xlsx:"Calc MS Excel 2007 XML"``; raises ``AssertionError`` with soffice's output
+    when a file was not produced.
+    """
+    def run(paths, fmt: str, outdir, timeout: float = 240) -> list[Path]:
+        sources = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        profile = Path(tempfile.mkdtemp(prefix="lo-profile-",
+                                        dir=tmp_path_factory.getbasetemp()))
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_XCU, "utf-8")
+        command = [soffice, "--headless", "--norestore", "--nologo", "--nodefault",
+                   "--nolockcheck", f"-env:UserInstallation={profile.as_uri()}",
+                   "--convert-to", fmt, "--outdir", str(outdir), *map(str, sources)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # soffice forks soffice.bin: end both
+            stdout, stderr = process.communicate()
+            raise AssertionError(f"soffice timed out after {timeout}s: {' '.join(command)}\n"
+                                 f"{stdout.decode(errors='replace')}"
+                                 f"{stderr.decode(errors='replace')}")
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+        extension = fmt.split(":", 1)[0]
+        outputs = [outdir / f"{source.stem}.{extension}" for source in sources]
+        missing = [str(p) for p in outputs if not p.exists()]
+        if process.returncode != 0 or missing:
+            raise AssertionError(
+                f"soffice exit {process.returncode}, missing {missing}: {' '.join(command)}\n"
+                f"{stdout.decode(errors='replace')}{stderr.decode(errors='replace')}")
+        return outputs
+
+    return run
