@@ -12,17 +12,32 @@ import hashlib
 import json
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
+_LAST_STEP = re.compile(r"(\.[A-Za-z_0-9]+|\[\d+\])$")
 _TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
-def tokens(path: str) -> list[str | int]:
+@lru_cache(maxsize=65536)
+def tokens(path: str) -> tuple[str | int, ...]:
+    """``$.a.b[0].c`` -> ``("a", "b", 0, "c")`` (cached: paths repeat across files)."""
     if not path.startswith("$"):
         raise ValueError(f"not a document path: {path!r}")
     out: list[str | int] = []
     for match in _TOKEN.finditer(path, 1):
         out.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def ancestors(path: str) -> tuple[str, ...]:
+    """``$.a.b[0].c`` -> ``("$.a.b[0]", "$.a.b", "$.a")``."""
+    out = []
+    while True:
+        path = _LAST_STEP.sub("", path)
+        if not path or path == "$":
+            return tuple(out)
+        out.append(path)
 
 
 def get_path(doc, path: str, default=None):

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import domain
-from .document import set_path
+from .document import ancestors, set_path
 from .errors import TemplateError, UnreadableFileError
 from .manifest import METADATA_SHEET, Field, Template, a1, expand_path, list_templates, \
     load_template, parse_a1
@@ -63,11 +63,9 @@ class Extraction:
 
     def locate(self, path: str) -> tuple[str | None, str | None]:
         """(sheet, cell) of a document path, or of its nearest located ancestor."""
-        probe = path
-        while probe and probe != "$":
+        for probe in (path, *ancestors(path)):
             if probe in self.locations:
                 return self.locations[probe]
-            probe = re.sub(r"(\.[A-Za-z_0-9]+|\[\d+\])$", "", probe)
         return None, None
 
 
@@ -336,13 +334,12 @@ def extract(path, *, wb=None) -> Extraction:
 
 
 def _register(result: Extraction, path: str, sheet: str, cell: str) -> None:
-    result.locations[path] = (sheet, cell)
-    probe = path
-    while True:
-        probe = re.sub(r"(\.[A-Za-z_0-9]+|\[\d+\])$", "", probe)
-        if not probe or probe == "$" or probe in result.locations:
+    locations = result.locations
+    locations[path] = (sheet, cell)
+    for parent in ancestors(path):
+        if parent in locations:
             break
-        result.locations[probe] = (sheet, cell)
+        locations[parent] = (sheet, cell)
 
 
 def plans_from_folder(folder: Path) -> dict[str, dict]:

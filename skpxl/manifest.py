@@ -117,10 +117,10 @@ class Instance:
     col: int
     block: int | None = None
     item: int | None = None
+    cell: str = ""
 
-    @property
-    def cell(self) -> str:
-        return a1(self.row, self.col)
+    def __post_init__(self):
+        object.__setattr__(self, "cell", a1(self.row, self.col))
 
     @property
     def sheet(self) -> str:
