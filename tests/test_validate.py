@@ -235,3 +235,15 @@ def test_libreoffice_resaved_files_validate_like_the_original(batch, convert, tm
                          if p.code != "template.metadata_missing")
         assert codes_b == codes_a, (fmt, original.name)
         assert b.nip == a.nip and b.period == a.period
+
+
+def test_formula_typed_into_an_input_cell_is_flagged(batch, tmp_path):
+    source = batch["valid"] / batch["generated"][2].name
+    fld = load_template("ja-jf-kuantitatif").field("eku_realisasi")
+    wb = openpyxl.load_workbook(source)
+    wb[fld.sheet][fld.cell] = "=1+2"
+    target = tmp_path / "rumus.xlsx"
+    wb.save(target)
+    report = validate_file(target)
+    hits = [p for p in report.issues if p.code == "skp.formula_in_input"]
+    assert [(p.sheet, p.cell) for p in hits] == [(fld.sheet, fld.cell)]
