@@ -408,13 +408,12 @@ def formula_problems(wb, extraction) -> list[Problem]:
     tmpl = extraction.template
     if tmpl is None or not hasattr(wb, "formula_cells") or wb.format not in ("xlsx", "xlsm"):
         return []
-    out = []
-    inputs = {}
+    patterns = {fld.path for fld in tmpl.fields if fld.kind == "input"}
+    inputs: dict[str, dict[str, str]] = {}
     for path, (sheet, cell) in extraction.locations.items():
-        if path in extraction.raw:
+        if re.sub(r"\[\d+\]", "[*]", path) in patterns:
             inputs.setdefault(sheet, {})[cell] = path
-    input_paths = {inst.path for fld in tmpl.fields if fld.kind == "input"
-                   for inst in tmpl.instances(fld)}
+    out = []
     for sheet, cells in inputs.items():
         try:
             formulas = wb.formula_cells(sheet)
@@ -422,10 +421,9 @@ def formula_problems(wb, extraction) -> list[Problem]:
             continue
         for cell in sorted(formulas & set(cells)):
             path = cells[cell]
-            if re.sub(r"\[\d+\]", "[*]", path) in {re.sub(r"\[\d+\]", "[*]", p)
-                                                   for p in input_paths}:
-                out.append(Problem("skp.formula_in_input", {"value": extraction.raw[path]},
-                                   sheet=sheet, cell=cell, path=path))
+            value = extraction.raw.get(path)
+            out.append(Problem("skp.formula_in_input", {"value": "" if value is None else value},
+                               sheet=sheet, cell=cell, path=path))
     return out
 
 
