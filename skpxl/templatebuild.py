@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import zipfile
 from datetime import datetime
@@ -332,6 +333,7 @@ def build_template(template_id: str, jenis: str, pendekatan: str, outdir: Path) 
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
         ws.print_options.horizontalCentered = True
+    evaluasi.page_setup.orientation = "landscape"
     meta.protection.sheet = True
     meta.sheet_state = "veryHidden"
     wb.security = WorkbookProtection(lockStructure=True)
@@ -358,8 +360,9 @@ def normalize_zip(data: bytes) -> bytes:
             out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = content  # created/modified are fixed above
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z",
+                                 content)
             fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, content)
