@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -11,6 +10,7 @@ from pathlib import Path
 from . import __version__, domain
 from .document import field_checks, fingerprint
 from .errors import OutputError, RosterError, UsageError
+from .executor import map_ordered
 from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
 from .periods import Period, parse_period
@@ -169,7 +169,8 @@ def _write_one(task: tuple) -> tuple[str, str]:
 
 def generate(roster_path, period: str, outdir, *, plans=None, template: str | None = None,
              previous=None, unit: str | None = None, jobs: int = 1, force: bool = False,
-             password: str | None = None, lang: str = "id", progress=None) -> GenerateResult:
+             password: str | None = None, lang: str = "id", progress=None,
+             executor=None) -> GenerateResult:
     """Write one workbook per employee into ``outdir/<unit-slug>/``.
 
     ``progress``, when given, is called once with the number of workbooks to write and
@@ -227,29 +228,12 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         tasks.append((ref, password, doc, str(target), force))
         pending.append(record)
     advance = progress(len(tasks)) if progress else None
-    for record, (status, _) in zip(pending, _run(tasks, jobs, advance)):
+    for record, (status, _) in zip(pending, map_ordered(_write_one, tasks, executor or jobs,
+                                                        advance)):
         record.status = status
         if status == "skipped":
             record.problems.append(Problem("generate.exists", {"file": record.path}))
     return result
-
-
-def _run(tasks: list, jobs: int, progress):
-    """Yield (status, message) per task in order, serially or in a process pool."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    if jobs == 1:
-        for task in tasks:
-            outcome = _write_one(task)
-            if progress:
-                progress(1)
-            yield outcome
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for outcome in pool.map(_write_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
-            if progress:
-                progress(1)
-            yield outcome
 
 
 def _previous_plans(folder, period: Period) -> dict[str, dict]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +20,7 @@ from referencing import Registry, Resource
 from . import domain
 from .document import fingerprint, get_path, parse_field_checks, short_hash, to_jsonable
 from .errors import UnreadableFileError, UsageError
+from .executor import map_ordered
 from .manifest import METADATA_SHEET
 from .nip import check_nip
 from .periods import parse_period
@@ -511,7 +511,7 @@ def _validate_task(args):
 
 def validate(paths, *, roster=None, period: str | None = None, stage: str | None = None,
              lang: str = "id", jobs: int = 1, annotate=None, keep_documents: bool = False,
-             progress=None) -> ValidationReport:
+             progress=None, executor=None) -> ValidationReport:
     """Validate every workbook under ``paths``; optionally write annotated copies."""
     if period:
         period = parse_period(period).kode
@@ -525,7 +525,7 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     tasks = [(p, period, stage, roster_index, lang, keep_documents) for p in files]
     advance = progress(len(tasks)) if progress else None
     report = ValidationReport(skipped=skipped)
-    report.files = list(run_tasks(_validate_task, tasks, jobs, advance))
+    report.files = list(map_ordered(_validate_task, tasks, executor or jobs, advance))
     mark_duplicates(report.files)
     if annotate:
         from .annotate import annotate_files
@@ -533,23 +533,9 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     return report
 
 
-def run_tasks(func, tasks: list, jobs: int, advance=None):
-    """Map ``func`` over ``tasks`` in order, serially or in a process pool."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    if jobs == 1:
-        results = map(func, tasks)
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(func, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 4))))
-    try:
-        for result in results:
-            if advance:
-                advance(1)
-            yield result
-    finally:
-        if jobs > 1:
-            pool.shutdown()
+def run_tasks(func, tasks: list, jobs, advance=None):
+    """Map ``func`` over ``tasks`` in order (``jobs``: a count or an :class:`Executor`)."""
+    return map_ordered(func, tasks, jobs, advance)
 
 
 def mark_duplicates(files: list[FileReport]) -> None:

@@ -69,6 +69,23 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(0, 256), default=
                            help="Parallel worker processes (0 = one per core, 1 = serial).")
 
 
+
+def executor_options(func):
+    """``--executor`` and ``--scheduler``: where the per-file work runs."""
+    func = click.option("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")(func)
+    return click.option("--executor", type=click.Choice(["local", "serial", "dask"]),
+                        default="local", show_default=True,
+                        help="Run per-file work in a local process pool, serially, or on a "
+                             "Dask cluster (pip install 'skpxl[dask]').")(func)
+
+
+def build_executor(executor: str, jobs: int, scheduler: str | None):
+    from ..executor import make_executor
+    return make_executor("serial" if executor == "local" and jobs == 1 else executor, jobs,
+                         scheduler)
+
+
 def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 

@@ -8,7 +8,7 @@ import click
 
 from ..errors import RosterError
 from ..generate import generate
-from .common import PERIOD, echo_json, format_option, jobs_option, lang_option, progress_bar
+from .common import build_executor, executor_options, PERIOD, echo_json, format_option, jobs_option, lang_option, progress_bar
 
 
 @click.command("generate")
@@ -27,10 +27,11 @@ from .common import PERIOD, echo_json, format_option, jobs_option, lang_option, 
 @click.option("--password", help="Protect sheets with this password (default: no password).")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @jobs_option
+@executor_options
 @format_option
 @lang_option
 def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, password, force,
-                 jobs, fmt, lang):
+                 jobs, executor, scheduler, fmt, lang):
     """Generate one pre-filled SKP workbook per employee of ROSTER.
 
     Identity, assessor, atasan penilai, period, BerAKHLAK block and (with --plans) the
@@ -46,7 +47,8 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pa
         with progress_bar("Membuat SKP", fmt == "table") as advance:
             result = generate(roster, period, outdir, plans=plans, template=template_ref,
                               previous=previous, unit=unit, jobs=jobs, force=force,
-                              password=password, lang=lang, progress=advance)
+                              password=password, lang=lang, progress=advance,
+                              executor=build_executor(executor, jobs, scheduler))
     except RosterError as exc:
         if fmt == "json":
             echo_json({"error": exc.message, "problems": [p.to_dict(lang) for p in exc.problems]})

@@ -10,7 +10,7 @@ import click
 
 from ..document import to_jsonable
 from ..validate import validate
-from .common import PERIOD, echo_json, jobs_option, lang_option, progress_bar
+from .common import build_executor, executor_options, PERIOD, echo_json, jobs_option, lang_option, progress_bar
 
 _CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,7 +78,8 @@ def render_csv(report, lang: str) -> str:
               help="Write a marked-up copy of every file with problems into this folder.")
 @lang_option
 @jobs_option
-def validate_cmd(paths, roster, period, stage, fmt, annotate, lang, jobs):
+@executor_options
+def validate_cmd(paths, roster, period, stage, fmt, annotate, lang, jobs, executor, scheduler):
     """Check returned SKP workbooks and say exactly which cells to fix.
 
     PATHS are files or folders (searched recursively; lock files and non-workbooks are
@@ -91,7 +92,8 @@ def validate_cmd(paths, roster, period, stage, fmt, annotate, lang, jobs):
     """
     with progress_bar("Memeriksa", fmt == "table") as advance:
         report = validate(paths, roster=roster, period=period, stage=stage, lang=lang,
-                          jobs=jobs, annotate=annotate, progress=advance)
+                          jobs=jobs, annotate=annotate, progress=advance,
+                          executor=build_executor(executor, jobs, scheduler))
     if fmt == "json":
         echo_json(report.to_dict(lang))
     elif fmt == "csv":

@@ -1,0 +1,96 @@
+"""Where per-file work runs: in this process, a local process pool, or a Dask cluster.
+
+Generate, validate and merge's map step hand :func:`map_ordered` a picklable function and
+small picklable tasks; workers return small records (never workbooks), in input order, so
+results are identical whichever executor ran them.
+
+    serial   one process (``--jobs 1``)
+    local    a process pool (``--jobs N``; 0 = one worker per core)
+    dask     a Dask distributed cluster (``--executor dask --scheduler tcp://host:8786``);
+             needs ``pip install 'skpxl[dask]'``; every worker needs skpxl installed and
+             must see the same file paths (a shared folder)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from .errors import EngineError, UsageError
+
+
+@dataclass(frozen=True)
+class Executor:
+    kind: str = "local"  # "serial" | "local" | "dask"
+    jobs: int = 0
+    scheduler: str | None = None
+
+    def workers(self, tasks: int) -> int:
+        return max(1, min(self.jobs or os.cpu_count() or 1, tasks or 1))
+
+
+def make_executor(kind: str | None = None, jobs: int = 0, scheduler: str | None = None
+                  ) -> Executor:
+    """Validate executor options (``kind`` None: serial for ``jobs == 1``, else local)."""
+    kind = kind or ("serial" if jobs == 1 else "local")
+    if kind not in ("serial", "local", "dask"):
+        raise UsageError(f"Executor '{kind}' tidak dikenal: gunakan serial, local atau dask.")
+    if kind == "dask" and not scheduler:
+        raise UsageError("--executor dask memerlukan --scheduler ALAMAT (mis. tcp://host:8786).")
+    return Executor(kind, jobs, scheduler)
+
+
+def map_ordered(func: Callable, tasks: list, executor: Executor | int | None = None,
+                advance: Callable[[int], None] | None = None) -> Iterator:
+    """Yield ``func(task)`` for every task, in order, on the chosen executor."""
+    if not isinstance(executor, Executor):
+        executor = make_executor(jobs=executor or 0)
+    if executor.kind == "dask":
+        yield from _dask(func, tasks, executor.scheduler, advance)
+        return
+    workers = executor.workers(len(tasks))
+    if executor.kind == "serial" or workers == 1:
+        for task in tasks:
+            result = func(task)
+            if advance:
+                advance(1)
+            yield result
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    chunksize = max(1, min(64, len(tasks) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(func, tasks, chunksize=chunksize):
+            if advance:
+                advance(1)
+            yield result
+
+
+def _dask(func: Callable, tasks: list, scheduler, advance) -> Iterator:
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise EngineError("Dask tidak terpasang.",
+                          hint="pip install 'skpxl[dask]'") from None
+    client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
+    try:
+        futures = client.map(func, tasks, pure=False)
+        for future in futures:  # in input order; each waits for its own result
+            result = future.result()
+            if advance:
+                advance(1)
+            yield result
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,55 @@
+"""The same work gives identical results serially, in a process pool and on Dask."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from skpxl.executor import make_executor, map_ordered
+from skpxl.errors import UsageError
+from skpxl.generate import generate
+from skpxl.validate import validate
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_order_is_kept_on_every_local_executor():
+    tasks = list(range(50))
+    expected = [x * x for x in tasks]
+    assert list(map_ordered(_square, tasks, make_executor("serial"))) == expected
+    assert list(map_ordered(_square, tasks, make_executor("local", jobs=2))) == expected
+
+
+def test_bad_executor_options_are_usage_errors():
+    with pytest.raises(UsageError):
+        make_executor("spark")
+    with pytest.raises(UsageError):
+        make_executor("dask")
+
+
+def _report_data(report) -> str:
+    return json.dumps(report.to_dict(), sort_keys=True)
+
+
+def test_dask_local_cluster_gives_identical_results(roster_csv, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    generate(roster_csv, "2025-Q3", tmp_path / "skp", jobs=1)
+    serial = validate([tmp_path / "skp"], period="2025-Q3", jobs=1)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as client:
+            on_dask = validate([tmp_path / "skp"], period="2025-Q3",
+                               executor=make_executor("dask", scheduler=client))
+            result = generate(roster_csv, "2025-Q3", tmp_path / "skp-dask",
+                              executor=make_executor("dask", scheduler=client))
+    finally:
+        cluster.close()
+    assert _report_data(on_dask) == _report_data(serial)
+    assert result.count("written") == len(list((tmp_path / "skp").rglob("*.xlsx")))
+    again = validate([tmp_path / "skp-dask"], period="2025-Q3", jobs=1)
+    assert [(f.nip, [p.code for p in f.issues]) for f in again.files] == \
+        [(f.nip, [p.code for p in f.issues]) for f in serial.files]
