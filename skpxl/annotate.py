@@ -92,9 +92,15 @@ def _to_xlsx_with_libreoffice(source: Path, workdir: Path) -> Path | None:
     return converted if converted.exists() else None
 
 
-def annotate_files(reports, outdir: Path, *, lang: str = "id") -> list[Path]:
-    """Write one annotated copy per report with problems into ``outdir``; returns the paths."""
-    written, used = [], set()
+def annotate_files(reports, outdir: Path, *, lang: str = "id", jobs=1) -> list[Path]:
+    """Write one annotated copy per report with problems into ``outdir``; returns the paths.
+
+    Copies are named after their source (numbered when two sources share a name) and
+    written in parallel with ``jobs`` (openpyxl's load/save is the slow part).
+    """
+    from .executor import map_ordered
+    used: set[str] = set()
+    tasks = []
     outdir.mkdir(parents=True, exist_ok=True)
     for report in reports:
         source = Path(report.path)
@@ -104,27 +110,32 @@ def annotate_files(reports, outdir: Path, *, lang: str = "id") -> list[Path]:
             n += 1
             name = f"{stem}-{n}{suffix}"
         used.add(name)
-        target = outdir / name
-        with tempfile.TemporaryDirectory(prefix="skpxl-annotate-") as tmp:
-            readable = source
-            if source.suffix.lower() in (".xls", ".ods"):
-                readable = _to_xlsx_with_libreoffice(source, Path(tmp))
-            try:
-                if readable is None or not any(p.sheet for p in report.issues) or \
-                        report.format is None:
-                    raise ValueError("list only")
-                data = annotated_bytes(readable, report, lang)
-            except Exception:  # noqa: BLE001 - unreadable, foreign or broken: the list still helps
-                wb = Workbook()
-                wb.remove(wb.active)
-                _notes_sheet(wb, report, lang)
-                buffer = io.BytesIO()
-                wb.save(buffer)
-                data = buffer.getvalue()
-                target = outdir / f"{Path(name).stem}.catatan.xlsx"
+        tasks.append((report, str(outdir / name), lang))
+    return [Path(p) for p in map_ordered(_annotate_one, tasks, jobs)]
+
+
+def _annotate_one(task) -> str:
+    report, target, lang = task
+    target, source = Path(target), Path(report.path)
+    with tempfile.TemporaryDirectory(prefix="skpxl-annotate-") as tmp:
+        readable = source
+        if source.suffix.lower() in (".xls", ".ods"):
+            readable = _to_xlsx_with_libreoffice(source, Path(tmp))
         try:
-            write_atomic(target, data)
-        except OSError as exc:
-            raise OutputError(f"Tidak dapat menulis {target}: {exc.strerror or exc}.") from None
-        written.append(target)
-    return written
+            if readable is None or not any(p.sheet for p in report.issues) or \
+                    report.format is None:
+                raise ValueError("list only")
+            data = annotated_bytes(readable, report, lang)
+        except Exception:  # noqa: BLE001 - unreadable, foreign or broken: the list still helps
+            wb = Workbook()
+            wb.remove(wb.active)
+            _notes_sheet(wb, report, lang)
+            buffer = io.BytesIO()
+            wb.save(buffer)
+            data = buffer.getvalue()
+            target = target.with_name(f"{target.stem}.catatan.xlsx")
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise OutputError(f"Tidak dapat menulis {target}: {exc.strerror or exc}.") from None
+    return str(target)

@@ -10,7 +10,7 @@ where skpxl cannot do its job, and each carries a message a HR officer can act o
     │   ├── UnreadableFileError (OSError)   corrupt, encrypted, hostile, wrong format
     │   ├── RosterError             roster has errors; nothing generated
     │   └── TemplateError           template broken or unknown
-    ├── OutputError (OSError)       cannot write the output (read-only, disk full, exists)
+    ├── OutputError (OSError)       cannot write the output (read-only, disk full)
     └── EngineError (RuntimeError)  spreadsheet engine missing or failed
 """
 
@@ -76,7 +76,8 @@ class TemplateError(InputError):
 
 
 class OutputError(SkpxlError, OSError):
-    """An output cannot be written (exists, read-only folder, full disk)."""
+    """An output cannot be written (read-only folder, full disk). An output that already
+    exists without ``--force`` is a :class:`UsageError` (exit 2): the user chooses."""
 
     exit_code = 3
     code = "output"

@@ -26,3 +26,8 @@ def templates_dir() -> Path:
 def schemas_dir() -> Path:
     """Folder of the shipped JSON Schemas (``schemas/`` in a checkout)."""
     return _package_dir("skpxl.schemas", "schemas")
+
+
+def samples_dir() -> Path:
+    """Folder of the bundled fictional samples (``samples/`` in a checkout)."""
+    return _package_dir("skpxl.samples", "samples")

@@ -460,18 +460,27 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
     report.generated_at = get_path(doc, "$.meta.generated_at")
     if extraction.template is not None:
         report.stage = stage or infer_stage(doc)
-        rules = check_rules(extraction, report.stage, period=period, roster_index=roster_index,
+        found = check_rules(extraction, report.stage, period=period, roster_index=roster_index,
                             lang=lang)
-        reported = {p.path for p in rules if p.path}
-        issues += rules
-        issues += schema_problems(extraction, report.stage, lang, reported)
-        issues += formula_problems(wb, extraction)
+        found += schema_problems(extraction, report.stage, lang, {p.path for p in found if p.path})
+        found += formula_problems(wb, extraction)
+        # a table whose rows were inserted or deleted cannot be read: say that, not its
+        # every cell
+        broken = _broken_tables(extraction)
+        issues += [p for p in found if not (p.path and p.path.startswith(broken))]
     unique = {(p.code, p.sheet, p.cell, p.path): p for p in issues}
     report.issues = sorted(unique.values(), key=_problem_order)
     report.valid = not any(p.severity == ERROR for p in report.issues)
     if keep_document:
         report.document = to_jsonable(doc)
     return report
+
+
+def _broken_tables(extraction) -> tuple[str, ...]:
+    tmpl = extraction.template
+    groups = {tmpl.field(p.params["name"]).group for p in extraction.problems
+              if p.code == "structure.rows_changed"}
+    return tuple(tmpl.groups[g].path for g in groups if g)
 
 
 def _problem_order(problem: Problem):
@@ -529,7 +538,8 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     mark_duplicates(report.files)
     if annotate:
         from .annotate import annotate_files
-        annotate_files([f for f in report.files if f.issues], Path(annotate), lang=lang)
+        annotate_files([f for f in report.files if f.issues], Path(annotate), lang=lang,
+                       jobs=executor if executor is not None and executor.kind != "dask" else jobs)
     return report
 
 

@@ -39,7 +39,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def _register() -> None:
     from .generate import generate_cmd
     from .template import template
+    from .engines import preview_cmd
     cli.add_command(generate_cmd)
+    template.add_command(preview_cmd)
     cli.add_command(template)
     try:
         from .roster import roster
@@ -47,7 +49,8 @@ def _register() -> None:
     except ImportError:  # pragma: no cover - during development only
         pass
     for module, name in (("validate", "validate_cmd"), ("validate", "extract_cmd"),
-                         ("merge", "merge_cmd"), ("demo", "demo_cmd")):
+                         ("merge", "merge_cmd"), ("engines", "recalc_cmd"),
+                         ("engines", "export_group"), ("demo", "demo_cmd")):
         try:
             mod = __import__(f"skpxl.cli.{module}", fromlist=[name])
         except ImportError:

@@ -30,6 +30,9 @@ class OrderedGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort,
                 SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # output piped into head & co.: stop quietly
+            sys.stderr.close()
+            ctx.exit(0)
         except SkpxlError as exc:
             click.secho(f"Error: {exc.message}", fg="red", err=True)
             if exc.hint:

@@ -1,0 +1,132 @@
+"""The documentation cannot drift from the code.
+
+* docs/cli.md and docs/problems.md are regenerated in memory and compared with the committed
+  copies (fix: ``python tools/gen_cli_docs.py``);
+* every command and option has help text, every command an ``Example`` block;
+* every ``skpxl ...`` command quoted in README.md and docs/panduan.md exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+
+from skpxl.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = "regenerate with: python tools/gen_cli_docs.py"
+
+
+def _load_tool():
+    path = ROOT / "tools" / "gen_cli_docs.py"
+    spec = importlib.util.spec_from_file_location("gen_cli_docs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _load_tool()
+COMMANDS = list(gen.walk(cli))
+LEAVES = [(path, cmd) for path, cmd in COMMANDS if not isinstance(cmd, click.Group)]
+
+
+def _ids(items):
+    return [" ".join(path) for path, _ in items]
+
+
+def test_cli_reference_is_current():
+    committed = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    assert committed == gen.render_cli(), f"docs/cli.md is stale; {FIX}"
+
+
+def test_problem_catalogue_is_current():
+    committed = (ROOT / "docs" / "problems.md").read_text("utf-8")
+    assert committed == gen.render_problems(), f"docs/problems.md is stale; {FIX}"
+
+
+def test_problem_catalogue_lists_every_code():
+    text = (ROOT / "docs" / "problems.md").read_text("utf-8")
+    for code in gen.load_catalog():
+        assert f"`{code}`" in text
+
+
+def test_the_reference_covers_every_command():
+    text = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    for path, _ in COMMANDS:
+        assert f"\n## {' '.join(path)}\n" in text
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=_ids(COMMANDS))
+def test_every_command_has_help(path, command):
+    assert (command.help or "").strip(), f"{' '.join(path)} has no help text (docstring)"
+    assert command.get_short_help_str().strip()
+
+
+@pytest.mark.parametrize("path,command", LEAVES, ids=_ids(LEAVES))
+def test_every_command_has_an_example(path, command):
+    text = command.help or ""
+    match = re.search(r"^\s*Examples?:\s*$", text, re.M)
+    assert match, f"{' '.join(path)}: the docstring needs an 'Example:' block"
+    after = text[match.end():]
+    assert re.search(rf"^\s+{re.escape(' '.join(path))}\b", after, re.M), \
+        f"{' '.join(path)}: the Example block should show the command itself"
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=_ids(COMMANDS))
+def test_every_option_has_help(path, command):
+    missing = [p.opts[0] for p in command.params
+               if isinstance(p, click.Option) and not p.hidden and not (p.help or "").strip()]
+    assert not missing, f"{' '.join(path)}: options without help: {missing}"
+
+
+def _quoted_commands(text: str) -> list[list[str]]:
+    """``skpxl ...`` lines inside fenced code blocks (``$ `` prompts allowed)."""
+    out = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            line = line.strip().removeprefix("$ ").strip()
+            if line.startswith("skpxl ") or line == "skpxl":
+                words = shlex.split(line.split(" #")[0].split(" |")[0].split(" >")[0])
+                out.append(words[1:])
+    return out
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/panduan.md"])
+def test_quoted_commands_exist(name):
+    path = ROOT / name
+    if not path.exists():
+        pytest.fail(f"{name} is missing")
+    known = {path[1:] for path, _ in COMMANDS}
+    quoted = _quoted_commands(path.read_text("utf-8"))
+    assert quoted, f"{name} quotes no skpxl command"
+    for words in quoted:
+        names = tuple(w for w in words if not w.startswith("-"))
+        # the longest prefix of plain words that is a command; arguments follow it
+        best = max((len(k) for k in known if names[:len(k)] == k), default=-1)
+        assert best > 0 or not names or names[0] in ("--help", "--version"), \
+            f"{name}: 'skpxl {' '.join(words)}' is not a skpxl command"
+        command = dict((p[1:], c) for p, c in COMMANDS)[names[:best]] if best > 0 else cli
+        options = {opt for p in command.params if isinstance(p, click.Option)
+                   for opt in p.opts + p.secondary_opts} | {"--help", "-h"}
+        for word in words:
+            if word.startswith("-") and not re.fullmatch(r"-\d.*", word):
+                assert word.split("=")[0] in options, \
+                    f"{name}: 'skpxl {' '.join(words)}': unknown option {word}"
+
+
+def test_python_examples_compile_and_import():
+    text = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks, "README.md shows library use"
+    for block in blocks:
+        compile(block, "README.md", "exec")
+        for module, names in re.findall(r"^from (skpxl[\w.]*) import (.+)$", block, re.M):
+            imported = importlib.import_module(module)
+            for name in (n.strip() for n in names.split(",")):
+                assert hasattr(imported, name), f"README.md: {module} has no {name}"

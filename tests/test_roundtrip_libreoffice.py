@@ -1,0 +1,254 @@
+"""A real-client round trip: workbooks filled *inside LibreOffice* come back valid.
+
+tools/lo_fill.py drives LibreOffice through its UNO API the way a staff member works: it
+finds input cells through the workbook's defined names, types realisasi and umpan balik,
+picks ratings from the cells' dropdown lists (the value must be one of the list's entries)
+and saves as .xlsx, .ods and .xls. skpxl then has to accept those files, and the predikat
+LibreOffice computed must be the matrix's. A second set of files makes the usual mistakes
+and each must produce exactly its own problem, at its cell.
+
+The UNO script runs with the Python that has LibreOffice's ``uno`` module (Debian's
+``python3-uno`` for ``/usr/bin/python3``; ``SKPXL_UNO_PYTHON`` overrides), never with the
+Python running the tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from skpxl import domain
+from skpxl.extract import extract
+from skpxl.generate import generate
+from skpxl.validate import validate_file
+
+pytestmark = pytest.mark.libreoffice
+
+ROOT = Path(__file__).resolve().parent.parent
+LO_FILL = ROOT / "tools" / "lo_fill.py"
+PERIOD = "2025-Q3"
+SAVE_AS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".xls": "MS Excel 97"}
+REQUIRE = os.environ.get("SKPXL_REQUIRE_LIBREOFFICE", "") not in ("", "0")
+
+HEAD_NIP = "197805122003121002"       # JA/JF template, plan with 2 RHK and 7 IKI
+PENGAWAS_NIP = "198203072006042001"   # JA/JF template, plan with 1 RHK and 3 IKI
+JPT_NIP = "197011232000031001"        # JPT template, no plan: the employee types one
+RATINGS = {HEAD_NIP: (domain.DI_ATAS, domain.DI_ATAS),
+           PENGAWAS_NIP: (domain.SESUAI, domain.DI_BAWAH),
+           JPT_NIP: (domain.DI_BAWAH, domain.SESUAI)}
+JPT_PLAN = {"rhk": "Meningkatnya kualitas pengawasan pemilihan di kabupaten",
+            "iki": [("Persentase laporan pengawasan tepat waktu", 100, "persen"),
+                    ("Jumlah rekomendasi yang ditindaklanjuti", 12, "rekomendasi")]}
+
+
+def find_uno_python() -> str | None:
+    """A Python that can ``import uno``: SKPXL_UNO_PYTHON, Debian's, or LibreOffice's own."""
+    candidates = [os.environ.get("SKPXL_UNO_PYTHON"), "/usr/bin/python3",
+                  "/usr/lib/libreoffice/program/python",
+                  "/Applications/LibreOffice.app/Contents/Resources/python"]
+    for candidate in filter(None, candidates):
+        if shutil.which(candidate) and subprocess.run(
+                [candidate, "-c", "import uno"], capture_output=True, timeout=60).returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def uno_python(soffice) -> str:
+    found = find_uno_python()
+    if found is None:
+        message = "no Python with LibreOffice's uno module (apt-get install python3-uno)"
+        if REQUIRE:
+            pytest.fail(f"{message}, but SKPXL_REQUIRE_LIBREOFFICE is set", pytrace=False)
+        pytest.skip(message)
+    return found
+
+
+def at(template, name: str, path: str, **op) -> dict:
+    """An op on the cell of ``path``, addressed as defined name ``name`` + index in its range."""
+    fld = template.field(name)
+    inst = next(i for i in template.instances(fld) if i.path == path)
+    return {"name": name, "index": inst.row - fld.row, **op}
+
+
+def staff_ops(workbook: Path, ratings: tuple[str, str]) -> list[dict]:
+    """What a staff member and the assessor type and pick in one workbook."""
+    extraction = extract(workbook)
+    template, document = extraction.template, extraction.document
+    ops = []
+    utama = document.get("hasil_kerja", {}).get("utama") or []
+    if not utama:  # no plan sent: the employee types one (JPT: with perspektif)
+        base = "$.hasil_kerja.utama[0]"
+        ops.append(at(template, "hku_rhk", f"{base}.rhk", op="type", value=JPT_PLAN["rhk"]))
+        for i, (indikator, target, satuan) in enumerate(JPT_PLAN["iki"]):
+            iki = f"{base}.iki[{i}]"
+            ops += [at(template, "hku_indikator", f"{iki}.indikator", op="type", value=indikator),
+                    at(template, "hku_target", f"{iki}.target", op="type", value=target),
+                    at(template, "hku_satuan", f"{iki}.satuan", op="type", value=satuan),
+                    at(template, "hku_perspektif", f"{iki}.perspektif", op="pick",
+                       value=domain.PERSPEKTIF[i])]
+        utama = [{"iki": [{"target": t} for _, t, _ in JPT_PLAN["iki"]]}]
+    for b, item in enumerate(utama):
+        for i, iki in enumerate(item.get("iki", [])):
+            path = f"$.hasil_kerja.utama[{b}].iki[{i}]"
+            ops += [at(template, "eku_realisasi", f"{path}.realisasi", op="type",
+                       value=iki["target"]),
+                    at(template, "eku_umpan_balik", f"{path}.umpan_balik", op="type",
+                       value="Sesuai target, bukti dukung terlampir")]
+    for n in range(len(domain.BERAKHLAK)):
+        ops.append(at(template, "pk_umpan_balik", f"$.perilaku[{n}].umpan_balik", op="type",
+                      value="Menunjukkan perilaku yang diharapkan"))
+    ops += [{"op": "pick", "name": "capaian_organisasi", "value": "Baik"},
+            {"op": "pick", "name": "rating_hasil_kerja", "value": ratings[0]},
+            {"op": "pick", "name": "rating_perilaku", "value": ratings[1]},
+            {"op": "type", "name": "catatan_rekomendasi", "value": "Pertahankan kinerja."}]
+    return ops
+
+
+#: mistake -> ops done after the staff's own ops
+MISTAKES = {
+    "nip_number": [{"op": "unprotect", "sheet": "SKP"},
+                   {"op": "type", "name": "pegawai_nip", "value": float(HEAD_NIP)}],
+    "rating_diatas": [{"op": "type", "name": "rating_hasil_kerja", "value": "diatas"}],
+    "name_changed": [{"op": "unprotect", "sheet": "SKP"},
+                     {"op": "type", "name": "pegawai_nama", "value": "HENDRA WIJAYA"}],
+    "row_inserted": [{"op": "unprotect", "sheet": "SKP"},
+                     {"op": "insert_rows", "name": "hku_indikator", "index": 1, "count": 1}],
+}
+
+
+def run_lo_fill(uno_python: str, soffice: str, jobs: list[dict], folder: Path) -> list[dict]:
+    spec = folder / "jobs.json"
+    spec.write_text(json.dumps({"jobs": jobs}, ensure_ascii=False), "utf-8")
+    done = subprocess.run([uno_python, str(LO_FILL), str(spec), "--soffice", soffice],
+                          capture_output=True, text=True, timeout=600)
+    assert done.stdout, f"lo_fill.py failed:\n{done.stderr}"
+    results = json.loads(done.stdout)["results"]
+    assert all(r["ok"] for r in results), results
+    return results
+
+
+@pytest.fixture(scope="module")
+def returned(uno_python, soffice, samples_dir, tmp_path_factory) -> dict:
+    """Generated workbooks filled in LibreOffice: good ones in three formats, and mistakes."""
+    base = tmp_path_factory.mktemp("roundtrip")
+    result = generate(samples_dir / "pegawai.csv", PERIOD, base / "skp",
+                      plans=samples_dir / "rencana.csv", jobs=1)
+    sources = {f.nip: Path(f.path) for f in result.files}
+    jobs, good, mistakes, computed = [], {}, {}, {}
+    for nip, ratings in RATINGS.items():
+        targets = {suffix: base / "kembali" / suffix[1:] / f"{nip}{suffix}" for suffix in SAVE_AS}
+        jobs.append({"source": str(sources[nip]), "ops": staff_ops(sources[nip], ratings),
+                     "read": ["predikat"],
+                     "save": [{"path": str(p), "filter": SAVE_AS[s]} for s, p in targets.items()]})
+        good[nip] = targets
+    head_ops = staff_ops(sources[HEAD_NIP], RATINGS[HEAD_NIP])
+    for mistake, ops in MISTAKES.items():
+        target = base / "salah" / f"{mistake}.xlsx"
+        jobs.append({"source": str(sources[HEAD_NIP]), "ops": head_ops + ops,
+                     "save": [{"path": str(target), "filter": SAVE_AS[".xlsx"]}]})
+        mistakes[mistake] = target
+    results = run_lo_fill(uno_python, soffice, jobs, base)
+    for nip, res in zip(RATINGS, results):
+        computed[nip] = res["read"]["predikat"]
+    return {"base": base, "good": good, "mistakes": mistakes, "computed": computed,
+            "sources": sources}
+
+
+def predikat_in(path: Path) -> str:
+    """The predikat cell's cached value, as a value-only reader sees it."""
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name("Evaluasi").to_python(skip_empty_area=False)
+    template = extract(path).template
+    fld = template.field("predikat")
+    return rows[fld.row - 1][fld.col - 1]
+
+
+@pytest.mark.parametrize("suffix", list(SAVE_AS))
+@pytest.mark.parametrize("nip", list(RATINGS))
+def test_filled_in_libreoffice_is_valid(returned, nip, suffix):
+    path = returned["good"][nip][suffix]
+    report = validate_file(path, period=PERIOD, keep_document=True)
+    errors = [(p.code, p.sheet, p.cell) for p in report.issues if p.severity == "error"]
+    assert report.valid, errors
+    assert report.nip == nip and report.stage == "evaluation"
+    expected = domain.predikat_for(*RATINGS[nip])
+    assert returned["computed"][nip] == expected  # what LibreOffice showed in the cell
+    assert predikat_in(path) == expected          # what it saved
+    evaluasi = report.document["evaluasi"]
+    assert (evaluasi["rating_hasil_kerja"], evaluasi["rating_perilaku"]) == RATINGS[nip]
+    assert evaluasi["predikat"] == expected
+    first = report.document["hasil_kerja"]["utama"][0]["iki"][0]
+    assert first["realisasi"] == first["target"]
+    assert first["umpan_balik"] == "Sesuai target, bukti dukung terlampir"
+
+
+def test_typed_plan_of_jpt_is_read_back(returned):
+    report = validate_file(returned["good"][JPT_NIP][".xlsx"], keep_document=True)
+    item = report.document["hasil_kerja"]["utama"][0]
+    assert item["rhk"] == JPT_PLAN["rhk"]
+    assert [(i["indikator"], i["target"], i["satuan"], i["perspektif"]) for i in item["iki"]] == [
+        (ind, target, satuan, domain.PERSPEKTIF[n])
+        for n, (ind, target, satuan) in enumerate(JPT_PLAN["iki"])]
+
+
+def test_merge_reports_the_predikat_libreoffice_computed(returned, samples_dir, tmp_path):
+    if importlib.util.find_spec("skpxl.merge") is None:
+        pytest.skip("skpxl.merge is not there yet")
+    from skpxl.merge import merge
+    kota = [returned["good"][nip][".xlsx"] for nip in (HEAD_NIP, PENGAWAS_NIP)]
+    output = tmp_path / "rekap.xlsx"
+    merge(kota, period=PERIOD, roster=samples_dir / "pegawai.csv", output=output)
+    book = python_calamine.CalamineWorkbook.from_path(str(output))
+    header, *rows = book.get_sheet_by_name("Rekap Pegawai").to_python()
+    column = {name: index for index, name in enumerate(header)}
+    got = {row[column["NIP"]]: row[column["Predikat"]] for row in rows
+           if row[column["NIP"]] in (HEAD_NIP, PENGAWAS_NIP)}
+    assert got == {nip: returned["computed"][nip] for nip in (HEAD_NIP, PENGAWAS_NIP)}
+
+
+def problems_of(path: Path) -> tuple[set, object]:
+    report = validate_file(path, period=PERIOD, keep_document=True)
+    return {(p.code, p.sheet, p.cell) for p in report.issues if p.severity == "error"}, report
+
+
+def test_nip_typed_as_number(returned):
+    """Typed as a number, the 18-digit NIP is kept by the spreadsheet as 1.97805122003121E+17."""
+    errors, report = problems_of(returned["mistakes"]["nip_number"])
+    assert errors == {("nip.scientific", "SKP", "C8")}
+    assert not report.valid
+
+
+def test_rating_typed_freehand_is_normalised(returned):
+    """``diatas`` typed over the dropdown (as a paste would) is read as Di Atas Ekspektasi."""
+    errors, report = problems_of(returned["mistakes"]["rating_diatas"])
+    assert errors == set() and report.valid
+    assert report.document["evaluasi"]["rating_hasil_kerja"] == domain.DI_ATAS
+
+
+def test_locked_name_changed_after_unprotecting(returned):
+    errors, _ = problems_of(returned["mistakes"]["name_changed"])
+    assert errors == {("skp.prefilled_changed", "SKP", "C7")}
+
+
+HKU_COLUMNS = "BCDEFG"  # RHK pimpinan, RHK, aspek, IKI, target, satuan (JA/JF template)
+
+
+def test_row_inserted_in_hasil_kerja(returned):
+    errors, report = problems_of(returned["mistakes"]["row_inserted"])
+    structure = {e for e in errors if e[0].startswith("structure.")}
+    assert structure == {("structure.rows_changed", "SKP", f"{c}17") for c in HKU_COLUMNS}
+    warnings = {(p.code, p.sheet, p.cell) for p in report.issues if p.severity == "warning"}
+    assert ("structure.moved", "SKP", "B59") in warnings  # the tambahan table moved down
+
+
+def test_row_inserted_reports_only_the_structure(returned):
+    errors, _ = problems_of(returned["mistakes"]["row_inserted"])
+    assert {code for code, _, _ in errors} == {"structure.rows_changed"}
