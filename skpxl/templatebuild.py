@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.cell.cell import MergedCell
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.workbook.protection import WorkbookProtection
 
 from . import domain
@@ -334,6 +335,9 @@ def build_template(template_id: str, jenis: str, pendekatan: str, outdir: Path) 
         ws.page_margins.top = ws.page_margins.bottom = 0.5
         ws.print_options.horizontalCentered = True
     evaluasi.page_setup.orientation = "landscape"
+    # one wrapped column: printed at 100 %, LibreOffice cuts it when asked to fit the page
+    petunjuk.sheet_properties.pageSetUpPr.fitToPage = False
+    petunjuk.print_options.horizontalCentered = False
     meta.protection.sheet = True
     meta.sheet_state = "veryHidden"
     wb.security = WorkbookProtection(lockStructure=True)
@@ -447,6 +451,9 @@ def signature_block(layout: Layout, ws, top: int, left: tuple[str, str], right: 
     ws[tempat_ref].alignment = Alignment(horizontal="right")
     ws[tempat_ref].number_format = '@","'
     ws[tanggal_ref].alignment = Alignment(horizontal="left")
+    ws[tempat_ref].font = ws[tanggal_ref].font = FONT
+    if col_index(right[1]) > col_index(tanggal_ref.rstrip("0123456789")):
+        ws.merge_cells(f"{tanggal_ref}:{right[1]}{top}")  # a long date needs the room
     for (col_from, col_to), label, who in ((left, left_title, left_who),
                                            (right, right_title, right_who)):
         put(ws, f"{col_from}{top + 1}", label, merge=f"{col_from}{top + 1}:{col_to}{top + 1}",
@@ -457,9 +464,15 @@ def signature_block(layout: Layout, ws, top: int, left: tuple[str, str], right: 
         layout.add_mirror(ws, name_ref, f"ttd_{who}_nama{suffix}", f"{who}_nama")
         layout.add_mirror(ws, nip_ref, f"ttd_{who}_nip{suffix}", f"{who}_nip", prefix="NIP. ")
         ws[name_ref].font = Font(name="Arial", size=9, bold=True, underline="single")
-        ws[name_ref].alignment = ws[nip_ref].alignment = Alignment(horizontal="center")
+        ws[name_ref].alignment = ws[nip_ref].alignment = Alignment(horizontal="center",
+                                                                   shrink_to_fit=True)
         ws[nip_ref].font = FONT
     return top + 7
+
+
+def page_break(ws, row: int) -> None:
+    """Start a printed page at ``row`` (the perilaku table is never cut from its title)."""
+    ws.row_breaks.append(Break(id=row - 1))
 
 
 def col_index(col: str) -> int:
@@ -534,6 +547,7 @@ def build_skp(layout: Layout, ws, cols, jenis: str, pendekatan: str) -> None:
     row = hasil_kerja_rows(layout, ws, row, cols, "tambahan", "hkt")
     ws.print_title_rows = f"{header_row}:{header_row + 1}"
     row += 1
+    page_break(ws, row)
     put(ws, f"A{row}", "PERILAKU KERJA", merge=f"A{row}:{last}{row}", font=BOLD,
         fill=SECTION_FILL)
     row = perilaku_rows(layout, ws, row + 1, cols, source=True)
@@ -567,6 +581,7 @@ def perilaku_rows(layout: Layout, ws, top: int, cols, *, source: bool,
     c = [col["col"] for col in cols]
     text_to = c[-3] if not umpan_balik_col else c[2]
     exp_from, exp_to = (c[-2], c[-1]) if not umpan_balik_col else (c[3], c[-1])
+    ws.row_dimensions[top].height = 36
     put(ws, f"A{top}", "NO", font=BOLD, align=CENTER, fill=HEAD_FILL)
     put(ws, f"B{top}", "PERILAKU KERJA", merge=f"B{top}:{text_to}{top}", font=BOLD,
         align=CENTER, fill=HEAD_FILL)
@@ -586,7 +601,7 @@ def perilaku_rows(layout: Layout, ws, top: int, cols, *, source: bool,
         put(ws, f"{exp_from}{r}", None, merge=f"{exp_from}{r}:{exp_to}{r}")
         if umpan_balik_col:
             put(ws, f"{umpan_balik_col}{r}", None)
-        ws.row_dimensions[r].height = 62
+        ws.row_dimensions[r].height = 48  # the writer grows it to fit the text it writes
     last = first + 6
     if source:
         layout.add_field(ws, f"B{first}:B{last}", "pk_nilai", "$.perilaku[*].nilai", "prefilled",
@@ -637,11 +652,11 @@ def build_evaluasi(layout: Layout, ws, cols, jenis: str, pendekatan: str) -> Non
     base = [dict(col, mirror_of=f"hku_{col['key']}") for col in cols]
     n = len(cols)
     real_col, ub_col = index_to_col(n + 1), index_to_col(n + 2)
-    extra = [{"key": "realisasi", "header": "REALISASI BERDASARKAN BUKTI DUKUNG", "width": 24,
+    extra = [{"key": "realisasi", "header": "REALISASI BERDASARKAN BUKTI DUKUNG", "width": 18,
               "level": "row", "col": real_col,
               "type": "number" if pendekatan == "kuantitatif" else "string"},
              {"key": "umpan_balik", "header": "UMPAN BALIK BERKELANJUTAN BERDASARKAN BUKTI "
-              "DUKUNG", "width": 30, "level": "row", "col": ub_col, "type": "string"}]
+              "DUKUNG", "width": 24, "level": "row", "col": ub_col, "type": "string"}]
     last = ub_col
     set_widths(ws, {c["col"]: c["width"] for c in cols + extra})
     row = title_block(ws, ["EVALUASI KINERJA PEGAWAI", f"PENDEKATAN HASIL KERJA "
@@ -679,6 +694,7 @@ def build_evaluasi(layout: Layout, ws, cols, jenis: str, pendekatan: str) -> Non
     row = rating_row(layout, ws, row + 1, "RATING HASIL KERJA", "rating_hasil_kerja",
                      "$.evaluasi.rating_hasil_kerja", cols, last)
     row += 1
+    page_break(ws, row)
     put(ws, f"A{row}", "PERILAKU KERJA", merge=f"A{row}:{last}{row}", font=BOLD,
         fill=SECTION_FILL)
     row = perilaku_rows(layout, ws, row + 1, cols + extra[:1], source=False,
@@ -794,13 +810,13 @@ def build_dokumen(layout: Layout, ws) -> None:
 
 
 def build_petunjuk(ws) -> None:
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 80
     for row, (text, bold) in enumerate(PETUNJUK, start=1):
         cell = ws.cell(row=row, column=1, value=text)
         cell.font = TITLE if bold else Font(name="Arial", size=10)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if text and not bold:
-            ws.row_dimensions[row].height = 30
+            ws.row_dimensions[row].height = 14 * (len(text) // 75 + 1) + 4
 
 
 VARIANTS = [

@@ -13,6 +13,7 @@ get the mirrored value as cached result, so previews that never calculate show i
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import struct
@@ -27,9 +28,8 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET
 
-from .document import get_path
-from .errors import OutputError, TemplateError
-from .manifest import Field, Template
+from .errors import TemplateError
+from .manifest import Field, Template, col_to_index, parse_a1
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = date(1899, 12, 30)
@@ -204,10 +204,58 @@ class _Slot:
         self.empty = render_cell(self.ref, self.style, None, self.formula)
 
 
+_COL = re.compile(r"<col\b([^>]*)>")
+_ATTR = re.compile(r'\b(min|max|width)="([\d.]+)"')
+_MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_ROW_TAG = re.compile(r'<row r="(\d+)"([^>]*?)(/?)>')
+_HT = re.compile(r'\sht="([\d.]+)"')
+LINE_PT = 11.5  # one line of 9 pt text
+CHARS_PER_WIDTH = 1.15  # 9 pt Arial characters per Excel column-width unit
+
+
+class _Geometry:
+    """Column widths, merged areas and row heights: how tall a row must be for its text."""
+
+    def __init__(self, xml: str):
+        self.widths: dict[int, float] = {}
+        for attrs in _COL.findall(xml):
+            found = dict(_ATTR.findall(attrs))
+            if {"min", "max", "width"} <= set(found):
+                for col in range(int(found["min"]), int(found["max"]) + 1):
+                    self.widths[col] = float(found["width"])
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}  # top-left -> (cols, rows)
+        for c1, r1, c2, r2 in _MERGE.findall(xml):
+            a, b = col_to_index(c1), col_to_index(c2)
+            self.merged[(int(r1), a)] = (b - a + 1, int(r2) - int(r1) + 1)
+        self.heights = {int(r): float(_HT.search(attrs).group(1))
+                        for r, attrs, _ in _ROW_TAG.findall(xml) if _HT.search(attrs)}
+
+    def needed(self, ref: str, text: str) -> tuple[int, float] | None:
+        """(row, height in points) that shows ``text`` in ``ref`` without overflow."""
+        row, col = parse_a1(ref)
+        cols, rows = self.merged.get((row, col), (1, 1))
+        width = sum(self.widths.get(c, 8.43) for c in range(col, col + cols))
+        per_line = max(1.0, width * CHARS_PER_WIDTH)
+        lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        height = (lines * LINE_PT + 3) / rows
+        return (row, height) if height > self.heights.get(row, 15.0) else None
+
+
+def _set_row_heights(xml: str, heights: dict[int, float]) -> str:
+    def fix(match):
+        row = int(match.group(1))
+        if row not in heights:
+            return match.group(0)
+        attrs = re.sub(r'\s(?:ht|customHeight)="[^"]*"', "", match.group(2))
+        return f'<row r="{row}"{attrs} ht="{heights[row]:.1f}" customHeight="1"{match.group(3)}>'
+    return _ROW_TAG.sub(fix, xml)
+
+
 class _SheetPlan:
     """A sheet's XML cut into static pieces around the slots to fill."""
 
     def __init__(self, xml: str, refs: set[str]):
+        self.geometry = _Geometry(xml)
         spans = []
         for match in re.finditer(r'<c r="([A-Z]{1,3}\d+)"([^>]*?)(/>|>(.*?)</c>)', xml, re.S):
             ref = match.group(1)
@@ -229,12 +277,20 @@ class _SheetPlan:
 
     def render(self, values: dict[str, object]) -> str:
         out = [self.pieces[0]]
+        heights: dict[int, float] = {}
         for slot, piece in zip(self.slots, self.pieces[1:]):
             value = values.get(slot.ref)
-            out.append(slot.empty if value is None else
-                       render_cell(slot.ref, slot.style, value, slot.formula))
+            if value is None:
+                out.append(slot.empty)
+            else:
+                out.append(render_cell(slot.ref, slot.style, value, slot.formula))
+                if isinstance(value, str) and len(value) > 8:
+                    need = self.geometry.needed(slot.ref, value)
+                    if need and need[1] > heights.get(need[0], 0):
+                        heights[need[0]] = min(409.0, need[1])
             out.append(piece)
-        return "".join(out)
+        xml = "".join(out)
+        return _set_row_heights(xml, heights) if heights else xml
 
 
 class CompiledTemplate:
