@@ -76,7 +76,7 @@ def naive_generate(work: Path, n: int) -> None:
     out = work / "naive-generated"
     out.mkdir(exist_ok=True)
     with open(work / "roster.csv", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))[1:]
+        rows = list(csv.reader(handle))[1:n + 1]
     for row in rows:
         wb = load_workbook(template.path)
         names = _names(wb)
@@ -102,7 +102,7 @@ def naive_read(path: Path) -> dict:
 def naive_validate(work: Path, n: int) -> None:
     from skpxl import domain
     bad = 0
-    for path in sorted((work / "returned").rglob("*.xlsx")):
+    for path in sorted((work / "returned").rglob("*.xlsx"))[:n]:
         record = naive_read(path)
         ok = (isinstance(record["nip"], str) and len(record["nip"]) == 18
               and record["periode"] == "2025-Q3"
@@ -115,7 +115,7 @@ def naive_validate(work: Path, n: int) -> None:
 def naive_merge(work: Path, n: int) -> None:
     import pandas as pd
     records = [naive_read(path) | {"file": path.name}
-               for path in sorted((work / "returned").rglob("*.xlsx"))]
+               for path in sorted((work / "returned").rglob("*.xlsx"))[:n]]
     frame = pd.DataFrame(records).sort_values("nip")
     summary = frame.groupby("predikat").size().reset_index(name="jumlah")
     with pd.ExcelWriter(work / "naive-rekap.xlsx") as writer:

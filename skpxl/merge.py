@@ -41,18 +41,8 @@ define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; ti
 VALID, INVALID, NOT_SUBMITTED = "valid", "tidak valid", "belum mengumpulkan"
 SET_ASIDE = "disisihkan"
 
-PROVINCE_UNIT = "Sekretariat Bawaslu Provinsi Jawa Timur"
-_KABUPATEN = ("Pacitan", "Ponorogo", "Trenggalek", "Tulungagung", "Blitar", "Kediri", "Malang",
-              "Lumajang", "Jember", "Banyuwangi", "Bondowoso", "Situbondo", "Probolinggo",
-              "Pasuruan", "Sidoarjo", "Mojokerto", "Jombang", "Nganjuk", "Madiun", "Magetan",
-              "Ngawi", "Bojonegoro", "Tuban", "Lamongan", "Gresik", "Bangkalan", "Sampang",
-              "Pamekasan", "Sumenep")
-_KOTA = ("Kediri", "Blitar", "Malang", "Probolinggo", "Pasuruan", "Mojokerto", "Madiun",
-         "Surabaya", "Batu")
-#: Bawaslu Provinsi Jawa Timur: the secretariat, then Kemendagri code order (3501-3579)
-JATIM_UNITS: tuple[str, ...] = (
-    PROVINCE_UNIT, *(f"Sekretariat Bawaslu Kabupaten {k}" for k in _KABUPATEN),
-    *(f"Sekretariat Bawaslu Kota {k}" for k in _KOTA))
+PROVINCE_UNIT = domain.PROVINCE_UNIT_JATIM
+JATIM_UNITS = domain.JATIM_UNITS
 
 _REKAP_STATUS, _REKAP_PREDIKAT = 14, 12
 

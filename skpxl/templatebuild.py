@@ -24,7 +24,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.workbook.protection import WorkbookProtection
 
 from . import domain
-from .manifest import METADATA_SHEET, Field, a1, index_to_col
+from .manifest import METADATA_SHEET, Field, index_to_col
 
 TEMPLATE_VERSION = "1.0.0"
 FIXED_TIME = datetime(2025, 1, 1, 0, 0, 0)
@@ -689,7 +689,8 @@ def build_evaluasi(layout: Layout, ws, cols, jenis: str, pendekatan: str) -> Non
         src = "hku" if section == "utama" else "hkt"
         mirrored = [dict(col, mirror_of=f"{src}_{col['key']}") for col in base]
         # realisasi and umpan balik belong to the same group as the SKP rows
-        row = evaluasi_section(layout, ws, row, mirrored, extra, section, prefix)
+        row = hasil_kerja_rows(layout, ws, row, mirrored, section, prefix, extra=extra,
+                               source=False)
     ws.print_title_rows = f"{header_row}:{header_row + 1}"
     row = rating_row(layout, ws, row + 1, "RATING HASIL KERJA", "rating_hasil_kerja",
                      "$.evaluasi.rating_hasil_kerja", cols, last)
@@ -714,41 +715,6 @@ def build_evaluasi(layout: Layout, ws, cols, jenis: str, pendekatan: str) -> Non
     signature_block(layout, ws, row, (cols[1]["col"], cols[2]["col"]), (real_col, ub_col),
                     source=False)
     ws.print_area = f"A1:{last}{row + 7}"
-
-
-def evaluasi_section(layout, ws, top, mirrored, extra, section, prefix) -> int:
-    label = "A. UTAMA" if section == "utama" else "B. TAMBAHAN"
-    last = extra[-1]["col"]
-    put(ws, f"A{top}", label, merge=f"A{top}:{last}{top}", font=BOLD, fill=SECTION_FILL)
-    first = top + 1
-    blocks, per = CAPACITY[section], CAPACITY["iki_per_rhk"]
-    last_row = first + blocks * per - 1
-    group_id = f"hk_{section}"
-    for col in mirrored + extra:
-        c = col["col"]
-        style_range(ws, f"{c}{first}:{c}{last_row}")
-        if col["level"] == "block":
-            for b in range(blocks):
-                ws.merge_cells(f"{c}{first + b * per}:{c}{first + b * per + per - 1}")
-                if col["key"] == "no":
-                    ws[f"{c}{first + b * per}"] = b + 1
-                    ws[f"{c}{first + b * per}"].alignment = CENTER
-        if col["key"] == "no":
-            continue
-        if col.get("filler"):
-            prev = index_to_col(col_index(c) - 1)
-            for r in range(first, last_row + 1):
-                ws.merge_cells(f"{prev}{r}:{c}{r}")
-            continue
-        ref = f"{c}{first}:{c}{last_row}"
-        name = f"{prefix}_{col['key']}"
-        if col.get("mirror_of"):
-            layout.add_mirror(ws, ref, name, col["mirror_of"], group=group_id, level=col["level"])
-        else:
-            layout.add_field(ws, ref, name, f"$.hasil_kerja.{section}[*].iki[*].{col['key']}",
-                             "input", col["type"], group=group_id, level="row",
-                             label=col["header"])
-    return last_row + 1
 
 
 def rating_row(layout, ws, row, label, name, path, cols, last) -> int:
