@@ -230,25 +230,32 @@ class _Geometry:
         self.heights = {int(r): float(_HT.search(attrs).group(1))
                         for r, attrs, _ in _ROW_TAG.findall(xml) if _HT.search(attrs)}
 
-    def needed(self, ref: str, text: str) -> tuple[int, float] | None:
-        """(row, height in points) that shows ``text`` in ``ref`` without overflow."""
+    def fit(self, ref: str) -> tuple[int, float, int, float]:
+        """(row, characters per line, rows spanned, current height) of a cell."""
         row, col = parse_a1(ref)
         cols, rows = self.merged.get((row, col), (1, 1))
         width = sum(self.widths.get(c, 8.43) for c in range(col, col + cols))
-        per_line = max(1.0, width * CHARS_PER_WIDTH)
-        lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-        height = (lines * LINE_PT + 3) / rows
-        return (row, height) if height > self.heights.get(row, 15.0) else None
+        return row, max(1.0, width * CHARS_PER_WIDTH), rows, self.heights.get(row, 15.0)
+
+
+def _needed_height(fit: tuple[int, float, int, float], text: str) -> float | None:
+    """Height (points) that shows ``text`` without overflow, when more than the row has."""
+    _, per_line, rows, current = fit
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    height = (lines * LINE_PT + 3) / rows
+    return height if height > current else None
 
 
 def _set_row_heights(xml: str, heights: dict[int, float]) -> str:
+    """Give the rows in ``heights`` that height (only those rows are touched)."""
+    rows = "|".join(str(r) for r in heights)
+    pattern = re.compile(rf'<row r="({rows})"([^>]*?)(/?)>')
+
     def fix(match):
         row = int(match.group(1))
-        if row not in heights:
-            return match.group(0)
         attrs = re.sub(r'\s(?:ht|customHeight)="[^"]*"', "", match.group(2))
         return f'<row r="{row}"{attrs} ht="{heights[row]:.1f}" customHeight="1"{match.group(3)}>'
-    return _ROW_TAG.sub(fix, xml)
+    return pattern.sub(fix, xml)
 
 
 class _SheetPlan:
@@ -274,21 +281,32 @@ class _SheetPlan:
             self.slots.append(slot)
             cursor = end
         self.pieces.append(xml[cursor:])
+        self.fits = {slot.ref: self.geometry.fit(slot.ref) for slot in self.slots}
+        # the sheet with every slot empty, and where each slot sits in it: a workbook
+        # then costs work only for the cells that get a value
+        parts, self.spans, offset = [self.pieces[0]], {}, len(self.pieces[0])
+        for slot, piece in zip(self.slots, self.pieces[1:]):
+            self.spans[slot.ref] = (offset, offset + len(slot.empty), slot)
+            parts += [slot.empty, piece]
+            offset += len(slot.empty) + len(piece)
+        self.blank = "".join(parts)
 
     def render(self, values: dict[str, object]) -> str:
-        out = [self.pieces[0]]
+        spans = self.spans
+        filled = sorted((spans[ref], value) for ref, value in values.items()
+                        if ref in spans and value is not None)
+        out, cursor = [], 0
         heights: dict[int, float] = {}
-        for slot, piece in zip(self.slots, self.pieces[1:]):
-            value = values.get(slot.ref)
-            if value is None:
-                out.append(slot.empty)
-            else:
-                out.append(render_cell(slot.ref, slot.style, value, slot.formula))
-                if isinstance(value, str) and len(value) > 8:
-                    need = self.geometry.needed(slot.ref, value)
-                    if need and need[1] > heights.get(need[0], 0):
-                        heights[need[0]] = min(409.0, need[1])
-            out.append(piece)
+        for (start, end, slot), value in filled:
+            out += [self.blank[cursor:start],
+                    render_cell(slot.ref, slot.style, value, slot.formula)]
+            cursor = end
+            if isinstance(value, str) and len(value) > 8:
+                fit = self.fits[slot.ref]
+                need = _needed_height(fit, value)
+                if need and need > heights.get(fit[0], 0):
+                    heights[fit[0]] = min(409.0, need)
+        out.append(self.blank[cursor:])
         xml = "".join(out)
         return _set_row_heights(xml, heights) if heights else xml
 
@@ -352,11 +370,17 @@ class CompiledTemplate:
         return zip_bytes(members, moment)
 
 
-def field_layout(template: Template) -> list[tuple[Field, list[tuple[str, tuple]]]]:
-    """Per field, its cells with pre-tokenised document paths (computed once per template)."""
+def field_layout(template: Template) -> list[tuple[Field, tuple, list[tuple[str, tuple, int]]]]:
+    """Per field: the path of its group's list, and its cells with pre-tokenised paths and
+    block numbers (computed once per template)."""
     from .document import tokens
-    return [(fld, [(inst.cell, tuple(tokens(inst.path))) for inst in template.instances(fld)])
-            for fld in template.fields]
+    layout = []
+    for fld in template.fields:
+        head = tokens(fld.path.split("[*]")[0]) if fld.group else ()
+        cells = [(inst.cell, tokens(inst.path), inst.block or 0)
+                 for inst in template.instances(fld)]
+        layout.append((fld, head, cells))
+    return layout
 
 
 def _lookup(document, steps: tuple):
@@ -373,10 +397,14 @@ def cell_values(template: Template, document: dict, layout=None) -> dict[str, di
     """Sheet name -> {A1: value} for every field and mirror cell of ``document``."""
     out: dict[str, dict[str, object]] = {}
     by_source: dict[str, list] = {}
-    for fld, cells in layout or field_layout(template):
+    for fld, head, cells in layout or field_layout(template):
         sheet_values = out.setdefault(fld.sheet, {})
-        values = [_lookup(document, steps) for _, steps in cells]
-        for (cell, _), value in zip(cells, values):
+        # a repeating group: look only into the blocks the document has
+        items = _lookup(document, head) if head else None
+        blocks = len(items) if isinstance(items, list) else (0 if head else 1)
+        values = [_lookup(document, steps) if block < blocks else None
+                  for _, steps, block in cells]
+        for (cell, _, _), value in zip(cells, values):
             if value is not None:
                 sheet_values[cell] = value
         by_source[fld.name] = values
