@@ -134,31 +134,11 @@ def samples_dir(tmp_path_factory) -> Path:
 
 REQUIRE_LIBREOFFICE = os.environ.get("SKPXL_REQUIRE_LIBREOFFICE", "") not in ("", "0")
 
-#: Seeds each throw-away profile: recalculate every formula when loading xlsx/ods files.
-#: LibreOffice's default for xlsx is "never recalculate" (it trusts cached results), which
-#: would make a formula test read back whatever the writer cached, not what LO computes.
-_RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-           xmlns:xs="http://www.w3.org/2001/XMLSchema"
-           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-def find_soffice() -> str | None:
-    """Path of LibreOffice's ``soffice``, or ``None``."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
-                      "/opt/libreoffice/program/soffice",
-                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
-        if Path(candidate).exists():
-            return candidate
-    return None
+#: The library's LibreOffice locator, and the profile that seeds each throw-away profile:
+#: recalculate every formula when loading xlsx/ods files. LibreOffice's default for xlsx is
+#: "never recalculate" (it trusts cached results), which would make a formula test read
+#: back whatever the writer cached, not what LibreOffice computes.
+from skpxl.engines import RECALC_XCU as _RECALC_XCU, find_soffice  # noqa: E402
 
 
 @pytest.fixture(scope="session")
