@@ -96,6 +96,12 @@ JATIM_UNITS: tuple[str, ...] = (
     *(f"Sekretariat Bawaslu Kota {k}" for k in KOTA_JATIM))
 
 
+def berakhlak_text(index: int) -> str:
+    """The value and its three indicators, as printed in one PERILAKU KERJA cell."""
+    name, indicators = BERAKHLAK[index]
+    return name + "\n" + "\n".join(f"- {line}" for line in indicators)
+
+
 def predikat_for(rating_hasil_kerja: str, rating_perilaku: str) -> str:
     """The predikat the 3x3 matrix gives for two canonical ratings."""
     return PREDIKAT_MATRIX[(rating_hasil_kerja, rating_perilaku)]

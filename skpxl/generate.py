@@ -15,7 +15,6 @@ from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
 from .periods import Period, parse_period
 from .problems import ERROR, Problem, define
-from .templatebuild import berakhlak_text
 
 define("generate.capacity", ERROR,
        "Rencana kerja {nip} memiliki {count} {what}; template {template} hanya menampung {limit}.",
@@ -100,7 +99,7 @@ def build_document(template: Template, period: Period, emp, penilai, atasan, pla
         "pengesahan": {"tempat": (getattr(emp, "tempat", "") or tempat_of(emp.unit_kerja)),
                        "tanggal": period.end},
         "hasil_kerja": {"utama": plan.get("utama", []), "tambahan": plan.get("tambahan", [])},
-        "perilaku": [{"nilai": berakhlak_text(i)} for i in range(len(domain.BERAKHLAK))],
+        "perilaku": [{"nilai": domain.berakhlak_text(i)} for i in range(len(domain.BERAKHLAK))],
         "lampiran": plan.get("lampiran", {}),
     }
     doc = _clean(doc)  # fingerprint exactly the text the workbook will hold

@@ -570,11 +570,6 @@ def identity_cols(cols: list[dict]) -> dict:
         "value2": (c[4], c[4])}
 
 
-def berakhlak_text(index: int) -> str:
-    name, indicators = domain.BERAKHLAK[index]
-    return name + "\n" + "\n".join(f"- {line}" for line in indicators)
-
-
 def perilaku_rows(layout: Layout, ws, top: int, cols, *, source: bool,
                   umpan_balik_col: str | None = None) -> int:
     """Header + seven BerAKHLAK rows; returns the next free row."""

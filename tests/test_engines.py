@@ -130,18 +130,8 @@ def pdf_text(path: Path) -> str:
 
 @pytest.fixture
 def run_cli(capsys):
-    """``run_cli(args) -> (exit code, stdout, stderr)`` through skpxl's console entry point.
-
-    The engine commands are attached for the test when the main CLI does not carry them yet.
-    """
-    from skpxl.cli import cli, main
-    from skpxl.cli.engines import export_group, preview_cmd, recalc_cmd
-    added = []
-    for group, command in ((cli, recalc_cmd), (cli, export_group),
-                           (cli.commands["template"], preview_cmd)):
-        if command.name not in group.commands:
-            group.add_command(command)
-            added.append((group, command.name))
+    """``run_cli(args) -> (exit code, stdout, stderr)`` through skpxl's console entry point."""
+    from skpxl.cli import main
 
     def run(args: list[str]) -> tuple[int, str, str]:
         with pytest.raises(SystemExit) as exit_info:
@@ -149,9 +139,7 @@ def run_cli(capsys):
         captured = capsys.readouterr()
         return exit_info.value.code, captured.out, captured.err
 
-    yield run
-    for group, name in added:
-        group.commands.pop(name)
+    return run
 
 
 # --- without a spreadsheet program --------------------------------------------------------

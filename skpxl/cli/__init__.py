@@ -36,30 +36,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-def _register() -> None:
-    from .generate import generate_cmd
-    from .template import template
-    from .engines import preview_cmd
-    cli.add_command(generate_cmd)
-    template.add_command(preview_cmd)
-    cli.add_command(template)
-    try:
-        from .roster import roster
-        cli.add_command(roster)
-    except ImportError:  # pragma: no cover - during development only
-        pass
-    for module, name in (("validate", "validate_cmd"), ("validate", "extract_cmd"),
-                         ("merge", "merge_cmd"), ("engines", "recalc_cmd"),
-                         ("engines", "export_group"), ("demo", "demo_cmd")):
-        try:
-            mod = __import__(f"skpxl.cli.{module}", fromlist=[name])
-        except ImportError:
-            continue
-        if hasattr(mod, name):
-            cli.add_command(getattr(mod, name))
-
-
-_register()
+cli.lazy = {
+    "generate": "skpxl.cli.generate:generate_cmd",
+    "template": "skpxl.cli.template:template",
+    "roster": "skpxl.cli.roster:roster",
+    "validate": "skpxl.cli.validate:validate_cmd",
+    "extract": "skpxl.cli.validate:extract_cmd",
+    "merge": "skpxl.cli.merge:merge_cmd",
+    "recalc": "skpxl.cli.engines:recalc_cmd",
+    "export": "skpxl.cli.engines:export_group",
+    "demo": "skpxl.cli.demo:demo_cmd",
+}
 
 
 def main(argv=None) -> None:

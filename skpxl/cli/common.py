@@ -21,8 +21,19 @@ class OrderedGroup(click.Group):
     traceback only with ``--debug``.
     """
 
+    #: name -> "module:attribute" of commands imported only when used, so that running one
+    #: command does not pay for importing every library module (openpyxl, jsonschema, ...)
+    lazy: dict[str, str] = {}
+
     def list_commands(self, ctx):
-        return list(self.commands)
+        return list(self.commands) + [n for n in self.lazy if n not in self.commands]
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+            module, attribute = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return self.commands.get(name)
 
     def invoke(self, ctx):
         try:

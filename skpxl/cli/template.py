@@ -13,6 +13,11 @@ def template() -> None:
     """Inspect and check SKP templates (layout is data: defined names + manifest)."""
 
 
+def _attach_preview() -> None:
+    from .engines import preview_cmd
+    template.add_command(preview_cmd)
+
+
 @template.command("list")
 @format_option
 def list_cmd(fmt):
@@ -84,3 +89,6 @@ def check_cmd(path, manifest, fmt, lang):
         click.echo(("OK: " if report.ok else "TIDAK BISA DIPAKAI: ") + str(path) +
                    f" ({report.template_id or '?'}, {report.fields_checked} field diperiksa)")
     raise SystemExit(0 if report.ok else 1)
+
+
+_attach_preview()
