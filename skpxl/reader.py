@@ -23,6 +23,7 @@ it is slow and reads styles we do not need.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import mmap
 import os
@@ -309,8 +310,11 @@ class _Package:
 
     def parse(self, name: str) -> Any:
         """A small XML part as an ElementTree element, parsed by defusedxml."""
+        return self.parse_bytes(self.read(name), name)
+
+    def parse_bytes(self, data: bytes, name: str) -> Any:
         try:
-            return SafeET.fromstring(self.read(name), forbid_dtd=True)
+            return SafeET.fromstring(data, forbid_dtd=True)
         except (SafeET.ParseError, ValueError) as e:  # defusedxml errors are ValueErrors
             raise _fail("file.corrupt", self.path, f"{name}: {e}") from None
 
@@ -438,14 +442,36 @@ def _resolve(base: str, target: str) -> str:
 
 
 def _xlsx_workbook(pkg: _Package) -> tuple[list[str], dict, dict, dict]:
-    """Sheet names, states, (part, relationship type) and defined names, parsed once."""
+    """Sheet names, states, (part, relationship type) and defined names, parsed once.
+
+    Files made from one template and saved by one program share their workbook part byte
+    for byte, so the parse is cached by the content's digest (never by name or CRC).
+    """
     part = pkg.workbook_part
-    rels_name, targets = _resolve(part, "_rels/" + part.rsplit("/", 1)[-1] + ".rels"), {}
-    if rels_name in pkg.zip.NameToInfo:
-        for rel in pkg.parse(rels_name):
+    rels_name = _resolve(part, "_rels/" + part.rsplit("/", 1)[-1] + ".rels")
+    rels = pkg.read(rels_name) if rels_name in pkg.zip.NameToInfo else b""
+    xml = pkg.read(part)
+    key = (part, hashlib.sha256(rels + b"\0" + xml).digest())
+    cached = _WORKBOOK_CACHE.get(key)
+    if cached is None:
+        cached = _parse_workbook(pkg, part, rels, xml)
+        if len(_WORKBOOK_CACHE) >= 64:
+            _WORKBOOK_CACHE.pop(next(iter(_WORKBOOK_CACHE)))
+        _WORKBOOK_CACHE[key] = cached
+    names, states, parts, defined = cached
+    return list(names), dict(states), dict(parts), dict(defined)
+
+
+_WORKBOOK_CACHE: dict = {}
+
+
+def _parse_workbook(pkg: _Package, part: str, rels: bytes, xml: bytes):
+    targets = {}
+    if rels:
+        for rel in pkg.parse_bytes(rels, part):
             targets[rel.get("Id")] = (_resolve(part, rel.get("Target", "")), rel.get("Type", ""))
     names, states, parts, local, defined = [], {}, {}, {}, {}
-    for el in pkg.parse(part).iter():
+    for el in pkg.parse_bytes(xml, part).iter():
         tag = el.tag.rpartition("}")[2]
         if tag == "sheet":
             name = el.get("name", "")
