@@ -60,10 +60,14 @@ def test_wheel_contains_templates_and_schemas(wheel, source):
     expected = {f"skpxl/templates/{p.name}" for p in (source / "templates").iterdir()
                 if p.suffix in (".xlsx", ".json")}
     expected |= {f"skpxl/schemas/{p.name}" for p in (source / "schemas").glob("*.json")}
+    # the bundled samples, so that `pip install . && skpxl demo` runs on them
+    expected |= {f"skpxl/samples/{p.name}" for p in (source / "samples").iterdir()
+                 if p.suffix in (".csv", ".xlsx")}
     assert any(name.endswith(".xlsx") for name in expected)
     assert expected <= names, sorted(expected - names)
     assert "skpxl/cli/__init__.py" in names
-    assert not [n for n in names if n.startswith(("tests/", "templates/", "schemas/"))]
+    assert not [n for n in names if n.startswith(("tests/", "templates/", "schemas/",
+                                                  "samples/"))]
 
 
 @pytest.mark.slow
