@@ -10,8 +10,10 @@ import click
 from ..errors import SkpxlError, UnreadableFileError
 from ..problems import ERROR, WARNING
 from ..roster import Roster, read_roster
+from .common import format_option, lang_option
 
-roster = click.Group("roster", help="Daftar pegawai unit (roster): periksa sebelum membuat SKP.")
+roster = click.Group("roster", help="The unit's roster (daftar pegawai): check it before "
+                                    "generating SKP workbooks.")
 
 _WORDS = {
     "id": {"row": "Baris", "file": "Berkas", ERROR: "KESALAHAN", WARNING: "PERINGATAN",
@@ -39,17 +41,15 @@ def render_table(result: Roster, lang: str = "id") -> str:
 @click.pass_context
 @click.argument("path", metavar="ROSTER", type=click.Path(exists=True, dir_okay=False,
                                                          path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Tabel untuk dibaca, JSON untuk program lain.")
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
-              help="Bahasa pesan: Indonesia atau Inggris.")
+@format_option
+@lang_option
 def check(ctx: click.Context, path: Path, fmt: str, lang: str) -> None:
-    """Periksa daftar pegawai (CSV, XLSX, XLS atau ODS) sebelum membuat SKP.
+    """Check a roster (CSV, XLSX, XLS or ODS) before generating SKP workbooks.
 
-    Melaporkan NIP yang rusak (misalnya 1.98E+17), NIP ganda, kolom wajib yang hilang,
-    jenis jabatan yang tidak dikenal, NIP penilai yang tidak ada di daftar, dan rantai
-    penilai yang berputar. Kode keluar: 0 tanpa kesalahan (peringatan boleh), 1 ada
-    kesalahan, 2 perintah salah, 3 file tidak bisa dibaca.
+    Reports, row by row and in Indonesian (--lang en for English): NIPs Excel corrupted
+    (e.g. 1.98E+17), duplicate NIPs, missing columns, unknown jabatan kinds, assessors
+    missing from the roster and assessment cycles. Exit code 0 without errors (warnings
+    are fine), 1 with errors, 2 usage error, 3 the file cannot be read.
 
     Example:
 
