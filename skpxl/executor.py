@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from .errors import EngineError, UsageError
 
@@ -85,14 +85,3 @@ def _dask(func: Callable, tasks: list, scheduler, advance) -> Iterator:
     finally:
         if client is not scheduler:
             client.close()
-
-
-def chunked(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

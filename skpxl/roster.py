@@ -22,7 +22,7 @@ from pathlib import Path
 
 import python_calamine
 
-from .domain import AK_COEFFICIENT, JENIS_JABATAN, STATUS_ASN, normalize_choice
+from .domain import AK_COEFFICIENT, JENIS_JABATAN
 from .errors import UnreadableFileError
 from .nip import check_nip
 from .problems import ERROR, WARNING, Problem, define, has_errors
