@@ -21,10 +21,14 @@ from . import domain
 from .document import fingerprint, get_path, parse_field_checks, short_hash, to_jsonable
 from .errors import UnreadableFileError, UsageError
 from .executor import map_ordered
+# imported here, not in the worker function: they declare problem codes (file.*, template.*,
+# structure.*), and messages are rendered in the main process even when workers found them
+from .extract import extract
 from .manifest import METADATA_SHEET
 from .nip import check_nip
 from .periods import parse_period
 from .problems import ERROR, WARNING, Problem, define
+from .reader import read_workbook
 from .resources import schemas_dir
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -431,8 +435,6 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
                   roster_index: dict | None = None, lang: str = "id",
                   keep_document: bool = False) -> FileReport:
     """Validate one returned workbook; never raises for a bad file (it becomes a problem)."""
-    from .extract import extract
-    from .reader import read_workbook
     path = Path(path)
     report = FileReport(path=str(path))
     try:

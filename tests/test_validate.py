@@ -247,3 +247,17 @@ def test_formula_typed_into_an_input_cell_is_flagged(batch, tmp_path):
     report = validate_file(target)
     hits = [p for p in report.issues if p.code == "skp.formula_in_input"]
     assert [(p.sheet, p.cell) for p in hits] == [(fld.sheet, fld.cell)]
+
+
+def test_messages_of_problems_found_in_worker_processes_are_rendered(tmp_path):
+    """Workers return problems; the main process must know every code to word them."""
+    import subprocess
+    import sys
+    (tmp_path / "laporan.xlsx").write_bytes(b"%PDF-1.4\n" + b"x" * 200)
+    (tmp_path / "kosong.xlsx").write_bytes(b"")
+    result = subprocess.run([sys.executable, "-m", "skpxl", "validate", str(tmp_path), "-j", "2",
+                             "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    issues = [i for f in json.loads(result.stdout)["files"] for i in f["issues"]]
+    assert {i["code"] for i in issues} == {"file.not_workbook", "file.empty"}
+    assert all(i["message"] != i["code"] and " " in i["message"] for i in issues)
