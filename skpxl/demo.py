@@ -417,7 +417,7 @@ def _generate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
 
 
 def _returns_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
-    from .validate import run_tasks
+    from .executor import map_ordered
     missing, mistakes = plan_returns([f.path for f in result.written], seed)
     returned_dir = root / "2-kembali"
     tasks = []
@@ -432,7 +432,7 @@ def _returns_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar
         if record.path in mistakes:
             result.mistakes[target] = mistakes[record.path]
         tasks.append((record.path, target, f"{seed}:{record.nip}", mistakes.get(record.path)))
-    for target, error in run_tasks(_fill_task, tasks, jobs,
+    for target, error in map_ordered(_fill_task, tasks, jobs,
                                    _start(bar("2/4 Mengisi kembali"), len(tasks))):
         if error:
             result.notes.append(f"Simulasi gagal untuk {target}: {error}")
@@ -443,7 +443,8 @@ def _returns_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar
 
 
 def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
-    from .validate import run_tasks, validate
+    from .executor import map_ordered
+    from .validate import validate
     annotate_dir = root / "3-perbaikan"
     report = validate([root / "2-kembali"], roster=roster, period=result.period, jobs=jobs,
                       progress=bar("3/4 Memeriksa"))
@@ -458,7 +459,7 @@ def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
         flagged = [f for f in report.files if f.issues]
         tasks = [(chunk, str(annotate_dir)) for chunk in _chunks(flagged, jobs)]
         annotate_dir.mkdir(parents=True, exist_ok=True)
-        for paths in run_tasks(_annotate_task, tasks, jobs,
+        for paths in map_ordered(_annotate_task, tasks, jobs,
                                _start(bar("3/4 Menandai file"), len(tasks))):
             result.annotated += paths
         result.annotated.sort()
@@ -480,13 +481,13 @@ def _merge_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) 
 
 def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> None:
     from .merge import merge
-    from .validate import run_tasks
+    from .executor import map_ordered
     rekap = root / "4-rekap"
     rekap.mkdir(parents=True, exist_ok=True)
     tasks = [(str(root / "2-kembali" / slug(unit, fallback="unit")), unit, result.period,
               str(roster), str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
              for unit in result.units]
-    for outcome in run_tasks(_merge_unit_task, tasks, jobs,
+    for outcome in map_ordered(_merge_unit_task, tasks, jobs,
                              _start(bar("4/4 Merekap unit"), len(tasks))):
         if outcome["error"]:
             result.unit_failures.append({"unit": outcome["unit"], "error": outcome["error"]})

@@ -33,7 +33,8 @@ from .report import (DUPLIKAT, HASIL, PROVINCE_TABLES, REKAP, REPORT_SHEET, TIDA
                      UNIT_TABLES, ReportContent, ReportRejected, check_export, check_output,
                      export_tables, province_book, read_report, save, sheet_names, table_hash,
                      table_rows, unit_book)
-from .validate import FileReport, collect_files, run_tasks, validate_file
+from .executor import map_ordered
+from .validate import FileReport, collect_files, validate_file
 
 define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; tidak digabung.",
        "The file belongs to unit {found}, not {expected}; not merged.")
@@ -263,7 +264,7 @@ def _inputs(paths) -> tuple[list[tuple[Path, str, str]], list[dict]]:
 def _submissions(files, *, period, months, roster_ref, lang, jobs, progress) -> list[Submission]:
     tasks = [(p, name, folder, period, months, roster_ref, lang) for p, name, folder in files]
     advance = progress(len(tasks)) if progress else None
-    return list(run_tasks(_submission_task, tasks, jobs, advance))
+    return list(map_ordered(_submission_task, tasks, jobs, advance))
 
 
 # --- the reduce: submissions of one unit -> tables and numbers --------------------------

@@ -545,11 +545,6 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     return report
 
 
-def run_tasks(func, tasks: list, jobs, advance=None):
-    """Map ``func`` over ``tasks`` in order (``jobs``: a count or an :class:`Executor`)."""
-    return map_ordered(func, tasks, jobs, advance)
-
-
 def mark_duplicates(files: list[FileReport]) -> None:
     """The same NIP and period in two files: a warning on each, naming the newer one."""
     groups: dict[tuple, list[FileReport]] = {}
