@@ -167,10 +167,16 @@ def metadata_of(wb) -> dict[str, object]:
     if METADATA_SHEET not in wb.sheet_names:
         return {}
     out = {}
-    for row in wb.cells(METADATA_SHEET):
-        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
-            out[row[0].strip()] = row[1]
+    cells = wb.pick(METADATA_SHEET, _METADATA_CELLS)
+    for row in range(1, METADATA_ROWS + 1):
+        key = cells.get((row, 1))
+        if isinstance(key, str) and key.strip():
+            out[key.strip()] = cells.get((row, 2))
     return out
+
+
+METADATA_ROWS = 100   # key/value rows read from the metadata sheet (templates use ~20)
+_METADATA_CELLS = tuple((row, col) for row in range(1, METADATA_ROWS + 1) for col in (1, 2))
 
 
 def _title_rows(wb, sheet: str, count: int = 3) -> list[str]:
@@ -246,6 +252,49 @@ def _position(fld: Field, tmpl: Template, names: dict, problems: list[Problem],
     return row - fld.row, col - fld.col
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Where every field instance is read from, for one template and one set of offsets."""
+
+    positions: dict[str, tuple]   # sheet -> ((row, col), ...) to pick
+    # per instance: (key, field, instance, sheet, (row, col), cell, group, list path,
+    # item list head); key is (field name, block, item)
+    entries: list[tuple]
+    always_present: dict[str, set[int]]   # perilaku: every block counts, filled or not
+
+
+def _plan(tmpl: Template, offsets: dict[str, tuple[int, int]]) -> _Plan:
+    """The :class:`_Plan` for ``offsets``; cached (the usual case: nothing moved)."""
+    key = (tmpl.id, tmpl.version, str(tmpl.path), tuple(sorted(offsets.items())))
+    plan = _PLANS.get(key)
+    if plan is None:
+        found: dict[str, set] = {}
+        entries, always = [], {}
+        for fld in tmpl.fields:
+            if fld.name not in offsets:
+                continue
+            rows, cols = offsets[fld.name]
+            list_path = fld.path.split("[*]")[0]
+            item_head = fld.path.rpartition("[*]")[0]
+            for inst in tmpl.instances(fld):
+                pos = (inst.row + rows, inst.col + cols)
+                found.setdefault(fld.sheet, set()).add(pos)
+                cell = a1(*pos) if (rows, cols) != (0, 0) else inst.cell
+                entries.append(((fld.name, inst.block, inst.item), fld, inst, fld.sheet, pos,
+                                cell, fld.group, list_path, item_head))
+                if fld.group == "perilaku":
+                    always.setdefault(fld.group, set()).add(inst.block)
+        plan = _Plan({sheet: tuple(sorted(cells)) for sheet, cells in found.items()}, entries,
+                     always)
+        if len(_PLANS) >= 32:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = plan
+    return plan
+
+
+_PLANS: dict = {}
+
+
 def extract(path, *, wb=None) -> Extraction:
     """Read ``path`` into an :class:`Extraction` (raises :class:`UnreadableFileError`)."""
     wb = wb or read_workbook(path)
@@ -259,27 +308,30 @@ def extract(path, *, wb=None) -> Extraction:
     for sheet in sorted(missing_sheets):
         result.problems.append(Problem("structure.sheet_missing", {"sheet": sheet}, sheet=sheet))
     moved: set[str] = set()
-    flat: dict[tuple, tuple] = {}  # (field name, block, item) -> (value, sheet, cell)
-    present_blocks: dict[str, set[int]] = {}
-    present_items: dict[str, set[tuple[int, int]]] = {}
+    offsets: dict[str, tuple[int, int]] = {}
     for fld in tmpl.fields:
-        if fld.sheet in missing_sheets:
+        if fld.sheet not in missing_sheets:
+            offset = _position(fld, tmpl, names, result.problems, moved)
+            if offset is not None:
+                offsets[fld.name] = offset
+    plan = _plan(tmpl, offsets)
+    picked = {sheet: wb.pick(sheet, positions) for sheet, positions in plan.positions.items()}
+    # the cells with content, normalised; the rest of the plan is empty
+    found: dict[tuple, tuple] = {}     # key -> (value, raw)
+    present_blocks = {gid: set(blocks) for gid, blocks in plan.always_present.items()}
+    present_items: dict[str, set[tuple[int, int]]] = {}
+    for key, fld, inst, sheet, pos, _, gid, _, _ in plan.entries:
+        raw = picked[sheet].get(pos)
+        if raw is None:
             continue
-        offset = _position(fld, tmpl, names, result.problems, moved)
-        if offset is None:
+        value = normalize_value(fld, raw, inst.path)
+        if value is None:
             continue
-        grid = wb.cells(fld.sheet)
-        for inst in tmpl.instances(fld):
-            row, col = inst.row + offset[0] - 1, inst.col + offset[1] - 1
-            line = grid[row] if 0 <= row < len(grid) else ()
-            raw = line[col] if 0 <= col < len(line) else None
-            cell = inst.cell if offset == (0, 0) else a1(row + 1, col + 1)
-            value = normalize_value(fld, raw, inst.path)
-            flat[(fld.name, inst.block, inst.item)] = (value, raw, fld.sheet, cell)
-            if fld.group and (fld.group == "perilaku" or value is not None):
-                present_blocks.setdefault(fld.group, set()).add(inst.block)
-                if inst.item is not None and value is not None:
-                    present_items.setdefault(fld.group, set()).add((inst.block, inst.item))
+        found[key] = (value, raw)
+        if gid:
+            present_blocks.setdefault(gid, set()).add(inst.block)
+            if inst.item is not None:
+                present_items.setdefault(gid, set()).add((inst.block, inst.item))
     # compact repeating groups: empty rows are left out, indexes renumbered
     block_map = {gid: {old: new for new, old in enumerate(sorted(blocks))}
                  for gid, blocks in present_blocks.items()}
@@ -291,39 +343,32 @@ def extract(path, *, wb=None) -> Extraction:
             mapping[(block, item)] = counters.get(block, 0)
             counters[block] = mapping[(block, item)] + 1
         item_map[gid] = mapping
-    doc = result.document
-    for fld in tmpl.fields:
-        for inst in tmpl.instances(fld):
-            entry = flat.get((fld.name, inst.block, inst.item))
-            if entry is None:
+    doc, locations, no_blocks = result.document, result.locations, {}
+    for key, fld, inst, sheet, _, cell, gid, list_path, item_head in plan.entries:
+        if gid:
+            new_block = block_map.get(gid, no_blocks).get(inst.block)
+            if new_block is None:
+                if inst.block == 0 and inst.item in (None, 0):
+                    locations.setdefault(list_path, (sheet, cell))
                 continue
-            value, raw, sheet, cell = entry
-            if fld.group:
-                new_block = block_map.get(fld.group, {}).get(inst.block)
-                if new_block is None:
-                    if inst.block == 0 and inst.item in (None, 0):
-                        result.locations.setdefault(fld.path.split("[*]")[0], (sheet, cell))
+            if inst.item is not None:
+                if inst.item == 0:  # locate the item list even when it is empty
+                    locations.setdefault(expand_path(item_head, new_block), (sheet, cell))
+                new_item = item_map.get(gid, no_blocks).get((inst.block, inst.item))
+                if new_item is None:
                     continue
-                if inst.item is not None:
-                    if inst.item == 0:  # locate the item list even when it is empty
-                        head, _, _ = fld.path.rpartition("[*]")
-                        result.locations.setdefault(expand_path(head, new_block),
-                                                    (sheet, cell))
-                    new_item = item_map.get(fld.group, {}).get((inst.block, inst.item))
-                    if new_item is None:
-                        continue
-                    new_path = expand_path(fld.path, new_block, new_item)
-                else:
-                    new_path = expand_path(fld.path, new_block)
-                if new_block == 0:  # locate the list itself, even when it stays empty
-                    result.locations.setdefault(fld.path.split("[*]")[0],
-                                                (sheet, cell))
+                new_path = expand_path(fld.path, new_block, new_item)
             else:
-                new_path = inst.path
-            _register(result, new_path, sheet, cell)
-            if value is not None:
-                set_path(doc, new_path, value)
-                result.raw[new_path] = raw
+                new_path = expand_path(fld.path, new_block)
+            if new_block == 0:  # locate the list itself, even when it stays empty
+                locations.setdefault(list_path, (sheet, cell))
+        else:
+            new_path = inst.path
+        _register(result, new_path, sheet, cell)
+        entry = found.get(key)
+        if entry is not None:
+            set_path(doc, new_path, entry[0])
+            result.raw[new_path] = entry[1]
     for section in ("utama", "tambahan"):
         for item in (doc.get("hasil_kerja", {}).get(section) or []):
             if isinstance(item, dict):

@@ -36,6 +36,7 @@ import sys
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from xml.sax.handler import ContentHandler
@@ -45,6 +46,7 @@ import defusedxml.ElementTree as SafeET
 import python_calamine as calamine
 from defusedxml.expatreader import DefusedExpatParser
 
+from . import sheetxml
 from .errors import UnreadableFileError
 from .problems import ERROR, define
 
@@ -194,6 +196,8 @@ class _Package:
         self.path, self.limits = path, limits
         self.zip: zipfile.ZipFile | None = None
         self.format = self.workbook_part = ""
+        self.data = b""
+        self._parts: dict[str, bytes] = {}    # small parts already inflated and checked
         if path.is_dir():
             raise _fail("file.not_workbook", path, "ini sebuah folder, bukan berkas")
         try:
@@ -218,6 +222,9 @@ class _Package:
     def _detect(self) -> None:
         head = self.fp.read(512)
         if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            # at most max_file_bytes: parts are then inflated from memory, not re-opened
+            self.data = head + self.fp.read()
+            self.fp = io.BytesIO(self.data)
             self._open_zip()
         elif head.startswith(_CFB_MAGIC):
             names = _cfb_names(self.fp, self.path)
@@ -298,15 +305,16 @@ class _Package:
         return _checked_prolog(chunks, name, self.path) if xml else chunks
 
     def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
-        try:
-            fp = open(self.path, "rb")
-        except OSError:
-            raise _fail("file.not_found", self.path) from None
-        with fp:
-            yield from _inflate(fp, info, self.path)
+        chunk = info.file_size + 1 if info.file_size < _WHOLE else 1 << 16
+        yield from _inflate(io.BytesIO(self.data), info, self.path, chunk)
 
     def read(self, name: str, *, xml: bool = True) -> bytes:
-        return b"".join(self.part(name, xml=xml))
+        data = self._parts.get(name)
+        if data is None:
+            data = b"".join(self.part(name, xml=xml))
+            if len(data) < _WHOLE:
+                self._parts[name] = data
+        return data
 
     def parse(self, name: str) -> Any:
         """A small XML part as an ElementTree element, parsed by defusedxml."""
@@ -319,13 +327,24 @@ class _Package:
             raise _fail("file.corrupt", self.path, f"{name}: {e}") from None
 
     def check_xml_parts(self, prolog_only: set[str]) -> None:
-        """Stream every XML part through the checks (only the prolog of ``prolog_only``)."""
+        """Stream every XML part through the checks (only the prolog of ``prolog_only``,
+        unless the part is small: then it is inflated whole and kept for its reader)."""
         for info in self.zip.infolist():
-            if info.filename.lower().endswith((".xml", ".rels")):
-                chunks = self.part(info.filename)
+            name = info.filename
+            if name.lower().endswith((".xml", ".rels")) and name not in self._parts:
+                if info.file_size < _WHOLE:
+                    self.read(name)
+                    continue
+                chunks = self.part(name)
                 for _ in chunks:
-                    if info.filename in prolog_only:
+                    if name in prolog_only:
                         chunks.close()
+
+
+# read plain .xlsx sheets with skpxl.sheetxml (False: python-calamine reads every sheet)
+PLAIN_XLSX = True
+
+_WHOLE = 8 * MB   # parts below this size are inflated in one call and kept in memory
 
 
 def _zip_entry_count(fp) -> int:
@@ -392,11 +411,13 @@ def _checked_prolog(chunks: Iterator[bytes], name: str, path) -> Iterator[bytes]
         while (m := _PROLOG_ITEM.match(text, pos)) and m.end() > pos:
             pos = m.end()
         rest = text[pos:].lstrip()[:9].upper()
-        if rest.startswith((b"<!DOCTYPE", b"<!ENTITY")) or len(head) > 65_536:
+        if rest.startswith((b"<!DOCTYPE", b"<!ENTITY")):
             raise _fail("file.xml_entities", path, name)
         if rest and not rest.startswith((b"<?", b"<!--")) and not any(
                 tag.startswith(rest) for tag in (b"<!DOCTYPE", b"<!ENTITY")):
             break
+        if len(head) > 65_536:
+            raise _fail("file.xml_entities", path, name)
     yield head
     yield from chunks
 
@@ -441,8 +462,9 @@ def _resolve(base: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base), target)).lstrip("/")
 
 
-def _xlsx_workbook(pkg: _Package) -> tuple[list[str], dict, dict, dict]:
-    """Sheet names, states, (part, relationship type) and defined names, parsed once.
+def _xlsx_workbook(pkg: _Package) -> tuple[list[str], dict, dict, dict, dict]:
+    """Sheet names, states, (part, relationship type), defined names, and the parts the fast
+    reader needs (``strings``, ``styles``, ``date1904``), parsed once.
 
     Files made from one template and saved by one program share their workbook part byte
     for byte, so the parse is cached by the content's digest (never by name or CRC).
@@ -458,8 +480,8 @@ def _xlsx_workbook(pkg: _Package) -> tuple[list[str], dict, dict, dict]:
         if len(_WORKBOOK_CACHE) >= 64:
             _WORKBOOK_CACHE.pop(next(iter(_WORKBOOK_CACHE)))
         _WORKBOOK_CACHE[key] = cached
-    names, states, parts, defined = cached
-    return list(names), dict(states), dict(parts), dict(defined)
+    names, states, parts, defined, shared = cached
+    return list(names), dict(states), dict(parts), dict(defined), dict(shared)
 
 
 _WORKBOOK_CACHE: dict = {}
@@ -471,9 +493,13 @@ def _parse_workbook(pkg: _Package, part: str, rels: bytes, xml: bytes):
         for rel in pkg.parse_bytes(rels, part):
             targets[rel.get("Id")] = (_resolve(part, rel.get("Target", "")), rel.get("Type", ""))
     names, states, parts, local, defined = [], {}, {}, {}, {}
+    shared = {kind: next((t for t, rel in targets.values() if rel.endswith("/" + kind)), "")
+              for kind in ("sharedStrings", "styles")}
     for el in pkg.parse_bytes(xml, part).iter():
         tag = el.tag.rpartition("}")[2]
-        if tag == "sheet":
+        if tag == "workbookPr":
+            shared["date1904"] = el.get("date1904", "").lower() in ("1", "true")
+        elif tag == "sheet":
             name = el.get("name", "")
             names.append(name)
             states[name] = el.get("state") or "visible"
@@ -485,7 +511,7 @@ def _parse_workbook(pkg: _Package, part: str, rels: bytes, xml: bytes):
                 sheet = m.group(1).replace("''", "'") if m.group(1) else m.group(2)
                 ref = m.group(3) + m.group(4) + (f":{m.group(5)}{m.group(6)}" if m.group(5) else "")
                 (local if el.get("localSheetId") else defined)[el.get("name")] = (sheet, ref)
-    return names, states, parts, {**local, **defined}
+    return names, states, parts, {**local, **defined}, shared
 
 
 _P = rb"<((?:[\w.-]+:)?)"                        # start of a tag, capturing its prefix
@@ -862,6 +888,9 @@ class WorkbookValues:
     _book: Any = field(default=None, repr=False)
     _parts: dict = field(default_factory=dict, repr=False)
     _grids: dict = field(default_factory=dict, repr=False)
+    _shared: dict = field(default_factory=dict, repr=False)   # xlsx: strings/styles parts
+    _formulas: dict = field(default_factory=dict, repr=False)
+    _picked: dict = field(default_factory=dict, repr=False)    # sheet -> (refs, formula refs)
 
     def cells(self, sheet: str) -> list[list[Any]]:
         """The grid of ``sheet``; KeyError for a sheet the workbook does not have."""
@@ -882,10 +911,41 @@ class WorkbookValues:
         grid = self.cells(sheet)
         return len(grid), max((len(r) for r in grid), default=0)
 
-    def formula_cells(self, sheet: str) -> set[str]:
-        """A1 refs of the cells of ``sheet`` holding a formula; xlsx/xlsm only (else empty)."""
+    def pick(self, sheet: str, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+        """Values of the cells at ``positions`` (1-based row, column), empty ones left out.
+
+        The same values as :meth:`cells` gives; a plain .xlsx sheet is not parsed whole for
+        it: the cells are looked up by their reference (:func:`skpxl.sheetxml.pick_cells`).
+        KeyError for a sheet the workbook does not have.
+        """
+        if sheet not in self.sheet_names:
+            raise KeyError(f"no sheet named {sheet!r} in {self.path.name}")
+        wanted = _wanted_for(positions, self.limits)
+        if sheet not in self._grids and self.format in ("xlsx", "xlsm"):
+            picked = self._plain_pick(sheet, wanted)
+            if picked is not None:
+                return picked
+        grid, out = self.cells(sheet), {}
+        for row, col in wanted.positions:
+            line = grid[row - 1] if row <= len(grid) else ()
+            value = line[col - 1] if col <= len(line) else None
+            if value is not None:
+                out[(row, col)] = value
+        return out
+
+    def formula_cells(self, sheet: str, among: set[str] | None = None) -> set[str]:
+        """A1 refs of the cells of ``sheet`` holding a formula; xlsx/xlsm only (else empty).
+        With ``among``, only those cells are asked about (known at once when :meth:`pick`
+        read them)."""
+        picked = self._picked.get(sheet)
+        if among is not None and picked is not None and among <= picked[0]:
+            return picked[1] & among
+        if sheet in self._formulas:
+            found = set(self._formulas[sheet])
+            return found & among if among is not None else found
         part, rel_type = self._parts.get(sheet, ("", ""))
-        return _formula_refs(self._pkg.part(part)) if rel_type.endswith("/worksheet") else set()
+        found = _formula_refs(self._pkg.part(part)) if rel_type.endswith("/worksheet") else set()
+        return found & among if among is not None else found
 
     def close(self) -> None:
         """Let calamine release the file now rather than when garbage-collected."""
@@ -905,6 +965,9 @@ class WorkbookValues:
             part, rel_type = self._parts[sheet]
             if rel_type and not rel_type.endswith("/worksheet"):
                 return []                      # a chart sheet has no cells
+            grid = self._plain_grid(sheet, part)
+            if grid is not None:
+                return grid
             if _sheet_fits(self._pkg.part(part), lim):
                 if book is None:
                     self._book = book = _calamine(
@@ -925,6 +988,113 @@ class WorkbookValues:
             self.sheet_truncated[sheet] = True
         self.sheet_truncated.setdefault(sheet, False)
         return _grid(rows, lim)
+
+
+    def _plain_xml(self, sheet: str) -> bytes | None:
+        """The XML of a sheet :mod:`skpxl.sheetxml` can read (strings and styles loaded)."""
+        shared, pkg = self._shared, self._pkg
+        part, rel_type = self._parts.get(sheet, ("", ""))
+        info = pkg.zip.NameToInfo.get(part)
+        if (not PLAIN_XLSX or shared.get("date1904") or info is None
+                or info.file_size >= _WHOLE or not rel_type.endswith("/worksheet")):
+            return None
+        if "strings_" not in shared:
+            strings, styles = shared.get("sharedStrings"), shared.get("styles")
+            shared["strings_"] = _cached(sheetxml.shared_strings, pkg.read(strings)) \
+                if strings in pkg.zip.NameToInfo else []
+            shared["styles_"] = _cached(sheetxml.date_styles, pkg.read(styles)) \
+                if styles in pkg.zip.NameToInfo else {}
+        if shared["strings_"] is None or shared["styles_"] is None:
+            return None
+        return pkg.read(part)
+
+    def _plain_grid(self, sheet: str, part: str) -> list[list[Any]] | None:
+        """The grid read by :mod:`skpxl.sheetxml` when the sheet is plain, else None."""
+        xml, lim, shared = self._plain_xml(sheet), self.limits, self._shared
+        if xml is None:
+            return None
+        try:
+            grid, self._formulas[sheet] = sheetxml.sheet_cells(
+                xml, shared["strings_"], shared["styles_"], max_rows=lim.max_rows,
+                max_cols=lim.max_cols, convert=self._convert)
+        except sheetxml.Unusual:
+            return None
+        self.sheet_truncated[sheet] = False
+        return grid
+
+    def _plain_pick(self, sheet: str, wanted: "_Wanted") -> dict[tuple[int, int], Any] | None:
+        xml, shared = self._plain_xml(sheet), self._shared
+        if xml is None or not sheetxml.is_plain(xml):
+            return None
+        try:
+            values, formulas = sheetxml.pick_cells(xml, wanted.rows, shared["strings_"],
+                                                   shared["styles_"], self._convert)
+        except sheetxml.Unusual:
+            return None
+        self._picked[sheet] = (wanted.refs, {a1(row - 1, col - 1) for row, col in formulas})
+        return values
+
+    def _convert(self, value: Any) -> Any:
+        return _value(value, self.limits.max_cell_chars) if type(value) in _CONVERTED else value
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """Cells asked for, prepared once for :func:`skpxl.sheetxml.pick_cells`."""
+
+    positions: list[tuple[int, int]]         # (row, col) 1-based, sorted row-major
+    rows: list[tuple[int, bytes, list]]      # inside the limits: (row, b'<row r="7"',
+                                             #   [(col, b'<c r="C7"'), ...])
+    refs: frozenset[str]                     # A1 refs of the cells in ``rows``
+
+
+def _wanted_for(positions, limits: Limits) -> "_Wanted":
+    """:func:`_wanted`, looked up by identity first: callers ask with the same tuple
+    object file after file (hashing a tuple of a few hundred cells costs more than that)."""
+    hit = _WANTED_BY_ID.get(id(positions))
+    if hit is not None and hit[0] is positions and hit[1] is limits:
+        return hit[2]
+    wanted = _wanted(tuple(positions), limits.max_rows, limits.max_cols)
+    if isinstance(positions, tuple):
+        if len(_WANTED_BY_ID) >= 64:
+            _WANTED_BY_ID.pop(next(iter(_WANTED_BY_ID)))
+        _WANTED_BY_ID[id(positions)] = (positions, limits, wanted)
+    return wanted
+
+
+_WANTED_BY_ID: dict = {}
+
+
+@lru_cache(maxsize=64)
+def _wanted(positions: tuple[tuple[int, int], ...], max_rows: int, max_cols: int) -> _Wanted:
+    cells = sorted({(row, col) for row, col in positions if row > 0 and col > 0})
+    rows: dict[int, list] = {}
+    refs = set()
+    for row, col in cells:
+        if row <= max_rows and col <= max_cols:
+            ref = a1(row - 1, col - 1)
+            refs.add(ref)
+            rows.setdefault(row, []).append((col, b'<c r="%s"' % ref.encode("ascii")))
+    return _Wanted(cells, [(row, b'<row r="%d"' % row, tags) for row, tags in rows.items()],
+                   frozenset(refs))
+
+
+def _cached(parse, data: bytes) -> Any:
+    """``parse(data)`` for a shared-strings or styles part; files made from one template and
+    saved by one program share them byte for byte. ``None`` when the part is unusual."""
+    key = (parse.__name__, hashlib.sha256(data).digest())
+    if key not in _PART_CACHE:
+        try:
+            result = parse(data)
+        except sheetxml.Unusual:
+            result = None
+        if len(_PART_CACHE) >= 64:
+            _PART_CACHE.pop(next(iter(_PART_CACHE)))
+        _PART_CACHE[key] = result
+    return _PART_CACHE[key]
+
+
+_PART_CACHE: dict = {}
 
 
 def read_workbook(path: str | os.PathLike, *, sheets: Iterable[str] | None = None,
@@ -952,10 +1122,10 @@ def _open(pkg: _Package) -> WorkbookValues:
     """The WorkbookValues of a checked package: xlsx/xlsm lazily, ods and xls at once."""
     path, lim = pkg.path, pkg.limits
     if pkg.format in ("xlsx", "xlsm"):
-        names, states, parts, defined = _xlsx_workbook(pkg)
+        names, states, parts, defined, shared = _xlsx_workbook(pkg)
         pkg.check_xml_parts(prolog_only={p for p, _ in parts.values()})
         return WorkbookValues(path, pkg.format, names, states, defined, lim, _pkg=pkg,
-                              _parts=parts)
+                              _parts=parts, _shared=shared)
     if pkg.format == "xls":
         sheets = _read_xls(path, lim)
         return WorkbookValues(path, "xls", [s[0] for s in sheets],

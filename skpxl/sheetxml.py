@@ -1,0 +1,356 @@
+"""Fast value-only parsing of plain SpreadsheetML, the way Excel, LibreOffice, WPS and skpxl
+write it.
+
+python-calamine is the reference reader (:mod:`skpxl.reader`); for an .xlsx it costs a second
+inflate of every part, a parse of the styles and a dense grid per sheet: about 7 ms for a
+returned SKP workbook, half the cost of validating it. The sheets staff send back are small
+and written by a handful of programs in one plain shape (``<c r="C7" s="3" t="s"><v>12</v>
+</c>``), so this module reads that shape with regular expressions that run in C, and gives
+up (returns ``None``) on anything else, which then goes to calamine:
+
+* every byte of ``sheetData`` must belong to a recognised row or cell token (a coverage check
+  by substitution, not a lenient scan), every cell has a plain ``r`` inside the limits;
+* no CDATA, no phonetic runs, no ``t="d"`` cells, no 1904 date system, no numbers a date style
+  turns into a date out of range, no shared-string index out of range.
+
+The values are those python-calamine returns, converted by :func:`skpxl.reader._value`; a
+test compares both readers cell by cell on every kind of file skpxl meets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Callable
+
+__all__ = ["shared_strings", "date_styles", "sheet_cells", "DATE", "DURATION"]
+
+DATE, DURATION = 1, 2
+
+_ATTR = rb'(?:\s+[A-Za-z][\w:.-]*="[^"<>]*")'
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"' + _ATTR + rb"*\s*/>")
+_ROW_TAG = re.compile(rb"<row" + _ATTR + rb"*\s*/?>|</row\s*>")
+_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(' + _ATTR + rb'*)\s*>'
+    rb"(<f" + _ATTR + rb"*\s*(?:/>|>[^<]*</f\s*>))?"
+    rb"(?:(<v\s*/>|<v\s*>([^<]*)</v\s*>)|<is\s*>([^<]*(?:<(?!/is\s*>)[^<]*)*)</is\s*>)?"
+    rb"</c\s*>")
+_NUMBER = re.compile(rb"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+_T_ATTR = re.compile(rb'\st="([^"]*)"')
+_S_ATTR = re.compile(rb'\ss="([0-9]+)"')
+_TEXT = re.compile(rb"<t(?:\s[^>]*)?(?:/>|>([^<]*)</t\s*>)")
+_SI = re.compile(rb"<si\s*/>|<si\s*>([^<]*(?:<(?!/si\s*>)[^<]*)*)</si\s*>")
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_UNUSUAL = (b"<![CDATA[", b"<rPh", b"<!--")
+
+
+class Unusual(Exception):
+    """The XML is not in the plain shape this module reads; let calamine read it."""
+
+
+def _entity(m: re.Match) -> str:
+    if m.group(1):
+        return _NAMED[m.group(1)]
+    code = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code == 0:
+        raise Unusual("character reference out of range")
+    return chr(code)
+
+
+def text_of(raw: bytes) -> str:
+    """XML character data as a str: UTF-8, entities and ``_xHHHH_`` escapes resolved."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unusual("not UTF-8") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")   # XML end-of-line handling
+    if "&" in text:
+        if "&" in _ENTITY.sub("", text):
+            raise Unusual("unknown entity")
+        text = _ENTITY.sub(_entity, text)
+    if "_x" in text:
+        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+def _rich_text(body: bytes) -> str:
+    """The text of an ``<si>`` or ``<is>`` body: its ``<t>`` runs joined."""
+    if b"<" not in body:
+        return text_of(body)
+    runs = _TEXT.findall(body)
+    if len(runs) != body.count(b"<t") - body.count(b"<tx"):  # nothing hidden from the scan
+        raise Unusual("odd text runs")
+    return "".join(text_of(run) for run in runs)
+
+
+def shared_strings(xml: bytes) -> list[str]:
+    """The shared-string table (``xl/sharedStrings.xml``)."""
+    if any(token in xml for token in _UNUSUAL):
+        raise Unusual("CDATA, phonetic runs or comments in shared strings")
+    items = _SI.findall(xml)
+    if len(items) != xml.count(b"<si"):
+        raise Unusual("unreadable shared strings")
+    return [_rich_text(body) for body in items]
+
+
+# number formats that make a number a date/time (ECMA-376 18.8.30), or a duration
+_BUILTIN = {**dict.fromkeys((*range(14, 23), 45, 47), DATE), 46: DURATION}
+_NUMFMT = re.compile(rb'<numFmt\s+numFmtId="([0-9]+)"\s+formatCode="([^"]*)"')
+_NUMFMT_ANY = re.compile(rb"<numFmt\s")
+_CELL_XFS = re.compile(rb"<cellXfs\b[^>]*?(?:/>|>(.*?)</cellXfs\s*>)", re.S)
+_XF = re.compile(rb"<xf\b([^>]*?)(?:/>|>)")
+_NUMFMT_ID = re.compile(rb'\snumFmtId="([0-9]+)"')
+
+
+def format_kind(code: str) -> int:
+    """DATE, DURATION or 0 for a custom number format code such as ``dd/mm/yyyy``.
+
+    The first section decides; quoted text, escaped characters (after backslash, underscore
+    or asterisk) and bracketed parts other than elapsed time (``[h]``, ``[mm]``, ``[ss]``)
+    are not format tokens.
+    """
+    section, literal, after_am = [], False, False
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if literal:
+            literal = ch != '"'
+        elif ch == '"':
+            literal = True
+        elif ch in "\\_*":
+            i += 1
+        elif ch == ";":
+            break
+        elif ch == "[":
+            end = code.find("]", i)
+            inner = code[i + 1:end if end > 0 else len(code)].lower()
+            if inner and inner[0] in "hms" and inner == inner[0] * len(inner):
+                return DURATION
+            i = end if end > 0 else len(code)
+        else:
+            section.append(ch)
+            low = ch.lower()
+            if low == "a":
+                after_am = True
+            elif low in "dmhys" or (after_am and low in "pm/"):
+                return DATE
+        i += 1
+    return 0
+
+
+def date_styles(xml: bytes) -> dict[int, int]:
+    """Cell style index -> DATE or DURATION, for the styles whose numbers read as dates."""
+    custom = {int(i): format_kind(text_of(code)) for i, code in _NUMFMT.findall(xml)}
+    if len(custom) != len(_NUMFMT_ANY.findall(xml)):
+        raise Unusual("number formats")
+    block = _CELL_XFS.search(xml)
+    out = {}
+    for index, attrs in enumerate(_XF.findall(block.group(1) or b"") if block else ()):
+        m = _NUMFMT_ID.search(attrs)
+        number = int(m.group(1)) if m else 0
+        kind = custom.get(number) if number in custom else _BUILTIN.get(number, 0)
+        if kind:
+            out[index] = kind
+    return out
+
+
+_EPOCH = dt.datetime(1899, 12, 30)
+_MAX_SERIAL = 2_958_466  # 9999-12-31
+
+
+def _date_value(number: float, kind: int) -> Any:
+    """An Excel serial number as python-calamine returns it (1900 date system)."""
+    if not 0 <= number < _MAX_SERIAL:
+        raise Unusual("date out of range")
+    if kind == DURATION:
+        return dt.timedelta(milliseconds=round(number * 86_400_000))
+    if number < 1:
+        return (_EPOCH + dt.timedelta(milliseconds=round(number * 86_400_000))).time()
+    when = _EPOCH + dt.timedelta(days=1 if number < 60 else 0,
+                                 milliseconds=round(number * 86_400_000))
+    return when.date() if number.is_integer() else when
+
+
+def sheet_cells(xml: bytes, strings: list[str], styles: dict[int, int], *, max_rows: int,
+                max_cols: int, convert: Callable[[Any], Any]) -> tuple[list[list[Any]], set[str]]:
+    """The dense grid from A1 (as :class:`~skpxl.reader.WorkbookValues` holds it) and the A1
+    refs of the formula cells; raises :class:`Unusual` for anything but the plain shape."""
+    if any(token in xml for token in _UNUSUAL):
+        raise Unusual("CDATA, comments or phonetic runs")
+    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    if start < 0 or end < start or xml.count(b"<sheetData") != 1:
+        if xml.count(b"<sheetData") == 1 and re.search(rb"<sheetData\s*/>", xml):
+            return [], set()
+        raise Unusual("no single plain sheetData")
+    body = _EMPTY_CELL.sub(b"", xml[start + 11:end])
+    if _ROW_TAG.sub(b"", _CELL.sub(b"", body)).strip():
+        raise Unusual("unrecognised content in sheetData")
+    cells: list[tuple[int, int, Any]] = []
+    formulas: set[str] = set()
+    height = width = 0
+    for letters, digits, attrs, formula, vtag, v, inline in _CELL.findall(body):
+        col = 0
+        for ch in letters:
+            col = col * 26 + ch - 64
+        row = int(digits)
+        if row > max_rows or col > max_cols:
+            raise Unusual("cell beyond the limits")
+        value, has_formula, stretches = _typed(attrs, formula, vtag, v, inline, strings,
+                                               styles)
+        if has_formula:
+            formulas.add((letters + digits).decode("ascii"))
+        if not stretches:
+            continue
+        if value is not None:
+            value = convert(value)
+        cells.append((row - 1, col - 1, value))
+        height, width = max(height, row), max(width, col)
+    grid = [[None] * width for _ in range(height)]
+    for row0, col0, value in cells:
+        grid[row0][col0] = value
+    return grid, formulas
+
+
+# a cell tag not starting with a plain r (none, lowercase, leading zeros...), a row numbered
+# with a leading zero, a comment, CDATA or DOCTYPE; prefixed (x:c) tags
+_ODD = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}[1-9])[^a-zA-Z]|!|row r="0)')
+_PREFIXED = re.compile(rb":c[\s/>]")
+
+
+def is_plain(xml: bytes) -> bool:
+    """Every cell tag starts ``<c r="`` and there is nothing unusual around (comments,
+    CDATA, namespace prefixes), so :func:`pick_cells` can look cells up by their ``r``."""
+    return (_ODD.search(xml) is None and _PREFIXED.search(xml) is None
+            and xml.count(b"<sheetData>") == 1)
+
+
+_PRESERVE = b'<is><t xml:space="preserve">'
+
+
+def _cell_value(xml: bytes, start: int, stop: int, strings: list[str],
+                styles: dict[int, int]) -> tuple[Any, bool, bool]:
+    """(value, has formula, stretches the grid) of the cell whose tag is ``xml[start:stop]``
+    (``<c r="C7" ...>``, not empty), parsed up to its ``</c>``.
+
+    The two shapes nearly every cell has (``<v>..</v>`` and a one-run inline string) are
+    cut out with bytes operations; anything else goes through the full pattern."""
+    end = xml.find(b"</c>", stop)
+    if end < 0:
+        raise Unusual("cell not closed")
+    inner = xml[stop:end]
+    if inner.count(b"<") == 2 and inner[:3] == b"<v>" and inner[-4:] == b"</v>":
+        attrs = xml[start:stop]
+        if b" t=" not in attrs or b' t="n"' in attrs:
+            v = inner[3:-4]
+            if not _NUMBER.fullmatch(v):
+                raise Unusual("number")
+            number = float(v)
+            style = _S_ATTR.search(attrs) if styles else None
+            kind = styles.get(int(style.group(1))) if style else None
+            return (_date_value(number, kind) if kind else number), False, True
+        if b' t="s"' in attrs:
+            try:
+                return strings[int(inner[3:-4])], False, True
+            except (ValueError, IndexError):
+                raise Unusual("shared string index") from None
+    elif inner.count(b"<") == 4 and inner[-9:] == b"</t></is>" and b' t="inlineStr"' in xml[
+            start:stop]:
+        if inner[:7] == b"<is><t>":
+            return text_of(inner[7:-9]), False, True
+        if inner[:len(_PRESERVE)] == _PRESERVE:
+            return text_of(inner[len(_PRESERVE):-9]), False, True
+    m = _CELL.fullmatch(xml, start, end + 4)
+    if m is None:
+        raise Unusual("cell content")
+    return _typed(m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), strings, styles)
+
+
+def _typed(attrs: bytes, formula: bytes | None, vtag: bytes | None, v: bytes | None,
+           inline: bytes | None, strings: list[str], styles: dict[int, int]):
+    """(value as calamine gives it, has formula, stretches the grid) of one cell."""
+    kind = _T_ATTR.search(attrs)
+    kind = kind.group(1) if kind else b"n"
+    has_formula = bool(formula)
+    if kind == b"inlineStr":
+        return _rich_text(inline or b""), has_formula, True
+    if inline:
+        raise Unusual("inline string in a cell that is not inlineStr")
+    if kind == b"n":
+        if not v:
+            return None, has_formula, False  # no value (a formula never calculated): empty
+        if not _NUMBER.fullmatch(v):
+            raise Unusual("number")
+        style = _S_ATTR.search(attrs)
+        date_kind = styles.get(int(style.group(1))) if style else None
+        number = float(v)
+        return (_date_value(number, date_kind) if date_kind else number), has_formula, True
+    if not vtag:
+        raise Unusual("typed cell without a value")
+    if kind == b"s":
+        try:
+            return strings[int(v)], has_formula, True
+        except (ValueError, IndexError):
+            raise Unusual("shared string index") from None
+    if kind == b"str":
+        return text_of(v or b""), has_formula, True
+    if kind == b"b" and v in (b"0", b"1"):
+        return v == b"1", has_formula, True
+    if kind == b"e":
+        return None, has_formula, True      # calamine gives errors (#N/A) no value
+    raise Unusual(f"cell type {kind!r}")
+
+
+def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list[tuple[int, bytes]]]],
+               strings: list[str], styles: dict[int, int], convert: Callable[[Any], Any]
+               ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]]:
+    """Values of some cells of a plain sheet (:func:`is_plain`), found with ``bytes.find``
+    from row to row: no parse of the cells in between.
+
+    ``rows`` lists, in ascending order, each row wanted as (row number, its tag start
+    ``<row r="7"``, [(column, the cell's tag start ``<c r="C7"``), ...]). Returns the
+    non-empty values by (row, column) and the positions holding formulas. Raises
+    :class:`Unusual` when the rows are not in ascending order (as Excel and every program
+    writes them), or repeated; the caller then reads the whole sheet.
+    """
+    values: dict[tuple[int, int], Any] = {}
+    formulas: set[tuple[int, int]] = set()
+    numbers = _ROW_NUMBER.findall(xml)
+    present = set(numbers)
+    if len(present) != len(numbers) or list(map(int, numbers)) != sorted(map(int, present)):
+        raise Unusual("rows out of order or repeated")
+    search = xml.find(b"<sheetData>")
+    for row, row_tag, cells in rows:
+        if row_tag[8:-1] not in present:
+            continue                             # no such row: its cells are empty
+        found = xml.find(row_tag, search)
+        if found < 0:
+            raise Unusual("row not found")
+        search = tag_end = xml.find(b">", found)
+        if tag_end < 0:
+            raise Unusual("row not closed")
+        if xml[tag_end - 1] == 47:               # "/": an empty <row .../>
+            continue
+        row_end = xml.find(b"</row>", tag_end)
+        if row_end < 0:
+            raise Unusual("row not closed")
+        if xml.find(b"</c>", tag_end, row_end) < 0:
+            continue                             # no cell of the row has content
+        for col, cell_tag in cells:
+            start = xml.find(cell_tag, tag_end, row_end)
+            if start < 0:
+                continue
+            stop = xml.find(b">", start) + 1
+            if xml[stop - 2] == 47:              # "/>": an empty cell
+                continue
+            value, has_formula, _ = _cell_value(xml, start, stop, strings, styles)
+            if has_formula:
+                formulas.add((row, col))
+            if value is not None:
+                value = convert(value)
+                if value is not None:
+                    values[(row, col)] = value
+    return values, formulas

@@ -1,0 +1,232 @@
+"""The fast plain-SpreadsheetML reader (skpxl.sheetxml) gives exactly what python-calamine gives.
+
+Every comparison reads the same file twice: with ``reader.PLAIN_XLSX`` on (the fast path)
+and off (calamine for every sheet). The files are those skpxl meets: generated and filled
+SKP workbooks (all four templates, every typical mistake), the test builder's workbook
+with every value type, hand-written XML in the odd shapes some writers produce, random
+cell contents written by openpyxl, and LibreOffice re-saves.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skpxl import reader, sheetxml
+from skpxl.generate import generate
+from skpxl.reader import read_workbook
+from skpxl.simulate import MISTAKES, fill_workbook
+from test_reader import build_skp, write_xlsx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from workload import HEADER, roster_rows  # noqa: E402
+
+
+def both_ways(path: Path, monkeypatch) -> tuple[dict, dict]:
+    """(fast, calamine) readings of every sheet: grids, formula cells, picks."""
+    out = []
+    for plain in (True, False):
+        monkeypatch.setattr(reader, "PLAIN_XLSX", plain)
+        book = read_workbook(path)
+        everywhere = [(r, c) for r in range(1, 120) for c in range(1, 16)]
+        picks = {s: read_workbook(path).pick(s, everywhere) for s in book.sheet_names}
+        grids = {s: book.cells(s) for s in book.sheet_names}
+        formulas = {s: book.formula_cells(s) for s in book.sheet_names}
+        out.append({"grids": grids, "formulas": formulas, "picks": picks})
+    monkeypatch.setattr(reader, "PLAIN_XLSX", True)
+    return out[0], out[1]
+
+
+def assert_same(path: Path, monkeypatch) -> dict:
+    fast, slow = both_ways(path, monkeypatch)
+    for key in ("grids", "formulas", "picks"):
+        for sheet in slow[key]:
+            a, b = fast[key][sheet], slow[key][sheet]
+            assert a == b, (path.name, key, sheet)
+            if key == "grids":   # same types too (1 == 1.0 == True in Python)
+                assert [[type(v) for v in row] for row in a] == \
+                    [[type(v) for v in row] for row in b], (path.name, sheet)
+    return fast
+
+
+def used_fast_path(path: Path) -> bool:
+    """True when every worksheet of ``path`` was read by sheetxml (no calamine fallback)."""
+    book = read_workbook(path)
+    for sheet in book.sheet_names:
+        book.cells(sheet)
+    sheets = [s for s, (_, kind) in book._parts.items() if kind.endswith("/worksheet")]
+    return all(s in book._formulas for s in sheets)
+
+
+@pytest.fixture(scope="module")
+def returned(tmp_path_factory) -> list[Path]:
+    """Generated SKP workbooks (all four templates) filled in, with every typical mistake."""
+    root = tmp_path_factory.mktemp("kembali")
+    roster = root / "roster.csv"
+    rows = roster_rows(8)
+    rows[1][5], rows[2][5] = "JPT", "Pelaksana"          # more than one template
+    with open(roster, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    generate(roster, "2025-Q3", root / "skp")
+    generate(roster, "2025", root / "tahunan")
+    sources = sorted((root / "skp").rglob("*.xlsx")) + sorted((root / "tahunan").rglob("*.xlsx"))
+    out = []
+    for i, source in enumerate(sources):
+        target = root / "kembali" / f"{i}.xlsx"
+        mistake = MISTAKES[i % len(MISTAKES)] if i % 2 else None
+        fill_workbook(source, target, rng=random.Random(i), mistake=mistake)
+        out += [source, target]
+    return out
+
+
+def test_returned_workbooks_read_the_same(returned, monkeypatch):
+    templates = set()
+    for path in returned:
+        fast = assert_same(path, monkeypatch)
+        templates.add(fast["grids"]["_skpxl"][1][1])
+        assert used_fast_path(path), path.name
+    assert len(templates) >= 2
+
+
+def test_every_value_type_reads_the_same(tmp_path, monkeypatch):
+    path = build_skp(tmp_path / "skp.xlsx")
+    assert_same(path, monkeypatch)
+    assert used_fast_path(path)
+
+
+def test_dates_times_durations_and_errors(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    values = [(dt.date(2025, 9, 30), None), (dt.datetime(2025, 9, 30, 13, 30), None),
+              (0.5, "h:mm"), (1.5, "[h]:mm"), (45000, "dd/mm/yyyy"),
+              (45000.25, "dd mmmm yyyy"), (0, "yyyy-mm-dd"), (59, "d-mmm-yy"),
+              (61, "d-mmm-yy"), (45000, '0.00 "d"'), (12.5, "#,##0.00"), (7, '"Y" 0'),
+              (45000, "[$-421]dd mmmm yyyy"), (0.25, "mm:ss"), (2.5, "[mm]:ss")]
+    for row, (value, fmt) in enumerate(values, start=1):
+        ws.cell(row, 1, value)
+        if fmt:
+            ws.cell(row, 1).number_format = fmt
+    ws["B1"], ws["B2"], ws["B3"] = True, False, "=1/0"
+    ws["B4"], ws["B5"] = "=NA()", '=""'
+    wb.save(tmp_path / "nilai.xlsx")
+    fast = assert_same(tmp_path / "nilai.xlsx", monkeypatch)
+    column = [row[0] for row in fast["grids"]["Sheet"]]
+    assert column[0] == dt.date(2025, 9, 30) and column[3] == dt.timedelta(days=1.5)
+    assert column[9] == 45000 and column[12] == dt.date(2023, 3, 15)
+    assert used_fast_path(tmp_path / "nilai.xlsx")
+
+
+def test_shared_strings_rich_text_entities_and_escapes(tmp_path, monkeypatch):
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           "<si><t></t></si><si><t>a_x000D_b&#13;c\r\nd &amp; &lt;&#x41;&gt;</t></si>"
+           '<si><r><t>x</t></r><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve"> y </t>'
+           "</r></si><si><t/></si><si><t>Di Atas Ekspektasi</t></si></sst>")
+    rows = ['<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>2</v></c>'
+            '<c r="C1" t="s"><v>0</v></c><c r="D1" s="0" t="s"><v>4</v></c></row>',
+            '<row r="3" spans="1:4"><c r="A3" t="inlineStr"><is><t>p_x0009_q &amp;</t></is>'
+            '</c><c r="B3" t="str"><f>A1&amp;""</f><v> 12 </v></c><c r="C3" t="e"><v>#N/A'
+            '</v></c><c r="D3"><v>-0</v></c><c r="E3"><f>1+1</f></c></row>',
+            '<row r="5"/><row r="6"><c r="F6" t="b"><v>1</v></c><c r="G6" s="0"/></row>']
+    path = write_xlsx(tmp_path / "sst.xlsx", rows)
+    with_sst = tmp_path / "dengan-sst.xlsx"
+    _add_shared_strings(path, with_sst, sst)
+    fast = assert_same(with_sst, monkeypatch)
+    assert used_fast_path(with_sst)
+    grid = fast["grids"]["S"]
+    assert grid[0][0].startswith("ab") and grid[0][1] == "x y " and grid[0][3] == \
+        "Di Atas Ekspektasi"
+    assert grid[2][0] == "p\tq &" and grid[2][1] == " 12 " and fast["formulas"]["S"] == {
+        "B3", "E3"}
+
+
+def _add_shared_strings(src: Path, dst: Path, sst: str) -> None:
+    import zipfile
+    rel = ('<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/'
+           '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", rel.encode())
+            zout.writestr(info.filename, data)
+        zout.writestr("xl/sharedStrings.xml", sst)
+
+
+@pytest.mark.parametrize("rows", [
+    ['<row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>awalan</x:t></x:is></x:c></row>'],
+    ['<row r="1"><c t="inlineStr"><is><t>tanpa r</t></is></c><c><v>2</v></c></row>'],
+    ['<row r="1"><c s="0" r="A1" t="inlineStr"><is><t>urutan atribut</t></is></c></row>'],
+    ['<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<b>cdata</b>]]></t></is></c></row>'],
+    ['<row r="1"><!-- <c r="A1"><v>9</v></c> --><c r="B1"><v>1</v></c></row>'],
+    ['<row r="1"><c\n r="A1"><v>3</v></c></row>'],
+    ['<row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>'],
+    ['<row r="1"><c r="A1" t="d"><v>2025-09-30T00:00:00</v></c></row>'],
+    ['<row r="1"><c r="A1"><v>1e999</v></c><c r="B1"><v>1,5</v></c></row>'],
+    ['<row r="1"><c r="A1" t="s"><v>5</v></c></row>'],
+])
+def test_odd_shapes_fall_back_to_calamine(tmp_path, monkeypatch, rows):
+    """What the fast path does not read plainly, calamine reads (or refuses) as before."""
+    path = write_xlsx(tmp_path / "aneh.xlsx", rows)
+    try:
+        assert_same(path, monkeypatch)
+    except reader.UnreadableFileError as err:    # calamine refuses it too
+        monkeypatch.setattr(reader, "PLAIN_XLSX", False)
+        with pytest.raises(reader.UnreadableFileError) as slow:
+            read_workbook(path).cells("S")
+        assert slow.value.code == err.code
+
+
+def test_big_sheets_are_read(tmp_path, monkeypatch):
+    """Sheets well over 64 KB (LibreOffice writes ~70 KB for Evaluasi) read plainly."""
+    rows = [f'<row r="{r}">' + "".join(f'<c r="{col}{r}" s="1"/>' for col in "ABCDEFGH")
+            + f'<c r="I{r}" t="inlineStr"><is><t>baris {r}</t></is></c></row>'
+            for r in range(1, 800)]
+    path = write_xlsx(tmp_path / "besar.xlsx", rows)
+    fast = assert_same(path, monkeypatch)
+    assert fast["grids"]["S"][798][8] == "baris 799" and used_fast_path(path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                               HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.integers(-10**18, 10**18), st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(), st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1))), min_size=1, max_size=30))
+def test_random_cells_read_the_same(tmp_path_factory, monkeypatch, values):
+    wb = openpyxl.Workbook()
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            value = openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith("="):
+                value = " " + value
+        wb.active.cell(1 + i // 5, 1 + i % 5, value)
+    path = tmp_path_factory.mktemp("acak") / "acak.xlsx"
+    wb.save(path)
+    assert_same(path, monkeypatch)
+
+
+def test_libreoffice_resaves_read_the_same(returned, convert, tmp_path, monkeypatch):
+    out = convert(returned[:4], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    for path in out:
+        assert_same(path, monkeypatch)
+        assert used_fast_path(path), path.name
+
+
+@pytest.mark.parametrize("code, kind", [
+    ("dd/mm/yyyy", sheetxml.DATE), ("yyyy-mm-dd hh:mm", sheetxml.DATE), ("h:mm AM/PM", sheetxml.DATE),
+    ("[h]:mm:ss", sheetxml.DURATION), ("[ss]", sheetxml.DURATION), ("0.00", 0),
+    ('#,##0 "hari"', 0), ("\\d0", 0), ("General", 0), ("[Red]0.0;[Blue]-0.0", 0),
+    ("[$-421]dddd, d mmmm yyyy", sheetxml.DATE), ('0;"m"', 0), ("_-* #,##0_-", 0),
+    ("*d0", 0)])
+def test_number_format_kinds(code, kind):
+    assert sheetxml.format_kind(code) == kind
