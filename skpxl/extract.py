@@ -9,6 +9,7 @@ has them (so a row inserted in Excel moves the field with it), else the template
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -224,6 +225,36 @@ def identify(wb, problems: list[Problem]) -> tuple[Template | None, dict]:
 
 # --- extraction ----------------------------------------------------------------------------
 
+def _offsets(wb, tmpl: Template) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
+    """Each field's (row, column) offset in ``wb`` (fields that cannot be read left out),
+    and the structure problems found on the way; cached by the workbook's structure."""
+    key = wb.structure_key
+    if key is not None:
+        key = (key, tmpl.id, tmpl.version, str(tmpl.path), tuple(wb.sheet_names))
+        cached = _OFFSETS.get(key)
+        if cached is not None:
+            return cached
+    names, problems = wb.defined_names or {}, []
+    missing_sheets = {f.sheet for f in tmpl.fields} - set(wb.sheet_names)
+    for sheet in sorted(missing_sheets):
+        problems.append(Problem("structure.sheet_missing", {"sheet": sheet}, sheet=sheet))
+    moved: set[str] = set()
+    offsets: dict[str, tuple[int, int]] = {}
+    for fld in tmpl.fields:
+        if fld.sheet not in missing_sheets:
+            offset = _position(fld, tmpl, names, problems, moved)
+            if offset is not None:
+                offsets[fld.name] = offset
+    if key is not None:
+        if len(_OFFSETS) >= 64:
+            _OFFSETS.pop(next(iter(_OFFSETS)))
+        _OFFSETS[key] = (offsets, problems)
+    return offsets, problems
+
+
+_OFFSETS: dict = {}
+
+
 def _position(fld: Field, tmpl: Template, names: dict, problems: list[Problem],
               moved_sheets: set) -> tuple[int, int] | None:
     """Row/column offset of ``fld`` in the returned file, from its own defined names."""
@@ -303,17 +334,8 @@ def extract(path, *, wb=None) -> Extraction:
     if tmpl is None:
         return result
     result.template = tmpl
-    names = wb.defined_names or {}
-    missing_sheets = {f.sheet for f in tmpl.fields} - set(wb.sheet_names)
-    for sheet in sorted(missing_sheets):
-        result.problems.append(Problem("structure.sheet_missing", {"sheet": sheet}, sheet=sheet))
-    moved: set[str] = set()
-    offsets: dict[str, tuple[int, int]] = {}
-    for fld in tmpl.fields:
-        if fld.sheet not in missing_sheets:
-            offset = _position(fld, tmpl, names, result.problems, moved)
-            if offset is not None:
-                offsets[fld.name] = offset
+    offsets, problems = _offsets(wb, tmpl)
+    result.problems += [copy.copy(p) for p in problems]
     plan = _plan(tmpl, offsets)
     picked = {sheet: wb.pick(sheet, positions) for sheet, positions in plan.positions.items()}
     # the cells with content, normalised; the rest of the plan is empty

@@ -118,12 +118,12 @@ def _clean(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
-def capacity_problems(template: Template, doc: dict) -> list[Problem]:
+def capacity_problems(template: Template, nip: str, plan: dict | None) -> list[Problem]:
+    """More RHK or IKI in ``plan`` than the template has rows for."""
     problems = []
-    nip = doc["pegawai"]["nip"]
     for section in ("utama", "tambahan"):
         group = template.groups.get(f"hk_{section}")
-        items = doc["hasil_kerja"][section]
+        items = (plan or {}).get(section, [])
         if group and len(items) > group.blocks:
             problems.append(Problem("generate.capacity", {
                 "nip": nip, "count": len(items), "what": f"RHK {section}", "limit": group.blocks,
@@ -150,9 +150,13 @@ def _compiled(template_ref: str, password: str | None):
 
 
 def _write_one(task: tuple) -> tuple[str, str]:
-    """Worker: render and write one workbook; returns (status, message)."""
+    """Worker: build the document, render and write one workbook; returns (status, message).
+    Built here, not in the main process, so that ``--jobs`` spreads that work too."""
     from .writer import write_atomic, write_atomic_exclusive
-    template_ref, password, document, target, force = task
+    template_ref, password, doc_args, target, force = task
+    *args, generated_at, lang = doc_args
+    document = build_document(load_template(template_ref), *args, generated_at=generated_at,
+                              lang=lang)
     data = _compiled(template_ref, password).render(document)
     path = Path(target)
     try:
@@ -201,9 +205,10 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
     result = GenerateResult(per.kode, str(outdir))
     tasks, pending = [], []
     index = roster.by_nip()
+    templates: dict[str, Template] = {}
     for emp in employees:
         ref = template or choose_template(emp.jenis_jabatan, emp.pendekatan)
-        tmpl = load_template(ref)
+        tmpl = templates.get(ref) or templates.setdefault(ref, load_template(ref))
         penilai = index.get(emp.nip_penilai)
         atasan = index.get(penilai.nip_penilai) if penilai is not None else None
         plan = (plan_book.get(emp.nip) if plan_book else None) or previous_plans.get(emp.nip)
@@ -211,12 +216,10 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         if penilai is not None:
             penilai_plan = (plan_book.get(penilai.nip) if plan_book else None) or \
                 previous_plans.get(penilai.nip)
-        doc = build_document(tmpl, per, emp, penilai, atasan, plan, penilai_plan,
-                             generated_at=generated_at, lang=lang)
         target = outdir / slug(emp.unit_kerja, fallback="unit") / workbook_name(
             emp.nip, emp.nama, per.kode)
         record = GeneratedFile(emp.nip, emp.nama, emp.unit_kerja, tmpl.id, str(target), "pending")
-        record.problems = capacity_problems(tmpl, doc)
+        record.problems = capacity_problems(tmpl, emp.nip, plan)
         if previous and emp.nip not in previous_plans:
             record.problems.append(Problem("generate.previous_missing",
                                            {"nip": emp.nip, "folder": str(previous)}))
@@ -224,7 +227,8 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         if any(p.severity == ERROR for p in record.problems):
             record.status = "failed"
             continue
-        tasks.append((ref, password, doc, str(target), force))
+        doc_args = (per, emp, penilai, atasan, plan, penilai_plan, generated_at, lang)
+        tasks.append((ref, password, doc_args, str(target), force))
         pending.append(record)
     advance = progress(len(tasks)) if progress else None
     for record, (status, _) in zip(pending, map_ordered(_write_one, tasks, executor or jobs,

@@ -23,9 +23,48 @@ import datetime as dt
 import re
 from typing import Any, Callable
 
-__all__ = ["shared_strings", "date_styles", "sheet_cells", "DATE", "DURATION"]
+__all__ = ["shared_strings", "date_styles", "sheet_cells", "pick_cells", "row_pieces",
+           "is_plain", "col_letter", "col_index", "parse_a1", "a1", "DATE", "DURATION"]
 
 DATE, DURATION = 1, 2
+
+
+# --- A1 references ----------------------------------------------------------------------
+
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
+
+
+def col_letter(col0: int) -> str:
+    """Column letters of a 0-based column index: 0 -> "A", 27 -> "AB"."""
+    if col0 < 0:
+        raise ValueError(f"negative column index {col0}")
+    letters, n = "", col0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    """0-based column index of column letters: "A" -> 0, "AB" -> 27."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """``"C7"`` (or ``"$C$7"``) -> ``(6, 2)``: 0-based (row, column)."""
+    m = _A1.fullmatch(ref.strip())
+    if not m:
+        raise ValueError(f"not an A1 cell reference: {ref!r}")
+    return int(m.group(2)) - 1, col_index(m.group(1))
+
+
+def a1(row0: int, col0: int) -> str:
+    """``(6, 2)`` -> ``"C7"``."""
+    return f"{col_letter(col0)}{row0 + 1}"
+
 
 _ATTR = rb'(?:\s+[A-Za-z][\w:.-]*="[^"<>]*")'
 _EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"' + _ATTR + rb"*\s*/>")
@@ -36,7 +75,6 @@ _CELL = re.compile(
     rb"(?:(<v\s*/>|<v\s*>([^<]*)</v\s*>)|<is\s*>([^<]*(?:<(?!/is\s*>)[^<]*)*)</is\s*>)?"
     rb"</c\s*>")
 _NUMBER = re.compile(rb"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _T_ATTR = re.compile(rb'\st="([^"]*)"')
 _S_ATTR = re.compile(rb'\ss="([0-9]+)"')
 _TEXT = re.compile(rb"<t(?:\s[^>]*)?(?:/>|>([^<]*)</t\s*>)")
@@ -304,49 +342,43 @@ def _typed(attrs: bytes, formula: bytes | None, vtag: bytes | None, v: bytes | N
     raise Unusual(f"cell type {kind!r}")
 
 
-def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list[tuple[int, bytes]]]],
+def row_pieces(xml: bytes) -> dict[bytes, bytes]:
+    """A plain sheet (:func:`is_plain`) cut at its row tags: row number (as written, e.g.
+    ``b"7"``) -> the XML of that row. Raises :class:`Unusual` for a row number written twice
+    (the caller then reads the whole sheet)."""
+    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    pieces = xml[start:end].split(b'<row r="')
+    by_number = {piece[:piece.find(b'"')]: piece for piece in pieces[1:]}
+    if len(by_number) != len(pieces) - 1:
+        raise Unusual("a row number written twice")
+    return by_number
+
+
+def pick_cells(by_number: dict[bytes, bytes], rows: list[tuple[int, bytes, list]],
                strings: list[str], styles: dict[int, int], convert: Callable[[Any], Any]
                ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]]:
-    """Values of some cells of a plain sheet (:func:`is_plain`), found with ``bytes.find``
-    from row to row: no parse of the cells in between.
+    """Values of some cells of a plain sheet cut by :func:`row_pieces`, found with bytes
+    operations in C: a wanted row without any ``</c>`` (no cell with content) costs one
+    lookup; only wanted cells with content are parsed.
 
-    ``rows`` lists, in ascending order, each row wanted as (row number, its tag start
-    ``<row r="7"``, [(column, the cell's tag start ``<c r="C7"``), ...]). Returns the
-    non-empty values by (row, column) and the positions holding formulas. Raises
-    :class:`Unusual` when the rows are not in ascending order (as Excel and every program
-    writes them), or repeated; the caller then reads the whole sheet.
+    ``rows`` lists each row wanted as (row number, the number as bytes, [(column, the
+    cell's tag start ``<c r="C7"``), ...]). Returns the non-empty values by (row, column)
+    and the positions holding formulas.
     """
     values: dict[tuple[int, int], Any] = {}
     formulas: set[tuple[int, int]] = set()
-    numbers = _ROW_NUMBER.findall(xml)
-    present = set(numbers)
-    if len(present) != len(numbers) or list(map(int, numbers)) != sorted(map(int, present)):
-        raise Unusual("rows out of order or repeated")
-    search = xml.find(b"<sheetData>")
-    for row, row_tag, cells in rows:
-        if row_tag[8:-1] not in present:
-            continue                             # no such row: its cells are empty
-        found = xml.find(row_tag, search)
-        if found < 0:
-            raise Unusual("row not found")
-        search = tag_end = xml.find(b">", found)
-        if tag_end < 0:
-            raise Unusual("row not closed")
-        if xml[tag_end - 1] == 47:               # "/": an empty <row .../>
-            continue
-        row_end = xml.find(b"</row>", tag_end)
-        if row_end < 0:
-            raise Unusual("row not closed")
-        if xml.find(b"</c>", tag_end, row_end) < 0:
-            continue                             # no cell of the row has content
+    for row, number, cells in rows:
+        piece = by_number.get(number)
+        if piece is None or b"</c>" not in piece:
+            continue                             # no such row, or no cell with content
         for col, cell_tag in cells:
-            start = xml.find(cell_tag, tag_end, row_end)
-            if start < 0:
+            at = piece.find(cell_tag)
+            if at < 0:
                 continue
-            stop = xml.find(b">", start) + 1
-            if xml[stop - 2] == 47:              # "/>": an empty cell
+            stop = piece.find(b">", at) + 1
+            if piece[stop - 2] == 47:            # "/>": an empty cell
                 continue
-            value, has_formula, _ = _cell_value(xml, start, stop, strings, styles)
+            value, has_formula, _ = _cell_value(piece, at, stop, strings, styles)
             if has_formula:
                 formulas.add((row, col))
             if value is not None:

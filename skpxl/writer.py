@@ -47,7 +47,9 @@ def excel_serial(value: date | datetime) -> float | int:
 
 
 def clean_text(value) -> str:
-    text = _ILLEGAL_XML.sub("", str(value))
+    text = str(value)
+    if not text.isprintable():   # printable text holds no character XML forbids
+        text = _ILLEGAL_XML.sub("", text)
     return text[:MAX_CELL_CHARS]
 
 

@@ -1,0 +1,392 @@
+"""Checked containers: what a returned file really is, and its parts, safely inflated.
+
+Staff send back workbooks from Excel, WPS, LibreOffice and phone apps; some are broken, some
+are not workbooks at all, a few may be hostile. Before any parser sees a byte:
+
+* the format comes from magic bytes and package content, never from the file name;
+* zip packages are checked from the central directory (entry count, declared sizes, ratio)
+  before anything is inflated; every part is then inflated by :func:`_inflate`, which stops
+  as soon as a part yields more than it declared, and its CRC is checked;
+* the prolog of every XML part is scanned for ``<!DOCTYPE``/``<!ENTITY`` before any parser.
+
+Failures raise :class:`~skpxl.errors.UnreadableFileError` whose ``code`` is one of the
+``file.*`` problem types defined here, with an Indonesian message and hint; ``exc.params``
+renders the catalogue message (``Problem(exc.code, exc.params)``).
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import os
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import defusedxml.ElementTree as SafeET
+
+from .errors import UnreadableFileError
+from .problems import ERROR, define
+
+__all__ = ["Limits", "LIMITS", "detect_format"]
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits; change one with ``dataclasses.replace(LIMITS, max_rows=...)``."""
+
+    max_file_bytes: int = 50 * MB
+    max_uncompressed_bytes: int = 200 * MB   # sum of all zip entries
+    max_ratio: int = 200                     # per zip entry, for entries above 1 MB only
+    max_entries: int = 2000
+    max_rows: int = 10_000                   # per sheet read
+    max_cols: int = 200
+    max_cell_chars: int = 32_767
+
+
+LIMITS = Limits()
+
+# --- problem types: one source for the exceptions and the report catalogue -------------
+
+_FILE_PROBLEMS = {  # code: (Indonesian message, English message, Indonesian hint)
+    "file.not_found": ("Berkas {file} tidak ditemukan.", "File {file} was not found.",
+                       "Periksa nama dan lokasi berkas."),
+    "file.permission": (
+        "Berkas {file} tidak dapat dibaca karena izin akses (permission).",
+        "File {file} cannot be read because of its permissions.",
+        "Minta izin baca untuk berkas itu, atau salin berkas ke folder Anda sendiri."),
+    "file.empty": (
+        "Berkas {file} kosong (0 byte).", "File {file} is empty (0 bytes).",
+        "Unggahan atau unduhan kemungkinan gagal; minta pegawai mengirim ulang berkasnya."),
+    "file.not_workbook": (
+        "Berkas {file} bukan buku kerja spreadsheet ({detail}).",
+        "File {file} is not a spreadsheet workbook ({detail}).",
+        "Buka berkas SKP di Excel/WPS/LibreOffice, simpan sebagai .xlsx, lalu kirim ulang."),
+    "file.corrupt": (
+        "Berkas {file} rusak atau tidak lengkap ({detail}).",
+        "File {file} is corrupt or incomplete ({detail}).",
+        "Coba buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx; jika tidak bisa "
+        "dibuka, minta pegawai mengirim ulang berkasnya."),
+    "file.encrypted": (
+        "Berkas {file} dilindungi kata sandi (terenkripsi) sehingga tidak dapat dibaca.",
+        "File {file} is password-protected (encrypted) and cannot be read.",
+        "Minta pegawai menghapus kata sandi (Excel: File > Info > Protect Workbook > Encrypt "
+        "with Password, kosongkan), menyimpan, lalu mengirim ulang."),
+    "file.zip_bomb": (
+        "Berkas {file} ditolak: isinya jauh melebihi batas aman bila dibuka ({detail}).",
+        "File {file} was refused: its content expands beyond the safety limits ({detail}).",
+        "Berkas SKP normal berukuran kecil; periksa asal berkas dan minta dikirim ulang."),
+    "file.xml_entities": (
+        "Berkas {file} ditolak: bagian {detail} berisi deklarasi XML DOCTYPE/ENTITY yang "
+        "tidak pernah dibuat Excel/LibreOffice dan dapat berbahaya.",
+        "File {file} was refused: part {detail} holds an XML DOCTYPE/ENTITY declaration, "
+        "which Excel/LibreOffice never write and which can be dangerous.",
+        "Periksa asal berkas; simpan ulang dari Excel/LibreOffice lalu kirim ulang."),
+    "file.too_large": (
+        "Berkas {file} terlalu besar ({detail}).", "File {file} is too large ({detail}).",
+        "Hapus gambar atau lembar yang tidak perlu, simpan ulang, lalu kirim ulang."),
+}
+for _code, (_id, _en, _hint) in _FILE_PROBLEMS.items():
+    define(_code, ERROR, _id, _en)
+
+
+def file_error(code: str, path: str | os.PathLike, detail: str = "") -> UnreadableFileError:
+    """The exception for ``code``; ``exc.params`` renders the catalogue message too."""
+    params = {"file": Path(path).name, "detail": detail}
+    id_msg, _, hint = _FILE_PROBLEMS[code]
+    exc = UnreadableFileError(id_msg.format(**params), code=code, hint=hint, path=str(path))
+    exc.params = params
+    return exc
+
+
+# --- containers: format detection, zip checks, CFB directory ----------------------------
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CFB_NAMES = ("Workbook", "Book", "WORKBOOK", "EncryptionInfo", "EncryptedPackage",
+              "WordDocument")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_MAGIC = [(b"%PDF", "berkas PDF"), (b"\x89PNG", "gambar PNG"), (b"\xff\xd8\xff", "gambar JPEG"),
+          (b"GIF8", "gambar GIF"), (b"Rar!", "arsip RAR"), (b"7z\xbc\xaf", "arsip 7-Zip"),
+          (b"{\\rtf", "dokumen RTF"), (b"\x1f\x8b", "arsip gzip")]
+
+
+def _describe(head: bytes) -> str:
+    """What a file that is not a workbook seems to be (PDF, HTML saved as .xls, CSV...)."""
+    kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if kind or b"\x00" in head:
+        return kind or "format tidak dikenal"
+    if text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
+        return "halaman HTML yang diberi nama seperti berkas Excel"
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "XML Spreadsheet 2003"
+    return "berkas XML" if text.startswith(b"<") else "berkas teks/CSV"
+
+
+class Package:
+    """A checked container: zip (xlsx/xlsm/ods) or OLE2/CFB (xls).
+
+    No file stays open: each part is inflated from a fresh handle, so a WorkbookValues read
+    lazily needs no closing.
+    """
+
+    def __init__(self, path: Path, limits: Limits):
+        self.path, self.limits = path, limits
+        self.zip: zipfile.ZipFile | None = None
+        self.format = self.workbook_part = ""
+        self.data = b""
+        self._parts: dict[str, bytes] = {}    # small parts already inflated and checked
+        if path.is_dir():
+            raise file_error("file.not_workbook", path, "ini sebuah folder, bukan berkas")
+        try:
+            size = path.stat().st_size
+            self.fp = open(path, "rb")
+        except FileNotFoundError:
+            raise file_error("file.not_found", path) from None
+        except PermissionError:
+            raise file_error("file.permission", path) from None
+        except OSError as e:
+            raise file_error("file.corrupt", path, f"tidak dapat dibuka: {e.strerror}") from None
+        try:
+            if size == 0:
+                raise file_error("file.empty", path)
+            if size > limits.max_file_bytes:
+                raise file_error("file.too_large", path, f"{size / MB:.1f} MB; batas "
+                            f"{limits.max_file_bytes / MB:.0f} MB")
+            self._detect()
+        finally:
+            self.fp.close()
+
+    def _detect(self) -> None:
+        head = self.fp.read(512)
+        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            # at most max_file_bytes: parts are then inflated from memory, not re-opened
+            self.data = head + self.fp.read()
+            self.fp = io.BytesIO(self.data)
+            self._open_zip()
+        elif head.startswith(_CFB_MAGIC):
+            names = _cfb_names(self.fp, self.path)
+            if {"encryptioninfo", "encryptedpackage"} & names:
+                raise file_error("file.encrypted", self.path)
+            if not {"workbook", "book"} & names:
+                raise file_error("file.not_workbook", self.path, "dokumen Word 97-2003"
+                            if "worddocument" in names else "berkas OLE yang bukan Excel")
+            self.format = "xls"
+        else:
+            raise file_error("file.not_workbook", self.path, _describe(head))
+
+    def _open_zip(self) -> None:
+        path, lim = self.path, self.limits
+        count = _zip_entry_count(self.fp)
+        if count > lim.max_entries:
+            raise file_error("file.zip_bomb", path, f"{count} entri; batas {lim.max_entries}")
+        try:
+            self.zip = zipfile.ZipFile(self.fp)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
+                EOFError, OSError) as e:
+            raise file_error("file.corrupt", path, f"arsip zip tidak utuh: {e}") from None
+        infos = self.zip.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > lim.max_uncompressed_bytes:
+            raise file_error("file.zip_bomb", path, f"total {total // MB} MB setelah diekstrak; "
+                        f"batas {lim.max_uncompressed_bytes // MB} MB")
+        for i in infos:
+            if i.file_size > MB and i.file_size > lim.max_ratio * max(i.compress_size, 1):
+                raise file_error("file.zip_bomb", path, f"{i.filename}: rasio kompresi "
+                            f"{i.file_size // max(i.compress_size, 1)}:1")
+        names = set(self.zip.namelist())
+        self._names_lower = {i.filename.lower(): i for i in infos}   # OPC names ignore case
+        if "mimetype" in names or "META-INF/manifest.xml" in names:
+            self._detect_ods(names)
+        elif "[Content_Types].xml" in names:
+            self._detect_ooxml(names)
+        elif any(n.startswith("xl/") for n in names):
+            raise file_error("file.corrupt", path, "[Content_Types].xml tidak ada")
+        else:
+            raise file_error("file.not_workbook", path, "arsip zip biasa")
+
+    def _detect_ooxml(self, names: set[str]) -> None:
+        for el in self.parse("[Content_Types].xml"):
+            ctype = el.get("ContentType", "")
+            if ctype.endswith(("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml",
+                               "ms-excel.sheet.macroEnabled.main+xml",
+                               "ms-excel.template.macroEnabled.main+xml")):
+                self.format = "xlsm" if "macroEnabled" in ctype else "xlsx"
+                self.workbook_part = el.get("PartName", "").lstrip("/")
+            elif "binary.macroEnabled.main" in ctype:
+                raise file_error("file.not_workbook", self.path, "Excel Binary .xlsb tidak didukung")
+        if not self.format:
+            if any(n.startswith(("word/", "ppt/")) for n in names):
+                raise file_error("file.not_workbook", self.path, "dokumen Word/PowerPoint")
+            raise file_error("file.corrupt", self.path, "bagian workbook tidak ditemukan")
+        if self.workbook_part.lower() not in self._names_lower:
+            raise file_error("file.corrupt", self.path, f"bagian {self.workbook_part} tidak ada")
+
+    def _detect_ods(self, names: set[str]) -> None:
+        mime = self.read("mimetype", xml=False).strip() if "mimetype" in names else b""
+        manifest = self.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+        if not mime.startswith(_ODS_MIME) and (mime or _ODS_MIME not in manifest):
+            kind = mime.decode("ascii", "replace").rpartition(".")[2] or "ODF"
+            raise file_error("file.not_workbook", self.path, f"dokumen OpenDocument {kind}")
+        if b"encryption-data" in manifest:
+            raise file_error("file.encrypted", self.path)
+        if "content.xml" not in names:
+            raise file_error("file.corrupt", self.path, "content.xml tidak ada")
+        self.format = "ods"
+
+    def part(self, name: str, *, xml: bool = True) -> Iterator[bytes]:
+        """Inflate one part, size-checked; XML parts only flow once their prolog is clean."""
+        info = self.zip.NameToInfo.get(name) or self._names_lower.get(name.lower())
+        if info is None:
+            raise file_error("file.corrupt", self.path, f"bagian {name or '?'} tidak ada")
+        chunks = self._inflate(info)
+        return _checked_prolog(chunks, name, self.path) if xml else chunks
+
+    def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        chunk = info.file_size + 1 if info.file_size < WHOLE_PART else 1 << 16
+        yield from _inflate(io.BytesIO(self.data), info, self.path, chunk)
+
+    def read(self, name: str, *, xml: bool = True) -> bytes:
+        data = self._parts.get(name)
+        if data is None:
+            data = b"".join(self.part(name, xml=xml))
+            if len(data) < WHOLE_PART:
+                self._parts[name] = data
+        return data
+
+    def parse(self, name: str) -> Any:
+        """A small XML part as an ElementTree element, parsed by defusedxml."""
+        return self.parse_bytes(self.read(name), name)
+
+    def parse_bytes(self, data: bytes, name: str) -> Any:
+        try:
+            return SafeET.fromstring(data, forbid_dtd=True)
+        except (SafeET.ParseError, ValueError) as e:  # defusedxml errors are ValueErrors
+            raise file_error("file.corrupt", self.path, f"{name}: {e}") from None
+
+    def check_xml_parts(self, prolog_only: set[str]) -> None:
+        """Stream every XML part through the checks (only the prolog of ``prolog_only``,
+        unless the part is small: then it is inflated whole and kept for its reader)."""
+        for info in self.zip.infolist():
+            name = info.filename
+            if name.lower().endswith((".xml", ".rels")) and name not in self._parts:
+                if info.file_size < WHOLE_PART:
+                    self.read(name)
+                    continue
+                chunks = self.part(name)
+                for _ in chunks:
+                    if name in prolog_only:
+                        chunks.close()
+
+
+WHOLE_PART = 8 * MB   # parts below this size are inflated in one call and kept in memory
+
+
+def _zip_entry_count(fp) -> int:
+    """Entry count from the end-of-central-directory record, before zipfile lists them all."""
+    size = fp.seek(0, 2)
+    fp.seek(max(0, size - 65_557))
+    tail = fp.read()
+    i = tail.rfind(b"PK\x05\x06")
+    count = struct.unpack_from("<H", tail, i + 10)[0] if 0 <= i <= len(tail) - 22 else 0
+    if count == 0xFFFF and i >= 20 and tail[i - 20:i - 16] == b"PK\x06\x07":  # zip64
+        fp.seek(struct.unpack_from("<Q", tail, i - 12)[0])
+        record = fp.read(56)
+        count = struct.unpack_from("<Q", record, 32)[0] if len(record) == 56 else count
+    return count
+
+
+def _inflate(fp, info: zipfile.ZipInfo, path, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """Inflate a zip entry ourselves, so that a lying size header is caught at once."""
+    if info.flag_bits & 1:
+        raise file_error("file.encrypted", path)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise file_error("file.corrupt", path, f"metode kompresi {info.compress_type} tidak didukung")
+    fp.seek(max(info.header_offset, 0))
+    local = fp.read(30)
+    if info.header_offset < 0 or len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise file_error("file.corrupt", path, f"header {info.filename} rusak")
+    fp.seek(info.header_offset + 30 + sum(struct.unpack_from("<HH", local, 26)))
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, produced, crc = info.compress_size, 0, 0
+    try:
+        while left > 0 or (inflater and inflater.unconsumed_tail):
+            data = inflater.unconsumed_tail if inflater else b""
+            if not data:
+                data = fp.read(min(chunk, left))
+                if not data:
+                    raise file_error("file.corrupt", path, f"{info.filename} terpotong")
+                left -= len(data)
+            out = inflater.decompress(data, chunk) if inflater else data
+            produced += len(out)
+            if produced > info.file_size:
+                raise file_error("file.zip_bomb", path, f"{info.filename} melebihi ukuran yang "
+                            f"dinyatakan ({info.file_size} byte)")
+            crc = zlib.crc32(out, crc)
+            yield out
+            if inflater and inflater.eof:
+                break
+    except zlib.error as e:
+        raise file_error("file.corrupt", path, f"{info.filename}: {e}") from None
+    if produced != info.file_size or crc != info.CRC:
+        raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)")
+
+
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def _checked_prolog(chunks: Iterator[bytes], name: str, path) -> Iterator[bytes]:
+    """Let ``chunks`` through once the XML prolog (before the root tag) is known to hold no
+    DTD. NULs are dropped before looking, so UTF-16 parts are checked too; a prolog still
+    open after 64 KB is refused."""
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        text, pos = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe"), 0
+        while (m := _PROLOG_ITEM.match(text, pos)) and m.end() > pos:
+            pos = m.end()
+        rest = text[pos:].lstrip()[:9].upper()
+        if rest.startswith((b"<!DOCTYPE", b"<!ENTITY")):
+            raise file_error("file.xml_entities", path, name)
+        if rest and not rest.startswith((b"<?", b"<!--")) and not any(
+                tag.startswith(rest) for tag in (b"<!DOCTYPE", b"<!ENTITY")):
+            break
+        if len(head) > 65_536:
+            raise file_error("file.xml_entities", path, name)
+    yield head
+    yield from chunks
+
+
+def _cfb_names(fp, path) -> set[str]:
+    """Which of the entry names we care about the OLE2/CFB directory holds.
+
+    A directory entry is 128 bytes at a 128-byte aligned offset: the UTF-16LE name, then at
+    offset 64 its length in bytes (with the terminating NUL). Looking for those names is
+    enough to tell xls, encrypted OOXML and Word 97 apart; calamine parses the rest.
+    """
+    with mmap.mmap(fp.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        shift = struct.unpack_from("<H", data, 30)[0] if len(data) >= 1024 else 0
+        if shift not in (9, 12) or (struct.unpack_from("<I", data, 48)[0] + 1 << shift) >= len(data):
+            raise file_error("file.corrupt", path, "header OLE/CFB rusak atau berkas terpotong")
+        found = set()
+        for name in _CFB_NAMES:
+            raw, pos = name.encode("utf-16-le"), 0
+            while (pos := data.find(raw, pos + 1)) > 0:
+                if pos % 128 == 0 and struct.unpack_from("<H", data, pos + 64)[0] == len(raw) + 2:
+                    found.add(name.lower())
+                    break
+    return found
+
+
+def detect_format(path: str | os.PathLike, *, limits: Limits = LIMITS) -> str:
+    """Return "xlsx", "xlsm", "xls" or "ods" from the content of ``path``, or raise.
+
+    Zip packages are checked against ``limits`` from their central directory first.
+    """
+    return Package(Path(path), limits).format
