@@ -292,6 +292,12 @@ class _Plan:
     # item list head); key is (field name, block, item)
     entries: list[tuple]
     always_present: dict[str, set[int]]   # perilaku: every block counts, filled or not
+    at: dict[tuple, list]                 # (sheet, (row, col)) -> entries read there
+    # indexes into ``entries`` of those that matter whatever the content: scalar fields
+    # and the first cell of each group (it locates the list even when the list is empty);
+    # and by (group, block) those that matter when that block has content
+    always: list[int]
+    by_block: dict[tuple, list[int]]
 
 
 def _plan(tmpl: Template, offsets: dict[str, tuple[int, int]]) -> _Plan:
@@ -315,8 +321,17 @@ def _plan(tmpl: Template, offsets: dict[str, tuple[int, int]]) -> _Plan:
                                 cell, fld.group, list_path, item_head))
                 if fld.group == "perilaku":
                     always.setdefault(fld.group, set()).add(inst.block)
+        at: dict[tuple, list] = {}
+        fixed, by_block = [], {}
+        for index, entry in enumerate(entries):
+            _, _, inst, sheet, pos, _, gid, _, _ = entry
+            at.setdefault((sheet, pos), []).append(entry)
+            if gid is None or (inst.block == 0 and inst.item in (None, 0)):
+                fixed.append(index)
+            if gid is not None:
+                by_block.setdefault((gid, inst.block), []).append(index)
         plan = _Plan({sheet: tuple(sorted(cells)) for sheet, cells in found.items()}, entries,
-                     always)
+                     always, at, fixed, by_block)
         if len(_PLANS) >= 32:
             _PLANS.pop(next(iter(_PLANS)))
         _PLANS[key] = plan
@@ -342,18 +357,17 @@ def extract(path, *, wb=None) -> Extraction:
     found: dict[tuple, tuple] = {}     # key -> (value, raw)
     present_blocks = {gid: set(blocks) for gid, blocks in plan.always_present.items()}
     present_items: dict[str, set[tuple[int, int]]] = {}
-    for key, fld, inst, sheet, pos, _, gid, _, _ in plan.entries:
-        raw = picked[sheet].get(pos)
-        if raw is None:
-            continue
-        value = normalize_value(fld, raw, inst.path)
-        if value is None:
-            continue
-        found[key] = (value, raw)
-        if gid:
-            present_blocks.setdefault(gid, set()).add(inst.block)
-            if inst.item is not None:
-                present_items.setdefault(gid, set()).add((inst.block, inst.item))
+    for sheet, values in picked.items():
+        for pos, raw in values.items():
+            for key, fld, inst, _, _, _, gid, _, _ in plan.at.get((sheet, pos), ()):
+                value = normalize_value(fld, raw, inst.path)
+                if value is None:
+                    continue
+                found[key] = (value, raw)
+                if gid:
+                    present_blocks.setdefault(gid, set()).add(inst.block)
+                    if inst.item is not None:
+                        present_items.setdefault(gid, set()).add((inst.block, inst.item))
     # compact repeating groups: empty rows are left out, indexes renumbered
     block_map = {gid: {old: new for new, old in enumerate(sorted(blocks))}
                  for gid, blocks in present_blocks.items()}
@@ -366,7 +380,14 @@ def extract(path, *, wb=None) -> Extraction:
             counters[block] = mapping[(block, item)] + 1
         item_map[gid] = mapping
     doc, locations, no_blocks = result.document, result.locations, {}
-    for key, fld, inst, sheet, _, cell, gid, list_path, item_head in plan.entries:
+    # only the entries that can matter, in plan order (locations keep the first cell found)
+    chosen = set(plan.always)
+    for gid, blocks in present_blocks.items():
+        for block in blocks:
+            chosen.update(plan.by_block.get((gid, block), ()))
+    entries = plan.entries
+    for index in sorted(chosen):
+        key, fld, inst, sheet, _, cell, gid, list_path, item_head = entries[index]
         if gid:
             new_block = block_map.get(gid, no_blocks).get(inst.block)
             if new_block is None:

@@ -16,11 +16,9 @@ workbooks (merged per unit in the same run).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 from . import domain
@@ -34,6 +32,7 @@ from .report import (DUPLIKAT, HASIL, PROVINCE_TABLES, REKAP, REPORT_SHEET, TIDA
                      export_tables, province_book, read_report, save, sheet_names, table_hash,
                      table_rows, unit_book)
 from .executor import map_ordered
+from .roster import index_for
 from .validate import FileReport, collect_files, validate_file
 
 define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; tidak digabung.",
@@ -168,19 +167,6 @@ def _parse_time(text) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-@lru_cache(maxsize=4)
-def _roster_index(path: str, mtime: float) -> dict:
-    from .roster import read_roster
-    return read_roster(path).by_nip()
-
-
-def _index_of(roster_ref) -> dict | None:
-    """The NIP index for a roster given as a path (read once per process) or an index."""
-    if roster_ref is None or isinstance(roster_ref, dict):
-        return roster_ref
-    return _roster_index(str(roster_ref), os.stat(roster_ref).st_mtime)
-
-
 def person_row(emp, penilai, *, nip: str | None = None) -> tuple:
     """The identity part of a Rekap row (NIP .. Nama Penilai) from a roster Employee."""
     return (nip or emp.nip, emp.nama, emp.status_asn, emp.pangkat, emp.jabatan,
@@ -191,7 +177,7 @@ def person_row(emp, penilai, *, nip: str | None = None) -> tuple:
 def _submission_task(args) -> Submission:
     path, name, folder, period, months, roster_ref, lang = args
     sub = Submission(path=str(path), name=name, folder=folder)
-    index = _index_of(roster_ref)
+    index = index_for(roster_ref)
     report = validate_file(path, period=period, stage="evaluation", roster_index=index,
                            lang=lang, keep_document=True)
     if report.template is None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
@@ -417,13 +403,15 @@ def _load_roster(roster):
     """(Roster object or None, what workers get: the path, or the NIP index)."""
     if roster is None:
         return None, None
-    from .roster import Roster, read_roster
+    from .roster import Roster, read_roster, remember_index
     if isinstance(roster, Roster):
         return roster, roster.by_nip()
     path = Path(roster)
     if not path.is_file():
         raise UsageError(f"Roster '{roster}' tidak ditemukan.")
-    return read_roster(path), str(path)
+    loaded = read_roster(path)
+    remember_index(path, loaded.by_nip())   # workers forked from here need not read it again
+    return loaded, str(path)
 
 
 def _merge_unit(paths, per: Period, roster, roster_ref, unit, org, jobs, lang, progress):

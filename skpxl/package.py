@@ -212,15 +212,26 @@ class Package:
             raise file_error("file.not_workbook", path, "arsip zip biasa")
 
     def _detect_ooxml(self, names: set[str]) -> None:
-        for el in self.parse("[Content_Types].xml"):
-            ctype = el.get("ContentType", "")
-            if ctype.endswith(("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml",
-                               "ms-excel.sheet.macroEnabled.main+xml",
-                               "ms-excel.template.macroEnabled.main+xml")):
-                self.format = "xlsm" if "macroEnabled" in ctype else "xlsx"
-                self.workbook_part = el.get("PartName", "").lstrip("/")
-            elif "binary.macroEnabled.main" in ctype:
-                raise file_error("file.not_workbook", self.path, "Excel Binary .xlsb tidak didukung")
+        data = self.read("[Content_Types].xml")
+        found = _CONTENT_TYPES.get(data)
+        if found is None:
+            found = ("", "", False)
+            for el in self.parse_bytes(data, "[Content_Types].xml"):
+                ctype = el.get("ContentType", "")
+                if ctype.endswith(("spreadsheetml.sheet.main+xml",
+                                   "spreadsheetml.template.main+xml",
+                                   "ms-excel.sheet.macroEnabled.main+xml",
+                                   "ms-excel.template.macroEnabled.main+xml")):
+                    found = ("xlsm" if "macroEnabled" in ctype else "xlsx",
+                             el.get("PartName", "").lstrip("/"), found[2])
+                elif "binary.macroEnabled.main" in ctype:
+                    found = (found[0], found[1], True)
+            if len(_CONTENT_TYPES) >= 64:   # files saved by one program share this part
+                _CONTENT_TYPES.pop(next(iter(_CONTENT_TYPES)))
+            _CONTENT_TYPES[data] = found
+        self.format, self.workbook_part, xlsb = found
+        if xlsb:
+            raise file_error("file.not_workbook", self.path, "Excel Binary .xlsb tidak didukung")
         if not self.format:
             if any(n.startswith(("word/", "ppt/")) for n in names):
                 raise file_error("file.not_workbook", self.path, "dokumen Word/PowerPoint")
@@ -253,10 +264,15 @@ class Package:
         yield from _inflate(io.BytesIO(self.data), info, self.path, chunk)
 
     def read(self, name: str, *, xml: bool = True) -> bytes:
-        data = self._parts.get(name)
+        """A whole part, checked like :meth:`part`; small XML parts are kept once read."""
+        data = self._parts.get(name) if xml else None
         if data is None:
-            data = b"".join(self.part(name, xml=xml))
-            if len(data) < WHOLE_PART:
+            info = self.zip.NameToInfo.get(name) or self._names_lower.get(name.lower())
+            if info is None or info.file_size >= WHOLE_PART:
+                return b"".join(self.part(name, xml=xml))
+            data = _inflate_whole(self.data, info, self.path)
+            if xml:
+                _check_prolog(data, name, self.path)
                 self._parts[name] = data
         return data
 
@@ -284,6 +300,8 @@ class Package:
                     if name in prolog_only:
                         chunks.close()
 
+
+_CONTENT_TYPES: dict[bytes, tuple[str, str, bool]] = {}
 
 WHOLE_PART = 8 * MB   # parts below this size are inflated in one call and kept in memory
 
@@ -338,27 +356,75 @@ def _inflate(fp, info: zipfile.ZipInfo, path, chunk: int = 1 << 16) -> Iterator[
         raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)")
 
 
+def _inflate_whole(data: bytes, info: zipfile.ZipInfo, path) -> bytes:
+    """A small zip entry inflated in one call from the file's bytes, with the same checks
+    as :func:`_inflate` (declared size never exceeded, size and CRC verified)."""
+    if info.flag_bits & 1:
+        raise file_error("file.encrypted", path)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise file_error("file.corrupt", path,
+                         f"metode kompresi {info.compress_type} tidak didukung")
+    offset = info.header_offset
+    local = data[offset:offset + 30] if offset >= 0 else b""
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise file_error("file.corrupt", path, f"header {info.filename} rusak")
+    start = offset + 30 + sum(struct.unpack_from("<HH", local, 26))
+    packed = data[start:start + info.compress_size]
+    if len(packed) < info.compress_size:
+        raise file_error("file.corrupt", path, f"{info.filename} terpotong")
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            out = inflater.decompress(packed, info.file_size + 1)
+        except zlib.error as e:
+            raise file_error("file.corrupt", path, f"{info.filename}: {e}") from None
+        if len(out) > info.file_size:
+            raise file_error("file.zip_bomb", path, f"{info.filename} melebihi ukuran yang "
+                             f"dinyatakan ({info.file_size} byte)")
+        if not inflater.eof:
+            raise file_error("file.corrupt", path, f"{info.filename} terpotong")
+    else:
+        out = packed
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)")
+    return out
+
+
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def _prolog_done(head: bytes, name: str, path) -> bool:
+    """True once ``head`` (the start of an XML part) shows the root tag with no DTD before
+    it; raises file.xml_entities for a DOCTYPE/ENTITY, or a prolog open after 64 KB. NULs
+    are dropped before looking, so UTF-16 parts are checked too."""
+    text, pos = head[:65_600].replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe"), 0
+    while (m := _PROLOG_ITEM.match(text, pos)) and m.end() > pos:
+        pos = m.end()
+    rest = text[pos:].lstrip()[:9].upper()
+    if rest.startswith((b"<!DOCTYPE", b"<!ENTITY")):
+        raise file_error("file.xml_entities", path, name)
+    if rest and not rest.startswith((b"<?", b"<!--")) and not any(
+            tag.startswith(rest) for tag in (b"<!DOCTYPE", b"<!ENTITY")):
+        return True
+    if len(head) > 65_536:
+        raise file_error("file.xml_entities", path, name)
+    return False
+
+
+def _check_prolog(data: bytes, name: str, path) -> None:
+    """:func:`_prolog_done` for a whole part (an empty or prolog-only part passes: the
+    parser that reads it then fails on it)."""
+    _prolog_done(data, name, path)
 
 
 def _checked_prolog(chunks: Iterator[bytes], name: str, path) -> Iterator[bytes]:
     """Let ``chunks`` through once the XML prolog (before the root tag) is known to hold no
-    DTD. NULs are dropped before looking, so UTF-16 parts are checked too; a prolog still
-    open after 64 KB is refused."""
+    DTD (:func:`_prolog_done`)."""
     head = b""
     for chunk in chunks:
         head += chunk
-        text, pos = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe"), 0
-        while (m := _PROLOG_ITEM.match(text, pos)) and m.end() > pos:
-            pos = m.end()
-        rest = text[pos:].lstrip()[:9].upper()
-        if rest.startswith((b"<!DOCTYPE", b"<!ENTITY")):
-            raise file_error("file.xml_entities", path, name)
-        if rest and not rest.startswith((b"<?", b"<!--")) and not any(
-                tag.startswith(rest) for tag in (b"<!DOCTYPE", b"<!ENTITY")):
+        if _prolog_done(head, name, path):
             break
-        if len(head) > 65_536:
-            raise file_error("file.xml_entities", path, name)
     yield head
     yield from chunks
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -653,3 +654,34 @@ def read_roster(path: str | Path) -> Roster:
         roster.problems.append(Problem("roster.empty", {}))
     check_roster(roster)
     return roster
+
+
+# --- the NIP index, once per process ------------------------------------------------------
+
+_INDEXES: dict[tuple[str, float], dict] = {}
+
+
+def index_for(ref) -> dict | None:
+    """The NIP index of a roster given by path (read once per process, cached by path and
+    modification time), or ``ref`` itself when it already is an index (or None).
+
+    Batch commands send workers the roster's *path*, not the index: an index of 10,000
+    employees pickled with every task costs more than validating the files. The main
+    process remembers it first (:func:`remember_index`), so pool workers started by fork find it
+    already read.
+    """
+    if ref is None or isinstance(ref, dict):
+        return ref
+    key = (str(ref), os.stat(ref).st_mtime)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = read_roster(ref).by_nip()
+        remember_index(ref, index)
+    return index
+
+
+def remember_index(path, index: dict) -> None:
+    """Keep ``index`` as the NIP index of the roster at ``path`` (see :func:`index_for`)."""
+    if len(_INDEXES) >= 4:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[(str(path), os.stat(path).st_mtime)] = index

@@ -548,9 +548,10 @@ def collect_files(paths) -> tuple[list[Path], list[dict]]:
 
 
 def _validate_task(args):
-    path, period, stage, roster_index, lang, keep = args
-    return validate_file(path, period=period, stage=stage, roster_index=roster_index, lang=lang,
-                         keep_document=keep)
+    path, period, stage, roster_ref, lang, keep = args
+    from .roster import index_for
+    return validate_file(path, period=period, stage=stage, roster_index=index_for(roster_ref),
+                         lang=lang, keep_document=keep)
 
 
 def validate(paths, *, roster=None, period: str | None = None, stage: str | None = None,
@@ -561,12 +562,13 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
         period = parse_period(period).kode
     if stage not in (None, "plan", "evaluation"):
         raise UsageError(f"Tahap '{stage}' tidak dikenal: gunakan plan atau evaluation.")
-    roster_index = None
+    roster_ref = None
     if roster is not None:
-        from .roster import read_roster
-        roster_index = read_roster(roster).by_nip()
+        from .roster import read_roster, remember_index
+        remember_index(roster, read_roster(roster).by_nip())
+        roster_ref = str(roster)   # workers get the path (see roster.index_for)
     files, skipped = collect_files(paths)
-    tasks = [(p, period, stage, roster_index, lang, keep_documents) for p in files]
+    tasks = [(p, period, stage, roster_ref, lang, keep_documents) for p in files]
     advance = progress(len(tasks)) if progress else None
     report = ValidationReport(skipped=skipped)
     report.files = list(map_ordered(_validate_task, tasks, executor or jobs, advance))
