@@ -271,7 +271,7 @@ def reduce_unit(unit: str | None, subs: list[Submission], *, period: Period, ros
                 org_predikat: str | None = None, lang: str = "id",
                 others: list[Submission] = ()) -> UnitData:
     """Merge the submissions of one unit; ``others`` are files of other units (not merged)."""
-    index = roster.by_nip() if roster is not None else {}
+    lookup = roster.employee if roster is not None else {}.get
     expected_emps = roster.employees_of(unit) if roster is not None and unit else []
     groups: dict[str, list[Submission]] = {}
     loose: list[Submission] = []
@@ -294,9 +294,9 @@ def reduce_unit(unit: str | None, subs: list[Submission], *, period: Period, ros
     roster_nips = {e.nip for e in expected_emps}
     for nip in sorted(roster_nips | set(used)):
         sub = used.get(nip)
-        emp = index.get(nip)
+        emp = lookup(nip)
         if sub is None:
-            identity = person_row(emp, index.get(emp.nip_penilai))
+            identity = person_row(emp, lookup(emp.nip_penilai))
             data.rekap.append(identity + (None,) * 4 + (NOT_SUBMITTED, None, None))
             data.belum.append(tuple(identity[i] for i in (0, 1, 2, 4, 7, 8, 9)))
             continue

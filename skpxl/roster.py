@@ -152,7 +152,10 @@ def clean_text(value) -> str:
         return str(int(value))
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
-    return _SPACES.sub(" ", _CONTROL.sub("", str(value))).strip()
+    text = str(value)
+    if text.isprintable() and "  " not in text:   # the usual cell: nothing to drop or collapse
+        return text.strip()
+    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def _fail(path: Path, message: str, code: str = "file.unreadable", hint: str | None = None):
@@ -304,6 +307,8 @@ class Roster:
     skipped: list[Employee] = field(default_factory=list)
     _index: tuple[int, dict] | None = field(default=None, init=False, repr=False,
                                             compare=False)
+    _units: tuple[int, dict] | None = field(default=None, init=False, repr=False,
+                                            compare=False)
 
     def _lookup(self) -> dict[str, Employee]:
         # Cached because generation asks for the assessor of every employee; the length
@@ -319,6 +324,10 @@ class Roster:
     def by_nip(self) -> dict[str, Employee]:
         """Employees by NIP (the first row wins when a NIP is duplicated)."""
         return dict(self._lookup())
+
+    def employee(self, nip: str | None) -> Employee | None:
+        """The employee with ``nip`` (the first row wins), or None."""
+        return self._lookup().get(nip)
 
     def penilai_of(self, emp: Employee) -> Employee | None:
         """The employee's Pejabat Penilai Kinerja, or ``None`` when not in the roster."""
@@ -337,7 +346,12 @@ class Roster:
 
     def employees_of(self, unit: str) -> list[Employee]:
         """Employees of one unit, in roster order."""
-        return [emp for emp in self.employees if emp.unit_kerja == unit]
+        if self._units is None or self._units[0] != len(self.employees):
+            units: dict[str, list[Employee]] = {}
+            for emp in self.employees:
+                units.setdefault(emp.unit_kerja, []).append(emp)
+            self._units = (len(self.employees), units)
+        return list(self._units[1].get(unit, ()))
 
     @property
     def ok(self) -> bool:

@@ -253,9 +253,9 @@ def sheet_cells(xml: bytes, strings: list[str], styles: dict[int, int], *, max_r
     return grid, formulas
 
 
-# a cell tag not starting with a plain r (none, lowercase, leading zeros...), a row numbered
-# with a leading zero, a comment, CDATA or DOCTYPE; prefixed (x:c) tags
-_ODD = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}[1-9])[^a-zA-Z]|!|row r="0)')
+# a cell or row tag not starting with a plain r (none, other attributes first, lowercase,
+# leading zeros...), a comment, CDATA or DOCTYPE; prefixed (x:c) tags
+_ODD = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}[1-9])[^a-zA-Z]|row(?! r="[1-9])[^a-zA-Z]|!)')
 _PREFIXED = re.compile(rb":c[\s/>]")
 
 

@@ -360,7 +360,7 @@ def _check_prefilled(extraction, lang: str) -> list[Problem]:
     stored = get_path(doc, "$.meta.fingerprint")
     if not stored or tmpl is None:
         return []
-    current = {path: get_path(doc, path) for path in tmpl.prefilled_values({})}
+    current = tmpl.prefilled_values(doc)
     if fingerprint(current) == stored:
         return []
     checks = parse_field_checks(get_path(doc, "$.meta.checks"))
@@ -383,10 +383,12 @@ def _json_path(parts) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
-def schema_problems(extraction, stage: str, lang: str, reported: set[str]) -> list[Problem]:
-    """Every schema error (not just the first), mapped to a cell through the manifest."""
+def schema_problems(extraction, stage: str, lang: str, reported: set[str],
+                    doc: dict | None = None) -> list[Problem]:
+    """Every schema error (not just the first), mapped to a cell through the manifest.
+    ``doc``: the document already made JSON-able, if the caller has it."""
     out = []
-    doc = to_jsonable(extraction.document)
+    doc = to_jsonable(extraction.document) if doc is None else doc
     fast = fast_validators()
     if fast is not None and fast[stage].is_valid(doc):
         return out
@@ -497,7 +499,9 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
         report.stage = stage or infer_stage(doc)
         found = check_rules(extraction, report.stage, period=period, roster_index=roster_index,
                             lang=lang)
-        found += schema_problems(extraction, report.stage, lang, {p.path for p in found if p.path})
+        doc_json = to_jsonable(doc)
+        found += schema_problems(extraction, report.stage, lang,
+                                 {p.path for p in found if p.path}, doc_json)
         found += formula_problems(wb, extraction)
         # a table whose rows were inserted or deleted cannot be read: say that, not its
         # every cell
@@ -507,7 +511,7 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
     report.issues = sorted(unique.values(), key=_problem_order)
     report.valid = not any(p.severity == ERROR for p in report.issues)
     if keep_document:
-        report.document = to_jsonable(doc)
+        report.document = doc_json if extraction.template is not None else to_jsonable(doc)
     return report
 
 

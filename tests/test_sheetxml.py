@@ -169,6 +169,10 @@ def _add_shared_strings(src: Path, dst: Path, sst: str) -> None:
     ['<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<b>cdata</b>]]></t></is></c></row>'],
     ['<row r="1"><!-- <c r="A1"><v>9</v></c> --><c r="B1"><v>1</v></c></row>'],
     ['<row r="1"><c\n r="A1"><v>3</v></c></row>'],
+    ['<row spans="1:2" r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c>'
+     '</row>'],
+    ['<row r="1"><c r="A1"><v>1</v></c></row><row><c r="A2"><v>2</v></c></row>'],
+    ['<row r="01"><c r="A1"><v>1</v></c></row>'],
     ['<row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>'],
     ['<row r="1"><c r="A1" t="d"><v>2025-09-30T00:00:00</v></c></row>'],
     ['<row r="1"><c r="A1"><v>1e999</v></c><c r="B1"><v>1,5</v></c></row>'],
