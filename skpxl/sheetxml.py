@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 __all__ = ["shared_strings", "date_styles", "sheet_cells", "pick_cells", "row_pieces",
            "is_plain", "col_letter", "col_index", "parse_a1", "a1", "DATE", "DURATION"]
@@ -78,7 +78,6 @@ _NUMBER = re.compile(rb"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _T_ATTR = re.compile(rb'\st="([^"]*)"')
 _S_ATTR = re.compile(rb'\ss="([0-9]+)"')
 _TEXT = re.compile(rb"<t(?:\s[^>]*)?(?:/>|>([^<]*)</t\s*>)")
-_SI = re.compile(rb"<si\s*/>|<si\s*>([^<]*(?:<(?!/si\s*>)[^<]*)*)</si\s*>")
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -125,14 +124,38 @@ def _rich_text(body: bytes) -> str:
     return "".join(text_of(run) for run in runs)
 
 
-def shared_strings(xml: bytes) -> list[str]:
-    """The shared-string table (``xl/sharedStrings.xml``)."""
-    if any(token in xml for token in _UNUSUAL):
-        raise Unusual("CDATA, phonetic runs or comments in shared strings")
-    items = _SI.findall(xml)
-    if len(items) != xml.count(b"<si"):
-        raise Unusual("unreadable shared strings")
-    return [_rich_text(body) for body in items]
+class SharedStrings:
+    """The shared-string table (``xl/sharedStrings.xml``), decoded item by item when asked:
+    a returned SKP has a few hundred strings and its wanted cells use a few dozen."""
+
+    def __init__(self, xml: bytes):
+        if any(token in xml for token in _UNUSUAL):
+            raise Unusual("CDATA, phonetic runs or comments in shared strings")
+        self._pieces = xml.split(b"<si")[1:]
+        self._decoded: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    def __getitem__(self, index: int) -> str:
+        text = self._decoded.get(index)
+        if text is None:
+            if index < 0:
+                raise IndexError(index)
+            piece = self._pieces[index]
+            if piece[:2] == b"/>":
+                text = ""
+            elif piece[:1] == b">" and (end := piece.find(b"</si>")) > 0:
+                text = _rich_text(piece[1:end])
+            else:
+                raise Unusual("shared string item")
+            self._decoded[index] = text
+        return text
+
+
+def shared_strings(xml: bytes) -> SharedStrings:
+    """The shared-string table of a workbook (see :class:`SharedStrings`)."""
+    return SharedStrings(xml)
 
 
 # number formats that make a number a date/time (ECMA-376 18.8.30), or a duration
@@ -213,7 +236,7 @@ def _date_value(number: float, kind: int) -> Any:
     return when.date() if number.is_integer() else when
 
 
-def sheet_cells(xml: bytes, strings: list[str], styles: dict[int, int], *, max_rows: int,
+def sheet_cells(xml: bytes, strings: Sequence[str], styles: dict[int, int], *, max_rows: int,
                 max_cols: int, convert: Callable[[Any], Any]) -> tuple[list[list[Any]], set[str]]:
     """The dense grid from A1 (as :class:`~skpxl.reader.WorkbookValues` holds it) and the A1
     refs of the formula cells; raises :class:`Unusual` for anything but the plain shape."""
@@ -269,7 +292,7 @@ def is_plain(xml: bytes) -> bool:
 _PRESERVE = b'<is><t xml:space="preserve">'
 
 
-def _cell_value(xml: bytes, start: int, stop: int, strings: list[str],
+def _cell_value(xml: bytes, start: int, stop: int, strings: Sequence[str],
                 styles: dict[int, int]) -> tuple[Any, bool, bool]:
     """(value, has formula, stretches the grid) of the cell whose tag is ``xml[start:stop]``
     (``<c r="C7" ...>``, not empty), parsed up to its ``</c>``.
@@ -308,7 +331,7 @@ def _cell_value(xml: bytes, start: int, stop: int, strings: list[str],
 
 
 def _typed(attrs: bytes, formula: bytes | None, vtag: bytes | None, v: bytes | None,
-           inline: bytes | None, strings: list[str], styles: dict[int, int]):
+           inline: bytes | None, strings: Sequence[str], styles: dict[int, int]):
     """(value as calamine gives it, has formula, stretches the grid) of one cell."""
     kind = _T_ATTR.search(attrs)
     kind = kind.group(1) if kind else b"n"
@@ -355,7 +378,7 @@ def row_pieces(xml: bytes) -> dict[bytes, bytes]:
 
 
 def pick_cells(by_number: dict[bytes, bytes], rows: list[tuple[int, bytes, list]],
-               strings: list[str], styles: dict[int, int], convert: Callable[[Any], Any]
+               strings: Sequence[str], styles: dict[int, int], convert: Callable[[Any], Any]
                ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]]:
     """Values of some cells of a plain sheet cut by :func:`row_pieces`, found with bytes
     operations in C: a wanted row without any ``</c>`` (no cell with content) costs one
