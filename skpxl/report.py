@@ -139,8 +139,8 @@ def table_hash(headings, rows) -> str:
     width = len(headings)
     canonical = _canonical
     for row in (headings, *rows):
-        parts = [("s:" + v if v else "") if v.__class__ is str else canonical(v)
-                 for v in row[:width]]
+        parts = [("s:" + v if v else "") if v.__class__ is str else
+                 "" if v is None else canonical(v) for v in row[:width]]
         if len(parts) < width:
             parts += [""] * (width - len(parts))
         digest.update("\x1f".join(parts).encode("utf-8"))
