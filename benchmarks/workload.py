@@ -5,6 +5,7 @@
     workload.py naive-generate DIR N   openpyxl: load template, fill, save per employee
     workload.py naive-validate DIR N   openpyxl: load each returned file, read, check
     workload.py naive-merge DIR N      openpyxl + pandas: read every file, one table
+    workload.py two-step DIR JOBS      unit reports per unit folder, then the province report
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ def nip_for(i: int) -> str:
 
 
 def roster_rows(n: int) -> list[list[str]]:
+    """``n`` employees in units of about 25, at most 39 units (East Java: 38 kab/kota and
+    the province secretariat), so 10,000 employees make 39 units of about 256."""
+    units = max(1, min(39, n // 25))
     rows, head = [], None
     for i in range(n):
-        unit = f"Sekretariat Bawaslu Kabupaten Uji {i // 25 + 1}"
+        number = i * units // n
+        unit = f"Sekretariat Bawaslu Kabupaten Uji {number + 1}"
         nip = nip_for(i)
-        if i % 25 == 0:
+        if i == 0 or number != (i - 1) * units // n:
             head = nip
             rows.append([nip, f"Kepala {i}", "PNS", "Pembina (IV/a)", "Kepala Sekretariat",
                          "Administrator", "", unit, "Badan Pengawas Pemilihan Umum", ""])
@@ -123,7 +128,32 @@ def naive_merge(work: Path, n: int) -> None:
         summary.to_excel(writer, sheet_name="Ringkasan", index=False)
 
 
+def _unit_report(args) -> None:
+    from skpxl.merge import merge
+    folder, roster, output = args
+    merge([folder], period="2025-Q3", roster=roster, output=output, jobs=1, force=True)
+
+
+def two_step(work: Path, jobs: int) -> None:
+    """What the province does in practice: each unit merges its folder into a unit report
+    (here ``jobs`` units at a time), then the province merges the unit reports."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from skpxl.merge import merge
+    from skpxl.roster import read_roster, remember_index
+    roster = work / "roster.csv"
+    remember_index(roster, read_roster(roster).by_nip())
+    out = work / "unit-reports"
+    out.mkdir(exist_ok=True)
+    units = sorted(p for p in (work / "returned").iterdir() if p.is_dir())
+    tasks = [(unit, roster, out / f"{unit.name}.xlsx") for unit in units]
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_unit_report, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+    merge(sorted(out.glob("*.xlsx")), period="2025-Q3", roster=roster, level="province",
+          output=work / "provinsi-2-langkah.xlsx", jobs=jobs, force=True)
+
+
 if __name__ == "__main__":
     command, folder, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     {"prepare": prepare, "naive-generate": naive_generate, "naive-validate": naive_validate,
-     "naive-merge": naive_merge}[command](folder, count)
+     "naive-merge": naive_merge, "two-step": two_step}[command](folder, count)

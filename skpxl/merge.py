@@ -403,13 +403,13 @@ def _load_roster(roster):
     """(Roster object or None, what workers get: the path, or the NIP index)."""
     if roster is None:
         return None, None
-    from .roster import Roster, read_roster, remember_index
+    from .roster import Roster, read_roster_once, remember_index
     if isinstance(roster, Roster):
         return roster, roster.by_nip()
     path = Path(roster)
     if not path.is_file():
         raise UsageError(f"Roster '{roster}' tidak ditemukan.")
-    loaded = read_roster(path)
+    loaded = read_roster_once(path)
     remember_index(path, loaded.by_nip())   # workers forked from here need not read it again
     return loaded, str(path)
 

@@ -411,10 +411,15 @@ def _prolog_done(head: bytes, name: str, path) -> bool:
     return False
 
 
+# the usual start: an XML declaration (or none), then the root tag: no room for a DTD
+_PLAIN_START = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml [^<>]*\?>)?\s*<[A-Za-z]')
+
+
 def _check_prolog(data: bytes, name: str, path) -> None:
     """:func:`_prolog_done` for a whole part (an empty or prolog-only part passes: the
     parser that reads it then fails on it)."""
-    _prolog_done(data, name, path)
+    if _PLAIN_START.match(data) is None:
+        _prolog_done(data, name, path)
 
 
 def _checked_prolog(chunks: Iterator[bytes], name: str, path) -> Iterator[bytes]:

@@ -251,6 +251,17 @@ class WorkbookValues:
         grid = self.cells(sheet)
         return len(grid), max((len(r) for r in grid), default=0)
 
+    def content_sha256(self) -> str:
+        """SHA-256 (hex) of the file as it was read (held in memory for zip formats)."""
+        data = self._pkg.data if self._pkg is not None else b""
+        if data:
+            return hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
     @property
     def structure_key(self) -> bytes | None:
         """Equal for two .xlsx files whose workbook part (sheets, defined names) is byte for

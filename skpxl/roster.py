@@ -670,9 +670,25 @@ def read_roster(path: str | Path) -> Roster:
     return roster
 
 
-# --- the NIP index, once per process ------------------------------------------------------
+# --- the roster and its NIP index, once per process ---------------------------------------
 
+_ROSTERS: dict[tuple, Roster] = {}
 _INDEXES: dict[tuple[str, float], dict] = {}
+
+
+def read_roster_once(path) -> Roster:
+    """:func:`read_roster`, kept per process by path, size and modification time: code that
+    merges unit after unit (or a long-lived service) reads a 10,000-row roster once. The
+    Roster returned is shared: do not modify it."""
+    stat = os.stat(path)
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    roster = _ROSTERS.get(key)
+    if roster is None:
+        roster = read_roster(path)
+        if len(_ROSTERS) >= 4:
+            _ROSTERS.pop(next(iter(_ROSTERS)))
+        _ROSTERS[key] = roster
+    return roster
 
 
 def index_for(ref) -> dict | None:

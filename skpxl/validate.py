@@ -7,7 +7,6 @@ period twice) runs afterwards over the small per-file records.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -229,14 +228,6 @@ class ValidationReport:
     def to_dict(self, lang: str = "id") -> dict:
         return {"valid": self.valid, "files": [f.to_dict(lang) for f in self.files],
                 "skipped": self.skipped, "stats": self.stats()}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def infer_stage(doc: dict) -> str:
@@ -477,7 +468,7 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
         report.mtime = stat.st_mtime
         wb = read_workbook(path)
         report.format = wb.format
-        report.sha256 = _sha256(path)
+        report.sha256 = wb.content_sha256()
         extraction = extract(path, wb=wb)
     except UnreadableFileError as exc:
         params = dict(getattr(exc, "params", None) or {"detail": exc.message})

@@ -88,6 +88,16 @@ _PLANS = [
 ]
 
 
+def write_rows_xlsx(path: Path, rows: list[list], header: list[str] | None = None) -> Path:
+    """An .xlsx (openpyxl) whose first sheet holds ``header`` (when given), then ``rows``."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    for row in ([header] if header else []) + rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
 def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
     """Write a CSV the way a HR export looks (UTF-8 with BOM, comma separated)."""
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:

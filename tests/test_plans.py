@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 
-import openpyxl
 import pytest
 
 from skpxl.plans import parse_target, read_plans
+from conftest import write_rows_xlsx
 
 NIP_A = "198502152010122003"
 NIP_B = "199003032024211002"
@@ -15,12 +15,7 @@ HEADER = ["NIP", "Jenis", "RHK", "RHK Pimpinan", "Aspek", "IKI", "Target", "Satu
 
 
 def write_xlsx(path, rows, header=HEADER):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in ([header] if header else []) + rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return write_rows_xlsx(path, rows, header)
 
 
 def write_csv(path, rows, header=HEADER, delimiter=";"):

@@ -13,6 +13,7 @@ from skpxl.cli.roster import render_table, roster as roster_group
 from skpxl.errors import UnreadableFileError
 from skpxl.problems import CATALOG
 from skpxl.roster import (COLUMNS, Employee, normalize_jenis_jabatan, read_roster)
+from conftest import write_rows_xlsx
 
 UNIT = "Sekretariat Bawaslu Kota Batu"
 HEAD_NIP = "198001012005011001"
@@ -45,12 +46,7 @@ def _row(*values, **changes) -> list:
 
 
 def write_xlsx(path, rows, header=HEADER):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in ([header] if header else []) + rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return write_rows_xlsx(path, rows, header)
 
 
 def write_csv(path, rows, header=HEADER, delimiter=",", encoding="utf-8"):
