@@ -1,10 +1,12 @@
 """Read a returned workbook back into the SKP document, with where each value came from.
 
-Value-only and fast: cells are read through :mod:`skpxl.reader` (python-calamine). The
-template is found by the id/version in the hidden metadata sheet; without that sheet (the
-sheets were copied into a new file) the template is recognised from the form's titles and a
-warning says so. A field is located through the returned file's own defined names when it
-has them (so a row inserted in Excel moves the field with it), else the template's cells.
+Value-only and fast: only the cells the template's fields occupy are read, through
+:meth:`skpxl.reader.WorkbookValues.pick` (a plain .xlsx answers it without parsing whole
+sheets). The template is found by the id/version in the hidden metadata sheet; without
+that sheet (the sheets were copied into a new file) the template is recognised from the
+form's titles and a warning says so. A field is located through the returned file's own
+defined names when it has them (so a row inserted in Excel moves the field with it), else
+the template's cells.
 """
 
 from __future__ import annotations
