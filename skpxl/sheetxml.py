@@ -1,20 +1,25 @@
-"""Fast value-only parsing of plain SpreadsheetML, the way Excel, LibreOffice, WPS and skpxl
+"""Fast value-only reading of plain SpreadsheetML, the way Excel, LibreOffice, WPS and skpxl
 write it.
 
 python-calamine is the reference reader (:mod:`skpxl.reader`); for an .xlsx it costs a second
 inflate of every part, a parse of the styles and a dense grid per sheet: about 7 ms for a
-returned SKP workbook, half the cost of validating it. The sheets staff send back are small
-and written by a handful of programs in one plain shape (``<c r="C7" s="3" t="s"><v>12</v>
-</c>``), so this module reads that shape with regular expressions that run in C, and gives
-up (returns ``None``) on anything else, which then goes to calamine:
+returned SKP workbook, more than everything else validation does. The sheets staff send back
+are small and written by a handful of programs in one plain shape (``<c r="C7" s="3" t="s">
+<v>12</v></c>``), so this module reads that shape with bytes operations and regular
+expressions that run in C, two ways:
 
-* every byte of ``sheetData`` must belong to a recognised row or cell token (a coverage check
-  by substitution, not a lenient scan), every cell has a plain ``r`` inside the limits;
-* no CDATA, no phonetic runs, no ``t="d"`` cells, no 1904 date system, no numbers a date style
-  turns into a date out of range, no shared-string index out of range.
+* :func:`pick_cells` (what validation uses): the sheet is cut at its row tags and only the
+  wanted cells are looked up by their reference and decoded; :func:`is_plain` first makes
+  sure every cell and row tag starts with a plain ``r`` and there are no comments, CDATA or
+  namespace prefixes;
+* :func:`sheet_cells` (a whole grid): every byte of ``sheetData`` must belong to a
+  recognised row or cell token (a coverage check by substitution, not a lenient scan).
 
-The values are those python-calamine returns, converted by :func:`skpxl.reader._value`; a
-test compares both readers cell by cell on every kind of file skpxl meets.
+Anything else raises :class:`Unusual` and goes to calamine: CDATA, phonetic runs, ``t="d"``
+cells, the 1904 date system, numbers a date style turns into a date out of range, a
+shared-string index out of range, repeated rows. The values are those python-calamine
+returns, converted by :func:`skpxl.reader._value`; ``tests/test_sheetxml.py`` compares both
+readers cell by cell on every kind of file skpxl meets.
 """
 
 from __future__ import annotations
