@@ -474,13 +474,16 @@ def test_cli_table_equals_library_rendering(tmp_path):
     assert run("check", str(path)).output == render_table(read_roster(path)) + "\n"
 
 
-def test_cli_unreadable_file_exits_3(tmp_path):
+def test_cli_unreadable_file_is_a_problem_in_the_input(tmp_path):
+    """An unreadable roster is a problem in the input (exit 1), reported like every other
+    command reports one: ``Error:`` with the message and what to do."""
+    from skpxl.cli import cli
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a workbook")
-    result = CliRunner().invoke(roster_group, ["check", str(path)])
-    assert result.exit_code == 3
+    result = CliRunner().invoke(cli, ["roster", "check", str(path)])
+    assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("Gagal: File broken.xlsx rusak")
+    assert result.stderr.startswith("Error: File broken.xlsx rusak")
     assert "Traceback" not in result.stderr
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import SkpxlError, UnreadableFileError
 from ..problems import ERROR, WARNING
 from ..roster import Roster, read_roster
 from .common import format_option, lang_option
@@ -49,7 +48,7 @@ def check(ctx: click.Context, path: Path, fmt: str, lang: str) -> None:
     Reports, row by row and in Indonesian (--lang en for English): NIPs Excel corrupted
     (e.g. 1.98E+17), duplicate NIPs, missing columns, unknown jabatan kinds, assessors
     missing from the roster and assessment cycles. Exit code 0 without errors (warnings
-    are fine), 1 with errors, 2 usage error, 3 the file cannot be read.
+    are fine), 1 with errors or when the file cannot be read, 2 usage error.
 
     Example:
 
@@ -57,14 +56,7 @@ def check(ctx: click.Context, path: Path, fmt: str, lang: str) -> None:
         skpxl roster check pegawai.xlsx
         skpxl roster check pegawai.csv --format json --lang en
     """
-    try:
-        result = read_roster(path)
-    except UnreadableFileError as exc:
-        click.echo(f"Gagal: {exc}", err=True)
-        ctx.exit(3)
-    except SkpxlError as exc:
-        click.echo(f"Gagal: {exc}", err=True)
-        ctx.exit(exc.exit_code)
+    result = read_roster(path)   # an unreadable file: the group reports it, exit 1
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
     else:
