@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from defusedxml import ElementTree as SafeET
 
-from .errors import TemplateError
+from .errors import TemplateError, UnreadableFileError
 from .resources import templates_dir
 
 KINDS = ("prefilled", "input", "formula")
@@ -218,37 +216,14 @@ class Template:
 
 
 def read_defined_names(path: Path) -> tuple[list[str], dict[str, tuple[str, str]]]:
-    """Sheet names and workbook-level defined names (name -> (sheet, ref)) of an xlsx."""
+    """Sheet names and defined names (name -> (sheet, ref)) of a template workbook, read by
+    the same safe reader as returned files (:func:`skpxl.reader.read_workbook`)."""
+    from .reader import read_workbook   # here: importing calamine slows every CLI start
     try:
-        with zipfile.ZipFile(path) as zf:
-            root = SafeET.fromstring(zf.read("xl/workbook.xml"))
-    except (OSError, KeyError, zipfile.BadZipFile) as exc:
-        raise TemplateError(f"Template {path} tidak dapat dibaca: {exc}") from exc
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    sheets = [el.get("name") for el in root.findall("m:sheets/m:sheet", ns)]
-    names: dict[str, tuple[str, str]] = {}
-    for el in root.findall("m:definedNames/m:definedName", ns):
-        if el.get("localSheetId") is not None or not el.text:
-            continue
-        parsed = split_reference(el.text)
-        if parsed:
-            names[el.get("name")] = parsed
-    return sheets, names
-
-
-_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!'\s]+))!(\$?[A-Z]{1,3}\$?\d+)(?::(\$?[A-Z]{1,3}\$?\d+))?$")
-
-
-def split_reference(text: str) -> tuple[str, str] | None:
-    """``'Dokumen Evaluasi'!$C$7:$C$9`` -> (``Dokumen Evaluasi``, ``C7:C9``)."""
-    match = _REF.match(text.strip())
-    if not match:
-        return None
-    sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
-    ref = match.group(3).replace("$", "")
-    if match.group(4):
-        ref += ":" + match.group(4).replace("$", "")
-    return sheet, ref
+        book = read_workbook(path)
+    except UnreadableFileError as exc:
+        raise TemplateError(f"Template {path} tidak dapat dibaca: {exc.message}") from exc
+    return list(book.sheet_names), dict(book.defined_names)
 
 
 def load_manifest(manifest_path: Path) -> dict:
