@@ -282,6 +282,9 @@ def list_templates() -> list[Template]:
     return out
 
 
+_SHIPPED: dict[str, Path] = {}   # shipped id -> its resolved manifest path
+
+
 @lru_cache(maxsize=32)
 def _load_cached(key: str, mtime: float) -> Template:
     path = Path(key)
@@ -298,9 +301,15 @@ def _load_cached(key: str, mtime: float) -> Template:
 def load_template(ref: str | Path) -> Template:
     """A template by shipped id (``ja-jf-kuantitatif``) or by path to a workbook/manifest."""
     text = str(ref)
+    shipped = _SHIPPED.get(text)
+    if shipped is not None:   # validating a batch asks for the same id file after file
+        try:
+            return _load_cached(str(shipped), shipped.stat().st_mtime)
+        except OSError:
+            _SHIPPED.pop(text, None)
     shipped = templates_dir() / f"{text}.json"
     if shipped.exists():
-        path = shipped
+        path = _SHIPPED[text] = shipped.resolve()
     else:
         path = Path(text).expanduser()
         if not path.exists():
