@@ -140,9 +140,9 @@ def two_step(work: Path, jobs: int) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     from skpxl.merge import merge
-    from skpxl.roster import read_roster, remember_index
+    from skpxl.roster import read_roster_once
     roster = work / "roster.csv"
-    remember_index(roster, read_roster(roster).by_nip())
+    read_roster_once(str(roster))   # read once, before the pool forks
     out = work / "unit-reports"
     out.mkdir(exist_ok=True)
     units = sorted(p for p in (work / "returned").iterdir() if p.is_dir())

@@ -403,15 +403,14 @@ def _load_roster(roster):
     """(Roster object or None, what workers get: the path, or the NIP index)."""
     if roster is None:
         return None, None
-    from .roster import Roster, read_roster_once, remember_index
+    from .roster import Roster, read_roster_once
     if isinstance(roster, Roster):
         return roster, roster.by_nip()
     path = Path(roster)
     if not path.is_file():
         raise UsageError(f"Roster '{roster}' tidak ditemukan.")
-    loaded = read_roster_once(path)
-    remember_index(path, loaded.by_nip())   # workers forked from here need not read it again
-    return loaded, str(path)
+    # read once here; workers forked from here find it (roster.read_roster_once)
+    return read_roster_once(str(path)), str(path)
 
 
 def _merge_unit(paths, per: Period, roster, roster_ref, unit, org, jobs, lang, progress):

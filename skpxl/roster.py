@@ -673,15 +673,15 @@ def read_roster(path: str | Path) -> Roster:
 # --- the roster and its NIP index, once per process ---------------------------------------
 
 _ROSTERS: dict[tuple, Roster] = {}
-_INDEXES: dict[tuple[str, float], dict] = {}
 
 
 def read_roster_once(path) -> Roster:
-    """:func:`read_roster`, kept per process by path, size and modification time: code that
-    merges unit after unit (or a long-lived service) reads a 10,000-row roster once. The
-    Roster returned is shared: do not modify it."""
+    """:func:`read_roster`, kept per process by path, size and modification time: merging
+    unit after unit, or validating in pool workers, reads a 10,000-row roster once (pool
+    workers started by fork find the copy their parent read). The Roster returned is
+    shared: do not modify it."""
     stat = os.stat(path)
-    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
     roster = _ROSTERS.get(key)
     if roster is None:
         roster = read_roster(path)
@@ -692,26 +692,12 @@ def read_roster_once(path) -> Roster:
 
 
 def index_for(ref) -> dict | None:
-    """The NIP index of a roster given by path (read once per process, cached by path and
-    modification time), or ``ref`` itself when it already is an index (or None).
+    """The NIP index (NIP -> Employee; shared, do not modify) of the roster at path ``ref``
+    (see :func:`read_roster_once`), or ``ref`` itself when it already is an index or None.
 
-    Batch commands send workers the roster's *path*, not the index: an index of 10,000
-    employees pickled with every task costs more than validating the files. The main
-    process remembers it first (:func:`remember_index`), so pool workers started by fork find it
-    already read.
+    Batch commands send workers the roster's *path*, not its index: an index of 10,000
+    employees pickled with every task costs more than validating the files.
     """
     if ref is None or isinstance(ref, dict):
         return ref
-    key = (str(ref), os.stat(ref).st_mtime)
-    index = _INDEXES.get(key)
-    if index is None:
-        index = read_roster(ref).by_nip()
-        remember_index(ref, index)
-    return index
-
-
-def remember_index(path, index: dict) -> None:
-    """Keep ``index`` as the NIP index of the roster at ``path`` (see :func:`index_for`)."""
-    if len(_INDEXES) >= 4:
-        _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[(str(path), os.stat(path).st_mtime)] = index
+    return read_roster_once(ref)._lookup()

@@ -559,9 +559,9 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
         raise UsageError(f"Tahap '{stage}' tidak dikenal: gunakan plan atau evaluation.")
     roster_ref = None
     if roster is not None:
-        from .roster import read_roster, remember_index
-        remember_index(roster, read_roster(roster).by_nip())
-        roster_ref = str(roster)   # workers get the path (see roster.index_for)
+        from .roster import read_roster_once
+        read_roster_once(str(roster))   # read here: workers get the path (roster.index_for)
+        roster_ref = str(roster)
     files, skipped = collect_files(paths)
     tasks = [(p, period, stage, roster_ref, lang, keep_documents) for p in files]
     advance = progress(len(tasks)) if progress else None
