@@ -22,6 +22,7 @@ from .document import ancestors, set_path
 from .errors import TemplateError, UnreadableFileError
 from .manifest import METADATA_SHEET, Field, Template, a1, expand_path, list_templates, \
     load_template, parse_a1
+from .memo import remember
 from .problems import ERROR, WARNING, Problem, define
 from .reader import read_workbook
 
@@ -248,9 +249,7 @@ def _offsets(wb, tmpl: Template) -> tuple[dict[str, tuple[int, int]], list[Probl
             if offset is not None:
                 offsets[fld.name] = offset
     if key is not None:
-        if len(_OFFSETS) >= 64:
-            _OFFSETS.pop(next(iter(_OFFSETS)))
-        _OFFSETS[key] = (offsets, problems)
+        remember(_OFFSETS, key, (offsets, problems), 64)
     return offsets, problems
 
 
@@ -334,9 +333,7 @@ def _plan(tmpl: Template, offsets: dict[str, tuple[int, int]]) -> _Plan:
                 by_block.setdefault((gid, inst.block), []).append(index)
         plan = _Plan({sheet: tuple(sorted(cells)) for sheet, cells in found.items()}, entries,
                      always, at, fixed, by_block)
-        if len(_PLANS) >= 32:
-            _PLANS.pop(next(iter(_PLANS)))
-        _PLANS[key] = plan
+        remember(_PLANS, key, plan, 32)
     return plan
 
 

@@ -30,6 +30,7 @@ from typing import Any, Iterator
 import defusedxml.ElementTree as SafeET
 
 from .errors import UnreadableFileError
+from .memo import remember
 from .problems import ERROR, define
 
 __all__ = ["Limits", "LIMITS", "detect_format"]
@@ -226,9 +227,8 @@ class Package:
                              el.get("PartName", "").lstrip("/"), found[2])
                 elif "binary.macroEnabled.main" in ctype:
                     found = (found[0], found[1], True)
-            if len(_CONTENT_TYPES) >= 64:   # files saved by one program share this part
-                _CONTENT_TYPES.pop(next(iter(_CONTENT_TYPES)))
-            _CONTENT_TYPES[data] = found
+            # files saved by one program share this part
+            remember(_CONTENT_TYPES, data, found, 64)
         self.format, self.workbook_part, xlsb = found
         if xlsb:
             raise file_error("file.not_workbook", self.path, "Excel Binary .xlsb tidak didukung")
@@ -261,7 +261,7 @@ class Package:
 
     def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         chunk = info.file_size + 1 if info.file_size < WHOLE_PART else 1 << 16
-        yield from _inflate(io.BytesIO(self.data), info, self.path, chunk)
+        yield from _inflate(self.data, info, self.path, chunk)
 
     def read(self, name: str, *, xml: bool = True) -> bytes:
         """A whole part, checked like :meth:`part`; small XML parts are kept once read."""
@@ -320,32 +320,41 @@ def _zip_entry_count(fp) -> int:
     return count
 
 
-def _inflate(fp, info: zipfile.ZipInfo, path, chunk: int = 1 << 16) -> Iterator[bytes]:
-    """Inflate a zip entry ourselves, so that a lying size header is caught at once."""
+def _entry_start(data: bytes, info: zipfile.ZipInfo, path) -> int:
+    """Where the packed bytes of a zip entry start in ``data`` (the whole file), after the
+    checks every inflate makes first: not encrypted, a supported method, a local header."""
     if info.flag_bits & 1:
         raise file_error("file.encrypted", path)
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise file_error("file.corrupt", path, f"metode kompresi {info.compress_type} tidak didukung")
-    fp.seek(max(info.header_offset, 0))
-    local = fp.read(30)
-    if info.header_offset < 0 or len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise file_error("file.corrupt", path,
+                         f"metode kompresi {info.compress_type} tidak didukung")
+    offset = info.header_offset
+    local = data[offset:offset + 30] if offset >= 0 else b""
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
         raise file_error("file.corrupt", path, f"header {info.filename} rusak")
-    fp.seek(info.header_offset + 30 + sum(struct.unpack_from("<HH", local, 26)))
+    return offset + 30 + sum(struct.unpack_from("<HH", local, 26))
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, path, chunk: int = 1 << 16
+             ) -> Iterator[bytes]:
+    """Inflate a zip entry of ``data`` (the whole file) chunk by chunk, ourselves, so that a
+    lying size header is caught at once (for parts too big to inflate in one call)."""
+    pos = _entry_start(data, info, path)
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     left, produced, crc = info.compress_size, 0, 0
     try:
         while left > 0 or (inflater and inflater.unconsumed_tail):
-            data = inflater.unconsumed_tail if inflater else b""
-            if not data:
-                data = fp.read(min(chunk, left))
-                if not data:
+            piece = inflater.unconsumed_tail if inflater else b""
+            if not piece:
+                piece = data[pos:pos + min(chunk, left)]
+                if not piece:
                     raise file_error("file.corrupt", path, f"{info.filename} terpotong")
-                left -= len(data)
-            out = inflater.decompress(data, chunk) if inflater else data
+                pos, left = pos + len(piece), left - len(piece)
+            out = inflater.decompress(piece, chunk) if inflater else piece
             produced += len(out)
             if produced > info.file_size:
                 raise file_error("file.zip_bomb", path, f"{info.filename} melebihi ukuran yang "
-                            f"dinyatakan ({info.file_size} byte)")
+                                 f"dinyatakan ({info.file_size} byte)")
             crc = zlib.crc32(out, crc)
             yield out
             if inflater and inflater.eof:
@@ -357,18 +366,9 @@ def _inflate(fp, info: zipfile.ZipInfo, path, chunk: int = 1 << 16) -> Iterator[
 
 
 def _inflate_whole(data: bytes, info: zipfile.ZipInfo, path) -> bytes:
-    """A small zip entry inflated in one call from the file's bytes, with the same checks
-    as :func:`_inflate` (declared size never exceeded, size and CRC verified)."""
-    if info.flag_bits & 1:
-        raise file_error("file.encrypted", path)
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise file_error("file.corrupt", path,
-                         f"metode kompresi {info.compress_type} tidak didukung")
-    offset = info.header_offset
-    local = data[offset:offset + 30] if offset >= 0 else b""
-    if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        raise file_error("file.corrupt", path, f"header {info.filename} rusak")
-    start = offset + 30 + sum(struct.unpack_from("<HH", local, 26))
+    """A small zip entry inflated in one call, with the same checks as :func:`_inflate`
+    (declared size never exceeded, size and CRC verified)."""
+    start = _entry_start(data, info, path)
     packed = data[start:start + info.compress_size]
     if len(packed) < info.compress_size:
         raise file_error("file.corrupt", path, f"{info.filename} terpotong")

@@ -35,6 +35,7 @@ import python_calamine as calamine
 from . import sheetxml
 from .errors import UnreadableFileError
 from .extents import _formula_refs, _ods_pass, _rebuild, _sheet_fits, _truncate_sheet
+from .memo import remember
 from .package import WHOLE_PART, LIMITS, Limits, file_error, Package, detect_format
 from .sheetxml import a1, col_index, col_letter, parse_a1
 
@@ -67,9 +68,7 @@ def _xlsx_workbook(pkg: Package) -> tuple[list[str], dict, dict, dict, dict]:
     cached = _WORKBOOK_CACHE.get(key)
     if cached is None:
         cached = _parse_workbook(pkg, part, rels, xml)
-        if len(_WORKBOOK_CACHE) >= 64:
-            _WORKBOOK_CACHE.pop(next(iter(_WORKBOOK_CACHE)))
-        _WORKBOOK_CACHE[key] = cached
+        remember(_WORKBOOK_CACHE, key, cached, 64)
     names, states, parts, defined, shared = cached
     return list(names), dict(states), dict(parts), dict(defined), {**shared, "digest": key[1]}
 
@@ -252,15 +251,10 @@ class WorkbookValues:
         return len(grid), max((len(r) for r in grid), default=0)
 
     def content_sha256(self) -> str:
-        """SHA-256 (hex) of the file as it was read (held in memory for zip formats)."""
+        """SHA-256 (hex) of the file as it was read (held in memory for zip formats; .xls
+        and .ods are read again, within the size limit already checked)."""
         data = self._pkg.data if self._pkg is not None else b""
-        if data:
-            return hashlib.sha256(data).hexdigest()
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
+        return hashlib.sha256(data or self.path.read_bytes()).hexdigest()
 
     @property
     def structure_key(self) -> bytes | None:
@@ -423,9 +417,7 @@ def _wanted_for(positions, limits: Limits) -> "_Wanted":
         return hit[2]
     wanted = _wanted(tuple(positions), limits.max_rows, limits.max_cols)
     if isinstance(positions, tuple):
-        if len(_WANTED_BY_ID) >= 64:
-            _WANTED_BY_ID.pop(next(iter(_WANTED_BY_ID)))
-        _WANTED_BY_ID[id(positions)] = (positions, limits, wanted)
+        remember(_WANTED_BY_ID, id(positions), (positions, limits, wanted), 64)
     return wanted
 
 
@@ -455,9 +447,7 @@ def _cached(parse, data: bytes) -> Any:
             result = parse(data)
         except sheetxml.Unusual:
             result = None
-        if len(_PART_CACHE) >= 64:
-            _PART_CACHE.pop(next(iter(_PART_CACHE)))
-        _PART_CACHE[key] = result
+        remember(_PART_CACHE, key, result, 64)
     return _PART_CACHE[key]
 
 

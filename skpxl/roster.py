@@ -25,6 +25,7 @@ import python_calamine
 
 from .domain import AK_COEFFICIENT, JENIS_JABATAN
 from .errors import UnreadableFileError
+from .memo import remember
 from .nip import check_nip
 from .problems import ERROR, WARNING, Problem, define, has_errors
 
@@ -685,9 +686,7 @@ def read_roster_once(path) -> Roster:
     roster = _ROSTERS.get(key)
     if roster is None:
         roster = read_roster(path)
-        if len(_ROSTERS) >= 4:
-            _ROSTERS.pop(next(iter(_ROSTERS)))
-        _ROSTERS[key] = roster
+        remember(_ROSTERS, key, roster, 4)
     return roster
 
 
