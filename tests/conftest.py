@@ -151,15 +151,20 @@ REQUIRE_LIBREOFFICE = os.environ.get("SKPXL_REQUIRE_LIBREOFFICE", "") not in (""
 from skpxl.engines import RECALC_XCU as _RECALC_XCU, find_soffice  # noqa: E402
 
 
+def libreoffice_missing(message: str):
+    """Skip the test because part of LibreOffice is missing; fail it instead where
+    LibreOffice is required (``SKPXL_REQUIRE_LIBREOFFICE``, set by ``.ci/run``)."""
+    if REQUIRE_LIBREOFFICE:
+        pytest.fail(f"{message}, but SKPXL_REQUIRE_LIBREOFFICE is set", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """Path to ``soffice``; skip without it, fail without it when LibreOffice is required."""
     path = find_soffice()
     if path is None:
-        message = "LibreOffice (soffice) is not installed"
-        if REQUIRE_LIBREOFFICE:
-            pytest.fail(f"{message}, but SKPXL_REQUIRE_LIBREOFFICE is set", pytrace=False)
-        pytest.skip(message)
+        libreoffice_missing("LibreOffice (soffice) is not installed")
     return path
 
 

@@ -28,6 +28,7 @@ from skpxl import domain
 from skpxl.extract import extract
 from skpxl.generate import generate
 from skpxl.validate import validate_file
+from conftest import libreoffice_missing
 
 pytestmark = pytest.mark.libreoffice
 
@@ -35,7 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LO_FILL = ROOT / "tools" / "lo_fill.py"
 PERIOD = "2025-Q3"
 SAVE_AS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".xls": "MS Excel 97"}
-REQUIRE = os.environ.get("SKPXL_REQUIRE_LIBREOFFICE", "") not in ("", "0")
 
 HEAD_NIP = "197805122003121002"       # JA/JF template, plan with 2 RHK and 7 IKI
 PENGAWAS_NIP = "198203072006042001"   # JA/JF template, plan with 1 RHK and 3 IKI
@@ -64,10 +64,8 @@ def find_uno_python() -> str | None:
 def uno_python(soffice) -> str:
     found = find_uno_python()
     if found is None:
-        message = "no Python with LibreOffice's uno module (apt-get install python3-uno)"
-        if REQUIRE:
-            pytest.fail(f"{message}, but SKPXL_REQUIRE_LIBREOFFICE is set", pytrace=False)
-        pytest.skip(message)
+        libreoffice_missing("no Python with LibreOffice's uno module "
+                            "(apt-get install python3-uno)")
     return found
 
 
