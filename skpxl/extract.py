@@ -172,9 +172,8 @@ def metadata_of(wb) -> dict[str, object]:
         return {}
     out = {}
     cells = wb.pick(METADATA_SHEET, _METADATA_CELLS)
-    for row in range(1, METADATA_ROWS + 1):
-        key = cells.get((row, 1))
-        if isinstance(key, str) and key.strip():
+    for (row, col), key in cells.items():              # row by row, as picked
+        if col == 1 and isinstance(key, str) and key.strip():
             out[key.strip()] = cells.get((row, 2))
     return out
 
@@ -367,6 +366,42 @@ def extract(path, *, wb=None) -> Extraction:
                     present_blocks.setdefault(gid, set()).add(inst.block)
                     if inst.item is not None:
                         present_items.setdefault(gid, set()).add((inst.block, inst.item))
+    layout = _layout(plan, present_blocks, present_items)
+    result.locations = dict(layout.locations)
+    doc, raw = result.document, result.raw
+    for new_path, key in layout.assign:
+        entry = found.get(key)
+        if entry is not None:
+            set_path(doc, new_path, entry[0])
+            raw[new_path] = entry[1]
+    for section in ("utama", "tambahan"):
+        for item in (doc.get("hasil_kerja", {}).get(section) or []):
+            if isinstance(item, dict):
+                item.setdefault("iki", [])
+    doc.setdefault("hasil_kerja", {}).setdefault("utama", [])
+    doc["hasil_kerja"].setdefault("tambahan", [])
+    return result
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the values of one plan go when a given set of blocks and items has content:
+    the document path of each entry read (``assign``: (path, entry key), in plan order) and
+    the cell of every path and list (``locations``). Files with the same rows filled share
+    it: staff of a unit mostly return the rows their plans were generated with."""
+
+    assign: tuple[tuple[str, tuple], ...]
+    locations: dict[str, tuple[str, str]]
+
+
+def _layout(plan: _Plan, present_blocks: dict[str, set[int]],
+            present_items: dict[str, set[tuple[int, int]]]) -> _Layout:
+    """The :class:`_Layout` of ``plan`` for these filled blocks and items (cached)."""
+    key = (id(plan), tuple(sorted((g, tuple(sorted(b))) for g, b in present_blocks.items())),
+           tuple(sorted((g, tuple(sorted(i))) for g, i in present_items.items())))
+    hit = _LAYOUTS.get(key)
+    if hit is not None and hit[0] is plan:
+        return hit[1]
     # compact repeating groups: empty rows are left out, indexes renumbered
     block_map = {gid: {old: new for new, old in enumerate(sorted(blocks))}
                  for gid, blocks in present_blocks.items()}
@@ -378,7 +413,8 @@ def extract(path, *, wb=None) -> Extraction:
             mapping[(block, item)] = counters.get(block, 0)
             counters[block] = mapping[(block, item)] + 1
         item_map[gid] = mapping
-    doc, locations, no_blocks = result.document, result.locations, {}
+    locations: dict[str, tuple[str, str]] = {}
+    assign, no_blocks = [], {}
     # only the entries that can matter, in plan order (locations keep the first cell found)
     chosen = set(plan.always)
     for gid, blocks in present_blocks.items():
@@ -386,7 +422,7 @@ def extract(path, *, wb=None) -> Extraction:
             chosen.update(plan.by_block.get((gid, block), ()))
     entries = plan.entries
     for index in sorted(chosen):
-        key, fld, inst, sheet, _, cell, gid, list_path, item_head = entries[index]
+        key_, fld, inst, sheet, _, cell, gid, list_path, item_head = entries[index]
         if gid:
             new_block = block_map.get(gid, no_blocks).get(inst.block)
             if new_block is None:
@@ -406,22 +442,17 @@ def extract(path, *, wb=None) -> Extraction:
                 locations.setdefault(list_path, (sheet, cell))
         else:
             new_path = inst.path
-        _register(result, new_path, sheet, cell)
-        entry = found.get(key)
-        if entry is not None:
-            set_path(doc, new_path, entry[0])
-            result.raw[new_path] = entry[1]
-    for section in ("utama", "tambahan"):
-        for item in (doc.get("hasil_kerja", {}).get(section) or []):
-            if isinstance(item, dict):
-                item.setdefault("iki", [])
-    doc.setdefault("hasil_kerja", {}).setdefault("utama", [])
-    doc["hasil_kerja"].setdefault("tambahan", [])
-    return result
+        _register(locations, new_path, sheet, cell)
+        assign.append((new_path, key_))
+    layout = _Layout(tuple(assign), locations)
+    remember(_LAYOUTS, key, (plan, layout), 256)
+    return layout
 
 
-def _register(result: Extraction, path: str, sheet: str, cell: str) -> None:
-    locations = result.locations
+_LAYOUTS: dict = {}
+
+
+def _register(locations: dict, path: str, sheet: str, cell: str) -> None:
     locations[path] = (sheet, cell)
     for parent in ancestors(path):
         if parent in locations:

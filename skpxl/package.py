@@ -5,8 +5,8 @@ are not workbooks at all, a few may be hostile. Before any parser sees a byte:
 
 * the format comes from magic bytes and package content, never from the file name;
 * zip packages are checked from the central directory (entry count, declared sizes, ratio)
-  before anything is inflated; every part is then inflated by :func:`_inflate`, which stops
-  as soon as a part yields more than it declared, and its CRC is checked;
+  before anything is inflated; every part is then inflated (libdeflate, or :func:`_inflate`)
+  so that it never yields more than it declared, and its CRC is checked;
 * the prolog of every XML part is scanned for ``<!DOCTYPE``/``<!ENTITY`` before any parser.
 
 Failures raise :class:`~skpxl.errors.UnreadableFileError` whose ``code`` is one of the
@@ -32,6 +32,11 @@ import defusedxml.ElementTree as SafeET
 from .errors import UnreadableFileError
 from .memo import remember
 from .problems import ERROR, define
+
+try:  # libdeflate inflates a whole part ~2.5x faster than zlib (the optional fallback)
+    from deflate import DeflateError, crc32 as _crc32, deflate_decompress as _libdeflate
+except ImportError:  # pragma: no cover - a platform without its wheel
+    _libdeflate, DeflateError, _crc32 = None, Exception, zlib.crc32
 
 __all__ = ["Limits", "LIMITS", "detect_format"]
 
@@ -372,7 +377,9 @@ def _inflate_whole(data: bytes, info: zipfile.ZipInfo, path) -> bytes:
     packed = data[start:start + info.compress_size]
     if len(packed) < info.compress_size:
         raise file_error("file.corrupt", path, f"{info.filename} terpotong")
-    if info.compress_type == zipfile.ZIP_DEFLATED:
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        out = packed
+    elif (out := _fast_inflate(packed, info.file_size)) is None:
         inflater = zlib.decompressobj(-15)
         try:
             out = inflater.decompress(packed, info.file_size + 1)
@@ -383,11 +390,20 @@ def _inflate_whole(data: bytes, info: zipfile.ZipInfo, path) -> bytes:
                              f"dinyatakan ({info.file_size} byte)")
         if not inflater.eof:
             raise file_error("file.corrupt", path, f"{info.filename} terpotong")
-    else:
-        out = packed
-    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+    if len(out) != info.file_size or _crc32(out) != info.CRC:
         raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)")
     return out
+
+
+def _fast_inflate(packed: bytes, size: int) -> bytes | None:
+    """``packed`` inflated by libdeflate into at most ``size`` bytes; None when libdeflate is
+    absent or fails (more data than declared, a broken stream): zlib then says what is wrong."""
+    if _libdeflate is None:
+        return None
+    try:
+        return bytes(_libdeflate(packed, size))
+    except DeflateError:
+        return None
 
 
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)

@@ -228,8 +228,8 @@ class WorkbookValues:
     _grids: dict = field(default_factory=dict, repr=False)
     _shared: dict = field(default_factory=dict, repr=False)   # xlsx: strings/styles parts
     _formulas: dict = field(default_factory=dict, repr=False)
-    _picked: dict = field(default_factory=dict, repr=False)    # sheet -> (refs, formula refs)
-    _rows: dict = field(default_factory=dict, repr=False)      # sheet -> row_pieces or None
+    # sheet -> (refs picked, formula refs among them, their non-empty values by position)
+    _picked: dict = field(default_factory=dict, repr=False)
 
     def cells(self, sheet: str) -> list[list[Any]]:
         """The grid of ``sheet``; KeyError for a sheet the workbook does not have."""
@@ -374,25 +374,23 @@ class WorkbookValues:
         return grid
 
     def _plain_pick(self, sheet: str, wanted: "_Wanted") -> dict[tuple[int, int], Any] | None:
-        rows = self._rows.get(sheet, False)
-        if rows is False:
-            xml = self._plain_xml(sheet)
-            try:
-                rows = sheetxml.row_pieces(xml) if xml and sheetxml.is_plain(xml) else None
-            except sheetxml.Unusual:
-                rows = None
-            self._rows[sheet] = rows
-        if rows is None:
-            return None
-        shared = self._shared
+        known = self._picked.get(sheet)
+        if known is not None and wanted.refs <= known[0]:     # asked before (metadata)
+            values = known[2]
+            return {pos: values[pos] for pos in wanted.positions if pos in values}
+        xml, shared = self._plain_xml(sheet), self._shared
         try:
-            values, formulas = sheetxml.pick_cells(rows, wanted.rows, shared["strings_"],
-                                                   shared["styles_"], self._convert)
+            picked = sheetxml.pick_cells(xml, wanted.rows, shared["strings_"],
+                                         shared["styles_"], self._convert) if xml else None
         except sheetxml.Unusual:
+            picked = None
+        if picked is None:
             return None
-        refs, found = self._picked.get(sheet, (frozenset(), set()))
+        values, formulas = picked
+        refs, found, before = known or (frozenset(), set(), {})
         self._picked[sheet] = (refs | wanted.refs,
-                               found | {a1(row - 1, col - 1) for row, col in formulas})
+                               found | {a1(row - 1, col - 1) for row, col in formulas},
+                               {**before, **values})
         return values
 
     def _convert(self, value: Any) -> Any:

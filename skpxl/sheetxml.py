@@ -9,9 +9,11 @@ are small and written by a handful of programs in one plain shape (``<c r="C7" s
 expressions that run in C, two ways:
 
 * :func:`pick_cells` (what validation uses): the sheet is cut at its row tags and only the
-  wanted cells are looked up by their reference and decoded; :func:`is_plain` first makes
-  sure every cell and row tag starts with a plain ``r`` and there are no comments, CDATA or
-  namespace prefixes;
+  wanted cells are looked up by their reference and decoded; :func:`_locate` first makes
+  sure every cell and row tag in ``sheetData`` starts with a plain ``r`` and there are no
+  comments, CDATA or namespace prefixes there (``skpxl/_speedups.c``, an optional C twin
+  of :func:`_locate`, does this part where it was compiled; it leaves every case it does not
+  settle to the Python version, so both give the same result);
 * :func:`sheet_cells` (a whole grid): every byte of ``sheetData`` must belong to a
   recognised row or cell token (a coverage check by substitution, not a lenient scan).
 
@@ -28,8 +30,8 @@ import datetime as dt
 import re
 from typing import Any, Callable, Sequence
 
-__all__ = ["shared_strings", "date_styles", "sheet_cells", "pick_cells", "row_pieces",
-           "is_plain", "col_letter", "col_index", "parse_a1", "a1", "DATE", "DURATION"]
+__all__ = ["shared_strings", "date_styles", "sheet_cells", "pick_cells", "col_letter",
+           "col_index", "parse_a1", "a1", "DATE", "DURATION"]
 
 DATE, DURATION = 1, 2
 
@@ -287,28 +289,27 @@ _ODD = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}[1-9])[^a-zA-Z]|row(?! r="[1-9])[^a-z
 _PREFIXED = re.compile(rb":c[\s/>]")
 
 
-def is_plain(xml: bytes) -> bool:
-    """Every cell tag starts ``<c r="`` and there is nothing unusual around (comments,
-    CDATA, namespace prefixes), so :func:`pick_cells` can look cells up by their ``r``."""
-    return (_ODD.search(xml) is None and _PREFIXED.search(xml) is None
-            and xml.count(b"<sheetData>") == 1)
-
-
 _PRESERVE = b'<is><t xml:space="preserve">'
+_PRESERVE_LEN = len(_PRESERVE)
 
 
-def _cell_value(xml: bytes, start: int, stop: int, strings: Sequence[str],
+def _cell_value(xml: bytes, start: int, stop: int, end: int, strings: Sequence[str],
                 styles: dict[int, int]) -> tuple[Any, bool, bool]:
     """(value, has formula, stretches the grid) of the cell whose tag is ``xml[start:stop]``
-    (``<c r="C7" ...>``, not empty), parsed up to its ``</c>``.
+    (``<c r="C7" ...>``, not empty) and whose ``</c>`` is at ``end``.
 
     The two shapes nearly every cell has (``<v>..</v>`` and a one-run inline string) are
     cut out with bytes operations; anything else goes through the full pattern."""
-    end = xml.find(b"</c>", stop)
-    if end < 0:
-        raise Unusual("cell not closed")
     inner = xml[stop:end]
-    if inner.count(b"<") == 2 and inner[:3] == b"<v>" and inner[-4:] == b"</v>":
+    head = inner[:4]
+    if head == b"<is>":
+        if (inner[-9:] == b"</t></is>" and inner.count(b"<") == 4
+                and b' t="inlineStr"' in xml[start:stop]):
+            if inner[4:7] == b"<t>":
+                return text_of(inner[7:-9]), False, True
+            if inner[:_PRESERVE_LEN] == _PRESERVE:
+                return text_of(inner[_PRESERVE_LEN:-9]), False, True
+    elif head[:3] == b"<v>" and inner[-4:] == b"</v>" and inner.count(b"<") == 2:
         attrs = xml[start:stop]
         if b" t=" not in attrs or b' t="n"' in attrs:
             v = inner[3:-4]
@@ -323,12 +324,6 @@ def _cell_value(xml: bytes, start: int, stop: int, strings: Sequence[str],
                 return strings[int(inner[3:-4])], False, True
             except (ValueError, IndexError):
                 raise Unusual("shared string index") from None
-    elif inner.count(b"<") == 4 and inner[-9:] == b"</t></is>" and b' t="inlineStr"' in xml[
-            start:stop]:
-        if inner[:7] == b"<is><t>":
-            return text_of(inner[7:-9]), False, True
-        if inner[:len(_PRESERVE)] == _PRESERVE:
-            return text_of(inner[len(_PRESERVE):-9]), False, True
     m = _CELL.fullmatch(xml, start, end + 4)
     if m is None:
         raise Unusual("cell content")
@@ -370,47 +365,79 @@ def _typed(attrs: bytes, formula: bytes | None, vtag: bytes | None, v: bytes | N
     raise Unusual(f"cell type {kind!r}")
 
 
-def row_pieces(xml: bytes) -> dict[bytes, bytes]:
-    """A plain sheet (:func:`is_plain`) cut at its row tags: row number (as written, e.g.
-    ``b"7"``) -> the XML of that row. Raises :class:`Unusual` for a row number written twice
-    (the caller then reads the whole sheet)."""
+def _locate(xml: bytes, rows: list[tuple[int, bytes, list]]) -> list[tuple] | None:
+    """Where the wanted cells with content of a plain sheet are: (row, column, start of the
+    tag, end of the tag, start of ``</c>``) offsets into ``xml``; None when the sheet is not
+    plain: a cell or row tag in ``sheetData`` that does not start with a plain ``r``, a
+    comment, CDATA or a namespace prefix there, or not exactly one ``<sheetData>``.
+
+    The sheet is cut at its row tags and each wanted cell looked up in its row by its tag
+    start (``rows``: see :func:`pick_cells`); a wanted row without any ``</c>`` (no cell
+    with content) costs one lookup. Raises :class:`Unusual` for a row number written twice
+    or a cell not closed in its row (the caller then reads the whole sheet).
+    ``skpxl/_speedups.c`` does the same in C where it was built."""
     start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    if (end < start or xml.count(b"<sheetData>") != 1 or _ODD.search(xml, start, end)
+            or _PREFIXED.search(xml, start, end)):
+        return None
     pieces = xml[start:end].split(b'<row r="')
-    by_number = {piece[:piece.find(b'"')]: piece for piece in pieces[1:]}
+    by_number, offset = {}, start + len(pieces[0])
+    for piece in pieces[1:]:
+        by_number[piece[:piece.find(b'"')]] = (piece, offset + 8)
+        offset += 8 + len(piece)
     if len(by_number) != len(pieces) - 1:
         raise Unusual("a row number written twice")
-    return by_number
-
-
-def pick_cells(by_number: dict[bytes, bytes], rows: list[tuple[int, bytes, list]],
-               strings: Sequence[str], styles: dict[int, int], convert: Callable[[Any], Any]
-               ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]]:
-    """Values of some cells of a plain sheet cut by :func:`row_pieces`, found with bytes
-    operations in C: a wanted row without any ``</c>`` (no cell with content) costs one
-    lookup; only wanted cells with content are parsed.
-
-    ``rows`` lists each row wanted as (row number, the number as bytes, [(column, the
-    cell's tag start ``<c r="C7"``), ...]). Returns the non-empty values by (row, column)
-    and the positions holding formulas.
-    """
-    values: dict[tuple[int, int], Any] = {}
-    formulas: set[tuple[int, int]] = set()
+    located = []
     for row, number, cells in rows:
-        piece = by_number.get(number)
-        if piece is None or b"</c>" not in piece:
+        piece, offset = by_number.get(number, (b"", 0))
+        if b"</c>" not in piece:
             continue                             # no such row, or no cell with content
         for col, cell_tag in cells:
             at = piece.find(cell_tag)
             if at < 0:
                 continue
             stop = piece.find(b">", at) + 1
+            if stop == 0:
+                raise Unusual("cell tag not closed")
             if piece[stop - 2] == 47:            # "/>": an empty cell
                 continue
-            value, has_formula, _ = _cell_value(piece, at, stop, strings, styles)
-            if has_formula:
-                formulas.add((row, col))
+            close = piece.find(b"</c>", stop)
+            if close < 0:
+                raise Unusual("cell not closed")
+            located.append((row, col, offset + at, offset + stop, offset + close))
+    return located
+
+
+try:
+    from ._speedups import locate as _locate_c
+except ImportError:  # not built (no C compiler where it was installed): the Python version
+    _locate_c = None
+
+
+def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequence[str],
+               styles: dict[int, int], convert: Callable[[Any], Any]
+               ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]] | None:
+    """Values of some cells of a sheet, or None when the sheet is not plain (read it with
+    calamine). Only the wanted cells with content are parsed (:func:`_locate`, or its C
+    twin in ``skpxl/_speedups.c``, finds them).
+
+    ``rows`` lists each row wanted, ascending, as (row number, the number as bytes,
+    [(column, the cell's tag start ``<c r="C7"``), ...]). Returns the non-empty values by
+    (row, column) and the positions holding formulas.
+    """
+    located = _locate_c(xml, rows) if _locate_c is not None else None
+    if located is None:       # C leaves every case it does not settle to the Python version
+        located = _locate(xml, rows)
+        if located is None:
+            return None
+    values: dict[tuple[int, int], Any] = {}
+    formulas: set[tuple[int, int]] = set()
+    for row, col, at, stop, end in located:
+        value, has_formula, _ = _cell_value(xml, at, stop, end, strings, styles)
+        if has_formula:
+            formulas.add((row, col))
+        if value is not None:
+            value = convert(value)
             if value is not None:
-                value = convert(value)
-                if value is not None:
-                    values[(row, col)] = value
+                values[(row, col)] = value
     return values, formulas

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.workbook.defined_name import DefinedName
 
-from skpxl import problems
+from skpxl import package, problems
 from skpxl.errors import UnreadableFileError
 from skpxl.reader import (LIMITS, a1, col_index, col_letter, detect_format, formula_cells,
                           parse_a1, read_workbook)
@@ -193,6 +193,31 @@ def refused(path: Path, **kwargs) -> UnreadableFileError:
 @pytest.fixture
 def skp(tmp_path) -> Path:
     return build_skp(tmp_path / "skp.xlsx")
+
+
+@pytest.fixture(params=["libdeflate", "zlib"])
+def inflater(request, monkeypatch) -> str:
+    """Run a test with each way whole parts are inflated: libdeflate (the ``deflate``
+    package, a dependency) and zlib (what is used where its wheel is missing)."""
+    if request.param == "zlib":
+        monkeypatch.setattr(package, "_libdeflate", None)
+        monkeypatch.setattr(package, "_crc32", zlib.crc32)
+    else:
+        assert package._libdeflate is not None, "the deflate package is a dependency"
+    return request.param
+
+
+def test_both_inflaters_give_every_part_byte_for_byte(skp, tmp_path, monkeypatch):
+    rezipped = rewrite_zip(skp, tmp_path / "dikemas-ulang.xlsx")   # zlib, not openpyxl
+    for path in (skp, rezipped):
+        data = path.read_bytes()
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                fast = package._inflate_whole(data, info, path)
+                with monkeypatch.context() as m:
+                    m.setattr(package, "_libdeflate", None)
+                    slow = package._inflate_whole(data, info, path)
+                assert fast == slow == z.read(info) and type(fast) is bytes
 
 
 # --- reading normal workbooks ------------------------------------------------------------
@@ -396,7 +421,7 @@ def test_docx_and_plain_zip_are_not_workbooks(tmp_path):
     assert refused(plain).code == "file.not_workbook"
 
 
-def test_truncated_zip_is_corrupt(skp, tmp_path):
+def test_truncated_zip_is_corrupt(skp, inflater, tmp_path):
     data = skp.read_bytes()
     half = tmp_path / "setengah.xlsx"
     half.write_bytes(data[: len(data) // 2])
@@ -408,7 +433,7 @@ def test_missing_workbook_part_is_corrupt(skp, tmp_path):
     assert refused(path).code == "file.corrupt"
 
 
-def test_damaged_part_is_corrupt(skp, tmp_path):
+def test_damaged_part_is_corrupt(skp, inflater, tmp_path):
     path = rewrite_zip(skp, tmp_path / "rusak.xlsx",
                        {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row r='1'>"})
     assert refused(path).code == "file.corrupt"
@@ -435,7 +460,7 @@ def test_too_many_entries(tmp_path):
     assert refused(path).code == "file.zip_bomb"
 
 
-def test_lying_sizes_are_caught_while_inflating(skp, tmp_path):
+def test_lying_sizes_are_caught_while_inflating(skp, inflater, tmp_path):
     name = b"xl/styles.xml"
     data = bytearray(skp.read_bytes())
     with zipfile.ZipFile(skp) as z:

@@ -1,7 +1,8 @@
 """The fast plain-SpreadsheetML reader (skpxl.sheetxml) gives exactly what python-calamine gives.
 
 Every comparison reads the same file twice: with ``reader.PLAIN_XLSX`` on (the fast path)
-and off (calamine for every sheet). The files are those skpxl meets: generated and filled
+and off (calamine for every sheet); the fast path runs once with the C cell locator
+(``skpxl/_speedups.c``) and once with its Python twin (the ``locator`` fixture). The files are those skpxl meets: generated and filled
 SKP workbooks (all four templates, every typical mistake), the test builder's workbook
 with every value type, hand-written XML in the odd shapes some writers produce, random
 cell contents written by openpyxl, and LibreOffice re-saves.
@@ -14,6 +15,8 @@ import datetime as dt
 import random
 import sys
 from pathlib import Path
+
+import os
 
 import openpyxl
 import pytest
@@ -28,6 +31,24 @@ from test_reader import build_skp, write_xlsx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from workload import HEADER, roster_rows  # noqa: E402
+
+
+REQUIRE_SPEEDUPS = os.environ.get("SKPXL_REQUIRE_SPEEDUPS", "") not in ("", "0")
+
+
+@pytest.fixture(params=["C", "Python"])
+def locator(request, monkeypatch) -> str:
+    """Run a test with each way wanted cells are located: the compiled ``skpxl._speedups``
+    (skipped where it was not built, a failure where ``SKPXL_REQUIRE_SPEEDUPS`` is set, as
+    ``.ci/run`` does) and the Python version every installation has."""
+    if request.param == "Python":
+        monkeypatch.setattr(sheetxml, "_locate_c", None)
+    elif sheetxml._locate_c is None:
+        message = "skpxl._speedups was not compiled"
+        if REQUIRE_SPEEDUPS:
+            pytest.fail(f"{message}, but SKPXL_REQUIRE_SPEEDUPS is set", pytrace=False)
+        pytest.skip(message)
+    return request.param
 
 
 def both_ways(path: Path, monkeypatch) -> tuple[dict, dict]:
@@ -89,7 +110,7 @@ def returned(tmp_path_factory) -> list[Path]:
     return out
 
 
-def test_returned_workbooks_read_the_same(returned, monkeypatch):
+def test_returned_workbooks_read_the_same(returned, monkeypatch, locator):
     templates = set()
     for path in returned:
         fast = assert_same(path, monkeypatch)
@@ -98,13 +119,13 @@ def test_returned_workbooks_read_the_same(returned, monkeypatch):
     assert len(templates) >= 2
 
 
-def test_every_value_type_reads_the_same(tmp_path, monkeypatch):
+def test_every_value_type_reads_the_same(tmp_path, monkeypatch, locator):
     path = build_skp(tmp_path / "skp.xlsx")
     assert_same(path, monkeypatch)
     assert used_fast_path(path)
 
 
-def test_dates_times_durations_and_errors(tmp_path, monkeypatch):
+def test_dates_times_durations_and_errors(tmp_path, monkeypatch, locator):
     wb = openpyxl.Workbook()
     ws = wb.active
     values = [(dt.date(2025, 9, 30), None), (dt.datetime(2025, 9, 30, 13, 30), None),
@@ -126,7 +147,7 @@ def test_dates_times_durations_and_errors(tmp_path, monkeypatch):
     assert used_fast_path(tmp_path / "nilai.xlsx")
 
 
-def test_shared_strings_rich_text_entities_and_escapes(tmp_path, monkeypatch):
+def test_shared_strings_rich_text_entities_and_escapes(tmp_path, monkeypatch, locator):
     sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            "<si><t></t></si><si><t>a_x000D_b&#13;c\r\nd &amp; &lt;&#x41;&gt;</t></si>"
            '<si><r><t>x</t></r><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve"> y </t>'
@@ -178,7 +199,7 @@ def _add_shared_strings(src: Path, dst: Path, sst: str) -> None:
     ['<row r="1"><c r="A1"><v>1e999</v></c><c r="B1"><v>1,5</v></c></row>'],
     ['<row r="1"><c r="A1" t="s"><v>5</v></c></row>'],
 ])
-def test_odd_shapes_fall_back_to_calamine(tmp_path, monkeypatch, rows):
+def test_odd_shapes_fall_back_to_calamine(tmp_path, monkeypatch, rows, locator):
     """What the fast path does not read plainly, calamine reads (or refuses) as before."""
     path = write_xlsx(tmp_path / "aneh.xlsx", rows)
     try:
@@ -190,7 +211,7 @@ def test_odd_shapes_fall_back_to_calamine(tmp_path, monkeypatch, rows):
         assert slow.value.code == err.code
 
 
-def test_big_sheets_are_read(tmp_path, monkeypatch):
+def test_big_sheets_are_read(tmp_path, monkeypatch, locator):
     """Sheets well over 64 KB (LibreOffice writes ~70 KB for Evaluasi) read plainly."""
     rows = [f'<row r="{r}">' + "".join(f'<c r="{col}{r}" s="1"/>' for col in "ABCDEFGH")
             + f'<c r="I{r}" t="inlineStr"><is><t>baris {r}</t></is></c></row>'
@@ -206,7 +227,7 @@ def test_big_sheets_are_read(tmp_path, monkeypatch):
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
     st.integers(-10**18, 10**18), st.floats(allow_nan=False, allow_infinity=False),
     st.booleans(), st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1))), min_size=1, max_size=30))
-def test_random_cells_read_the_same(tmp_path_factory, monkeypatch, values):
+def test_random_cells_read_the_same(tmp_path_factory, monkeypatch, locator, values):
     wb = openpyxl.Workbook()
     for i, value in enumerate(values):
         if isinstance(value, str):
@@ -219,7 +240,7 @@ def test_random_cells_read_the_same(tmp_path_factory, monkeypatch, values):
     assert_same(path, monkeypatch)
 
 
-def test_libreoffice_resaves_read_the_same(returned, convert, tmp_path, monkeypatch):
+def test_libreoffice_resaves_read_the_same(returned, convert, tmp_path, monkeypatch, locator):
     out = convert(returned[:4], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
     for path in out:
         assert_same(path, monkeypatch)
@@ -234,3 +255,67 @@ def test_libreoffice_resaves_read_the_same(returned, convert, tmp_path, monkeypa
     ("*d0", 0)])
 def test_number_format_kinds(code, kind):
     assert sheetxml.format_kind(code) == kind
+
+
+# --- the C locator against its Python twin, on sheets bent out of shape ----------------------
+
+_EDITS = [b"<!-- x -->", b"<![CDATA[y]]>", b'<c  r="A1">', b"<c>", b'<c s="1" r="B2">',
+          b'<x:c r="A1">', b'<row r="7">', b'<row r="07">', b'<row  r="3">', b"<row>", b"</c>",
+          b"/>", b">", b'"', b"<", b'<c r="AAAA1">', b'<c r="A0">', b"<sheetData>",
+          b"</sheetData>", b'<row r="99999999999">', b"<cols>", b"<col ", b":c>"]
+
+
+def _sheet_and_rows(path: Path, sheet: str = "SKP"):
+    book = read_workbook(path)
+    xml = book._plain_xml(sheet)
+    everywhere = [(r, c) for r in range(1, 120) for c in range(1, 16)]
+    return xml, reader._wanted_for(tuple(everywhere), book.limits).rows
+
+
+def _same_or_left_to_python(xml: bytes, rows) -> None:
+    """The C locator's contract: the Python result, or None (then Python decides)."""
+    fast = sheetxml._locate_c(xml, rows)
+    if fast is not None:
+        assert fast == sheetxml._locate(xml, rows)
+
+
+def test_c_locator_finds_what_python_finds(returned):
+    if sheetxml._locate_c is None:
+        pytest.skip("skpxl._speedups was not compiled")
+    for path in returned[:6]:
+        book = read_workbook(path)
+        for sheet in book.sheet_names:
+            xml, rows = _sheet_and_rows(path, sheet)
+            located = sheetxml._locate_c(xml, rows)
+            assert located is not None and located == sheetxml._locate(xml, rows), sheet
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.floats(0, 1), st.sampled_from(_EDITS), st.booleans()),
+                min_size=1, max_size=4), st.randoms(use_true_random=False))
+def test_c_locator_agrees_on_bent_sheets(bent_source, edits, rng):
+    """Insert or overwrite tokens anywhere in a real sheet (and swap, repeat or drop rows):
+    the C locator returns what Python returns or leaves the case to Python, never crashes."""
+    if sheetxml._locate_c is None:
+        pytest.skip("skpxl._speedups was not compiled")
+    xml, rows = bent_source
+    data = bytearray(xml)
+    for where, token, overwrite in edits:
+        at = int(where * len(data))
+        data[at:at + (len(token) if overwrite else 0)] = token
+    bent = bytes(data)
+    pieces = bent.split(b'<row r="')
+    if len(pieces) > 3 and rng.random() < 0.5:      # rows out of order or repeated
+        i, j = rng.sample(range(1, len(pieces)), 2)
+        pieces[i] = pieces[j] if rng.random() < 0.5 else pieces[i]
+        pieces[i], pieces[j] = pieces[j], pieces[i]
+        bent = b'<row r="'.join(pieces)
+    try:
+        _same_or_left_to_python(bent, rows)
+    except sheetxml.Unusual:
+        assert sheetxml._locate_c(bent, rows) is None   # Python refuses: C left it to Python
+
+
+@pytest.fixture(scope="module")
+def bent_source(returned):
+    return _sheet_and_rows(returned[1])
