@@ -53,24 +53,31 @@ def get_path(doc, path: str, default=None):
 
 def set_path(doc: dict, path: str, value) -> None:
     """Set ``value`` at ``path``, creating dicts and lists (padded with ``None``) on the way."""
-    steps = tokens(path)
+    walk, last = _walk(path)
     node = doc
-    for token, following in zip(steps, steps[1:]):
-        empty = [] if isinstance(following, int) else {}
-        if isinstance(token, int):
+    for token, list_next in walk:
+        if type(token) is int:
             while len(node) <= token:
                 node.append(None)
-            if node[token] is None:
-                node[token] = empty
+            child = node[token]
         else:
-            if node.get(token) is None:
-                node[token] = empty
-        node = node[token]
-    last = steps[-1]
-    if isinstance(last, int):
+            child = node.get(token)
+        if child is None:
+            child = node[token] = [] if list_next else {}
+        node = child
+    if type(last) is int:
         while len(node) <= last:
             node.append(None)
     node[last] = value
+
+
+@lru_cache(maxsize=65536)
+def _walk(path: str) -> tuple[tuple[tuple[str | int, bool], ...], str | int]:
+    """``$.a[0].b`` -> ``((("a", True), (0, False)), "b")``: each step but the last, with
+    whether what it holds is a list (the next step is an index)."""
+    steps = tokens(path)
+    return tuple((token, type(following) is int)
+                 for token, following in zip(steps, steps[1:])), steps[-1]
 
 
 def canonical(value) -> str:

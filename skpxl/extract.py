@@ -358,7 +358,10 @@ def extract(path, *, wb=None) -> Extraction:
     for sheet, values in picked.items():
         for pos, raw in values.items():
             for key, fld, inst, _, _, _, gid, _, _ in plan.at.get((sheet, pos), ()):
-                value = normalize_value(fld, raw, inst.path)
+                if type(raw) is str and fld.type == "string":   # most cells: text
+                    value = raw.strip() or None
+                else:
+                    value = normalize_value(fld, raw, inst.path)
                 if value is None:
                     continue
                 found[key] = (value, raw)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 
@@ -191,10 +191,19 @@ class Template:
     def prefilled_values(self, document: dict) -> dict[str, object]:
         """Path -> value of every pre-filled cell: what the fingerprint protects."""
         from .document import get_path
-        return {inst.path: get_path(document, inst.path)
-                for fld in self.fields
-                if fld.kind == "prefilled" and fld.path not in FINGERPRINT_EXCLUDE
-                for inst in self.instances(fld)}
+        return {path: get_path(document, path) for path in self.prefilled_paths}
+
+    @cached_property
+    def prefilled_paths(self) -> tuple[str, ...]:
+        """The document path of every pre-filled cell, in field order."""
+        return tuple(inst.path for fld in self.fields
+                     if fld.kind == "prefilled" and fld.path not in FINGERPRINT_EXCLUDE
+                     for inst in self.instances(fld))
+
+    @cached_property
+    def input_paths(self) -> frozenset[str]:
+        """The path patterns (``[*]`` for indexes) of the fields staff fill in."""
+        return frozenset(fld.path for fld in self.fields if fld.kind == "input")
 
     def describe_fields(self) -> list[dict]:
         """The public field contract printed by ``skpxl template fields``."""

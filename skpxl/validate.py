@@ -436,7 +436,7 @@ def formula_problems(wb, extraction) -> list[Problem]:
     cells: dict[str, dict[str, list[str]]] = {}   # sheet -> cell -> paths located there
     for path, (sheet, cell) in extraction.locations.items():
         cells.setdefault(sheet, {}).setdefault(cell, []).append(path)
-    patterns = {fld.path for fld in tmpl.fields if fld.kind == "input"}
+    patterns = tmpl.input_paths
     out = []
     for sheet, at in cells.items():
         try:
