@@ -107,9 +107,14 @@ def predikat_for(rating_hasil_kerja: str, rating_perilaku: str) -> str:
     return PREDIKAT_MATRIX[(rating_hasil_kerja, rating_perilaku)]
 
 
+_TRAILING_MARKS = re.compile(r"[\s*.]+$")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+_SLASH = re.compile(r"\s*/\s*")
+
+
 def _fold(text: str) -> str:
-    text = re.sub(r"[\s*.]+$", "", str(text).strip())
-    return re.sub(r"[\s_\-]+", " ", text).lower()
+    text = _TRAILING_MARKS.sub("", str(text).strip())
+    return _SEPARATORS.sub(" ", text).lower()
 
 
 _RATING_ALIASES = {
@@ -148,7 +153,7 @@ def normalize_predikat(value) -> str | None:
     text = str(value).strip()
     if not text:
         return ""
-    folded = re.sub(r"\s*/\s*", "/", _fold(text))
+    folded = _SLASH.sub("/", _fold(text))
     return _PREDIKAT_ALIASES.get(folded) or _PREDIKAT_ALIASES.get(folded.replace("/", " / "))
 
 

@@ -101,16 +101,22 @@ def parse_date_text(text: str) -> date | None:
     return None
 
 
+_INT_TEXT = re.compile(r"-?\d+")
+_COMMA_DECIMAL = re.compile(r"-?\d+,\d+")
+_DOT_DECIMAL = re.compile(r"-?\d+\.\d+")
+_GROUPED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+
+
 def parse_number_text(text: str):
     """``12``, ``12,5``, ``1.250,5`` -> number; anything else -> None."""
     compact = text.strip().replace(" ", "")
-    if re.fullmatch(r"-?\d+", compact):
+    if _INT_TEXT.fullmatch(compact):
         return int(compact)
-    if re.fullmatch(r"-?\d+,\d+", compact):
+    if _COMMA_DECIMAL.fullmatch(compact):
         return float(compact.replace(",", "."))
-    if re.fullmatch(r"-?\d+\.\d+", compact):
+    if _DOT_DECIMAL.fullmatch(compact):
         return float(compact)
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", compact):
+    if _GROUPED.fullmatch(compact):
         return float(compact.replace(".", "").replace(",", "."))
     return None
 

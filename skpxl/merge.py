@@ -514,6 +514,20 @@ def unit_order(name: str | None):
 PROVINCE_NEEDS = ("Ringkasan", "Rekap Pegawai", "Hasil Kerja", "Tidak Valid", "Duplikat")
 
 
+def _report_task(args) -> tuple[UnitData | None, ReportContent | None, dict | None]:
+    """(unit data, the report without its tables, None) of a unit report that verifies;
+    (None, None, why) of one that does not."""
+    path, lang = args
+    try:
+        content = read_report(path, sheets=PROVINCE_NEEDS)
+        data = unit_from_report(content, lang)
+    except ReportRejected as exc:
+        return None, None, {"path": str(path), "unit": _report_unit(exc),
+                            "reason": exc.reason, "sha256": _sha256(path)}
+    content.tables = {}       # read into ``data``; not sent back twice
+    return data, content, None
+
+
 def _report_unit(exc: ReportRejected) -> str | None:
     try:
         return exc.metadata["units"][0]["unit"]
@@ -538,16 +552,17 @@ def _merge_province(paths, per, roster, roster_ref, org, jobs, lang, progress):
     rejected: list[dict] = []
     reports: list[tuple[UnitData, ReportContent]] = []
 
-    def read(path: Path) -> None:
-        try:
-            content = read_report(path, sheets=PROVINCE_NEEDS)
-            reports.append((unit_from_report(content, lang), content))
-        except ReportRejected as exc:
-            rejected.append({"path": str(path), "unit": _report_unit(exc), "reason": exc.reason,
-                             "sha256": _sha256(path)})
+    def read(found: list[Path]) -> None:
+        """Read and verify unit reports, in the workers (each is a few thousand rows)."""
+        tasks = [(path, lang) for path in found]
+        for data, content, refused in map_ordered(_report_task, tasks,
+                                                  jobs if len(tasks) > 1 else 1):
+            if refused is not None:
+                rejected.append(refused)
+            else:
+                reports.append((data, content))
 
-    for path in explicit:
-        read(path)
+    read(explicit)
     if per is None:
         periods = sorted({d.summary.period for d, _ in reports})
         if len(periods) != 1:
@@ -557,9 +572,7 @@ def _merge_province(paths, per, roster, roster_ref, org, jobs, lang, progress):
         per = parse_period(periods[0])
     subs = _submissions(files, period=per.kode, months=per.months, roster_ref=roster_ref,
                         lang=lang, jobs=jobs, progress=progress) if files else []
-    for sub in subs:
-        if sub.kind == "report":
-            read(Path(sub.path))
+    read([Path(sub.path) for sub in subs if sub.kind == "report"])
     for data, content in list(reports):
         if data.summary.period != per.kode:
             reports.remove((data, content))

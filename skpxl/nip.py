@@ -37,6 +37,9 @@ def _date_or_none(y: int, m: int, d: int) -> date | None:
         return None
 
 
+_SPACES_DOTS = re.compile(r"[\s.]")
+
+
 def check_nip(raw, *, today: date | None = None, expect_kind: str | None = None) -> NipCheck:
     """Check a NIP value as read from a file.
 
@@ -62,7 +65,7 @@ def check_nip(raw, *, today: date | None = None, expect_kind: str | None = None)
     if _SCI.match(text):
         result.problems.append(("nip.scientific", {"value": text}))
         return result
-    compact = re.sub(r"[\s.]", "", text)
+    compact = _SPACES_DOTS.sub("", text)
     if compact != text and compact.isdigit():
         result.problems.append(("nip.spaces", {"value": text}))
     if not compact.isdigit():

@@ -242,10 +242,15 @@ def read_table(path: str | Path) -> list[tuple[int, list]]:
     return list(enumerate(rows, start=1))
 
 
+_BRACKETED = re.compile(r"\(.*?\)")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_ESELON_AB = re.compile(r"^(eselon [iv]+) ?[ab]$")
+
+
 def header_key(text) -> str:
     """Header text folded for matching: lower case, no parentheses, spaces or punctuation."""
-    text = re.sub(r"\(.*?\)", "", clean_text(text).lower())
-    return re.sub(r"[^a-z0-9]", "", text)
+    text = _BRACKETED.sub("", clean_text(text).lower())
+    return _NOT_ALNUM.sub("", text)
 
 
 def find_header(rows: list[tuple[int, list]], columns: dict[str, tuple[str, ...]],
@@ -367,7 +372,7 @@ class Roster:
 # --- normalising values -----------------------------------------------------------------
 
 def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    return " ".join(_NOT_ALNUM.sub(" ", text.lower()).split())
 
 
 _JENIS_EXACT = {
@@ -390,7 +395,7 @@ _JENIS_AMBIGUOUS = {
 
 def normalize_jenis_jabatan(value: str) -> tuple[str | None, str]:
     """``(canonical, "")``, ``(None, options)`` when ambiguous, ``(None, "")`` when unknown."""
-    folded = re.sub(r"^(eselon [iv]+) ?[ab]$", r"\1", _fold(value))
+    folded = _ESELON_AB.sub(r"\1", _fold(value))
     words = folded.split()
     if not words:
         return None, ""
@@ -439,7 +444,7 @@ _JENJANG_SHORT = {"pertama": "Ahli Pertama", "muda": "Ahli Muda", "madya": "Ahli
 
 def normalize_jenjang(value: str) -> str | None:
     """A jabatan fungsional level from :data:`AK_COEFFICIENT`, ``""`` if blank, else ``None``."""
-    folded = _fold(re.sub(r"\(.*?\)", "", value))
+    folded = _fold(_BRACKETED.sub("", value))
     if not folded:
         return ""
     if folded in _JENJANG_SHORT:
