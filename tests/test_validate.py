@@ -261,3 +261,32 @@ def test_messages_of_problems_found_in_worker_processes_are_rendered(tmp_path):
     issues = [i for f in json.loads(result.stdout)["files"] for i in f["issues"]]
     assert {i["code"] for i in issues} == {"file.not_workbook", "file.empty"}
     assert all(i["message"] != i["code"] and " " in i["message"] for i in issues)
+
+
+def test_cached_document_layouts_give_what_a_fresh_read_gives(batch, tmp_path):
+    """Files with different rows filled, read in any order in one process (the layout of
+    the document is cached per set of filled rows), read as each does alone."""
+    from skpxl import extract as E
+    source = sorted(batch["valid"].iterdir())[0]
+    first = E.extract(source)
+    cells = {first.locations[p] for p in first.raw
+             if p.startswith("$.hasil_kerja.utama[0].iki[1].")}
+    assert cells, "the sample has a second IKI"
+    fewer = tmp_path / "satu-iki-dikosongkan.xlsx"
+    wb = openpyxl.load_workbook(source)
+    for sheet, cell in cells:
+        wb[sheet][cell].value = None
+    wb.save(fewer)
+    paths = [*batch["generated"][:2], *sorted(batch["valid"].iterdir())[:2], fewer]
+    alone = {}
+    for path in paths:
+        E._LAYOUTS.clear()
+        got = E.extract(path)
+        alone[path] = (got.document, got.locations, got.raw)
+    E._LAYOUTS.clear()
+    for path in paths + paths[::-1]:
+        got = E.extract(path)
+        assert (got.document, got.locations, got.raw) == alone[path], path.name
+    assert len(E._LAYOUTS) >= 2
+    assert len(alone[fewer][0]["hasil_kerja"]["utama"][0]["iki"]) == \
+        len(alone[paths[2]][0]["hasil_kerja"]["utama"][0]["iki"]) - 1
