@@ -142,7 +142,6 @@ def samples_dir(tmp_path_factory) -> Path:
 
 # --- LibreOffice --------------------------------------------------------------------------
 
-REQUIRE_LIBREOFFICE = os.environ.get("SKPXL_REQUIRE_LIBREOFFICE", "") not in ("", "0")
 
 #: The library's LibreOffice locator, and the profile that seeds each throw-away profile:
 #: recalculate every formula when loading xlsx/ods files. LibreOffice's default for xlsx is
@@ -151,12 +150,17 @@ REQUIRE_LIBREOFFICE = os.environ.get("SKPXL_REQUIRE_LIBREOFFICE", "") not in (""
 from skpxl.engines import RECALC_XCU as _RECALC_XCU, find_soffice  # noqa: E402
 
 
-def libreoffice_missing(message: str):
-    """Skip the test because part of LibreOffice is missing; fail it instead where
-    LibreOffice is required (``SKPXL_REQUIRE_LIBREOFFICE``, set by ``.ci/run``)."""
-    if REQUIRE_LIBREOFFICE:
-        pytest.fail(f"{message}, but SKPXL_REQUIRE_LIBREOFFICE is set", pytrace=False)
+def missing(message: str, variable: str):
+    """Skip the test because something it needs is missing; fail it instead where the
+    environment variable ``variable`` says it is required (``.ci/run`` sets them)."""
+    if os.environ.get(variable, "") not in ("", "0"):
+        pytest.fail(f"{message}, but {variable} is set", pytrace=False)
     pytest.skip(message)
+
+
+def libreoffice_missing(message: str):
+    """:func:`missing` for part of LibreOffice (``SKPXL_REQUIRE_LIBREOFFICE``)."""
+    missing(message, "SKPXL_REQUIRE_LIBREOFFICE")
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,6 @@ import random
 import sys
 from pathlib import Path
 
-import os
-
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,13 +25,11 @@ from skpxl import reader, sheetxml
 from skpxl.generate import generate
 from skpxl.reader import read_workbook
 from skpxl.simulate import MISTAKES, fill_workbook
+from conftest import missing
 from test_reader import build_skp, write_xlsx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from workload import HEADER, roster_rows  # noqa: E402
-
-
-REQUIRE_SPEEDUPS = os.environ.get("SKPXL_REQUIRE_SPEEDUPS", "") not in ("", "0")
 
 
 @pytest.fixture(params=["C", "Python"])
@@ -44,10 +40,7 @@ def locator(request, monkeypatch) -> str:
     if request.param == "Python":
         monkeypatch.setattr(sheetxml, "_locate_c", None)
     elif sheetxml._locate_c is None:
-        message = "skpxl._speedups was not compiled"
-        if REQUIRE_SPEEDUPS:
-            pytest.fail(f"{message}, but SKPXL_REQUIRE_SPEEDUPS is set", pytrace=False)
-        pytest.skip(message)
+        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
     return request.param
 
 
@@ -281,7 +274,7 @@ def _same_or_left_to_python(xml: bytes, rows) -> None:
 
 def test_c_locator_finds_what_python_finds(returned):
     if sheetxml._locate_c is None:
-        pytest.skip("skpxl._speedups was not compiled")
+        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
     for path in returned[:6]:
         book = read_workbook(path)
         for sheet in book.sheet_names:
@@ -297,7 +290,7 @@ def test_c_locator_agrees_on_bent_sheets(bent_source, edits, rng):
     """Insert or overwrite tokens anywhere in a real sheet (and swap, repeat or drop rows):
     the C locator returns what Python returns or leaves the case to Python, never crashes."""
     if sheetxml._locate_c is None:
-        pytest.skip("skpxl._speedups was not compiled")
+        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
     xml, rows = bent_source
     data = bytearray(xml)
     for where, token, overwrite in edits:
