@@ -84,7 +84,7 @@ _CELL = re.compile(
 _NUMBER = re.compile(rb"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _T_ATTR = re.compile(rb'\st="([^"]*)"')
 _S_ATTR = re.compile(rb'\ss="([0-9]+)"')
-_TEXT = re.compile(rb"<t(?:\s[^>]*)?(?:/>|>([^<]*)</t\s*>)")
+_TEXT = re.compile(rb"<t(\s[^>]*)?(?:/>|>([^<]*)</t\s*>)")
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -104,8 +104,12 @@ def _entity(m: re.Match) -> str:
     return chr(code)
 
 
-def text_of(raw: bytes) -> str:
-    """XML character data as a str: UTF-8, entities and ``_xHHHH_`` escapes resolved."""
+def text_of(raw: bytes, trim: bool = False) -> str:
+    """XML character data as a str: UTF-8, entities and ``_xHHHH_`` escapes resolved.
+
+    ``trim``: the text of a ``<t>`` without ``xml:space="preserve"``, which python-calamine
+    trims of XML whitespace (space, tab, CR, LF) once entities are resolved, before the
+    ``_xHHHH_`` escapes."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -116,6 +120,8 @@ def text_of(raw: bytes) -> str:
         if "&" in _ENTITY.sub("", text):
             raise Unusual("unknown entity")
         text = _ENTITY.sub(_entity, text)
+    if trim:
+        text = text.strip(" \t\r\n")
     if "_x" in text:
         text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
     return text
@@ -128,7 +134,10 @@ def _rich_text(body: bytes) -> str:
     runs = _TEXT.findall(body)
     if len(runs) != body.count(b"<t") - body.count(b"<tx"):  # nothing hidden from the scan
         raise Unusual("odd text runs")
-    return "".join(text_of(run) for run in runs)
+    return "".join(text_of(run, trim=_PRESERVE_ATTR not in attrs) for attrs, run in runs)
+
+
+_PRESERVE_ATTR = b'xml:space="preserve"'
 
 
 class SharedStrings:
@@ -306,7 +315,7 @@ def _cell_value(xml: bytes, start: int, stop: int, end: int, strings: Sequence[s
         if (inner[-9:] == b"</t></is>" and inner.count(b"<") == 4
                 and b' t="inlineStr"' in xml[start:stop]):
             if inner[4:7] == b"<t>":
-                return text_of(inner[7:-9]), False, True
+                return text_of(inner[7:-9], trim=True), False, True
             if inner[:_PRESERVE_LEN] == _PRESERVE:
                 return text_of(inner[_PRESERVE_LEN:-9]), False, True
     elif head[:3] == b"<v>" and inner[-4:] == b"</v>" and inner.count(b"<") == 2:

@@ -163,6 +163,34 @@ def test_shared_strings_rich_text_entities_and_escapes(tmp_path, monkeypatch, lo
         "B3", "E3"}
 
 
+def test_text_without_preserve_is_trimmed_like_calamine(tmp_path, monkeypatch, locator):
+    """A ``<t>`` without ``xml:space="preserve"`` loses its leading and trailing XML
+    whitespace (entities resolved first, ``_xHHHH_`` escapes after); other spaces stay.
+    openpyxl writes a lone newline or tab that way."""
+    texts = ["\n", "  ", " a ", "&#10;", "e&#32;", " &lt;x", "h &amp; ", "_x000D_d",
+             "\u00a0a\u00a0", "\u3000b", "&#x2028;f"]
+    cells = [f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{text}</t></is></c>'
+             for i, text in enumerate(texts)]
+    cells += ['<c r="A2" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>',
+              '<c r="B2" t="inlineStr"><is><r><t> </t></r><r><t>x</t></r></is></c>',
+              '<c r="C2" t="inlineStr"><is><r><t xml:space="preserve"> </t></r><r><t>x</t>'
+              '</r></is></c>', '<c r="D2" t="str"><v> </v></c>',
+              '<c r="E2" t="s"><v>0</v></c><c r="F2" t="s"><v>1</v></c>'
+              '<c r="G2" t="s"><v>2</v></c>']
+    path = write_xlsx(tmp_path / "spasi.xlsx", ['<row r="1">' + "".join(cells[:11]) + "</row>",
+                                                '<row r="2">' + "".join(cells[11:]) + "</row>"])
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           '<si><t> s </t></si><si><r><t> r </t></r><r><t>t </t></r></si>'
+           '<si><t xml:space="preserve"> u </t></si></sst>')
+    with_sst = tmp_path / "spasi-sst.xlsx"
+    _add_shared_strings(path, with_sst, sst)
+    fast = assert_same(with_sst, monkeypatch)
+    assert used_fast_path(with_sst)
+    grid = fast["grids"]["S"]
+    assert grid[0][:3] == [None, None, "a"] and grid[0][8] == "\u00a0a\u00a0"
+    assert grid[1][:7] == [" ", "x", " x", " ", "s", "rt", " u "]
+
+
 def _add_shared_strings(src: Path, dst: Path, sst: str) -> None:
     import zipfile
     rel = ('<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/'
