@@ -431,7 +431,7 @@ def _layout(plan: _Plan, present_blocks: dict[str, set[int]],
             chosen.update(plan.by_block.get((gid, block), ()))
     entries = plan.entries
     for index in sorted(chosen):
-        key_, fld, inst, sheet, _, cell, gid, list_path, item_head = entries[index]
+        entry_key, fld, inst, sheet, _, cell, gid, list_path, item_head = entries[index]
         if gid:
             new_block = block_map.get(gid, no_blocks).get(inst.block)
             if new_block is None:
@@ -452,7 +452,7 @@ def _layout(plan: _Plan, present_blocks: dict[str, set[int]],
         else:
             new_path = inst.path
         _register(locations, new_path, sheet, cell)
-        assign.append((new_path, key_))
+        assign.append((new_path, entry_key))
     layout = _Layout(tuple(assign), locations)
     remember(_LAYOUTS, key, (plan, layout), 256)
     return layout
