@@ -360,7 +360,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, path, chunk: int = 1 << 16
             if produced > info.file_size:
                 raise file_error("file.zip_bomb", path, f"{info.filename} melebihi ukuran yang "
                                  f"dinyatakan ({info.file_size} byte)")
-            crc = zlib.crc32(out, crc)
+            crc = _crc32(out, crc)
             yield out
             if inflater and inflater.eof:
                 break
