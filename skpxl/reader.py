@@ -108,22 +108,8 @@ PLAIN_XLSX = True
 
 # --- values -----------------------------------------------------------------------------
 
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _VISIBILITY = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
-
-
-def _value(v: Any, max_chars: int) -> Any:
-    """A calamine str, float or datetime as skpxl reads it (see :class:`WorkbookValues`)."""
-    if type(v) is str:
-        if not v.isprintable() and _CTRL.search(v):
-            v = _CTRL.sub("", v)
-        return v[:max_chars] or None
-    if type(v) is float:
-        return int(v) if v.is_integer() and abs(v) < 1e15 else v
-    return v.date() if not (v.hour or v.minute or v.second or v.microsecond) else v
-
-
-_CONVERTED = {str, float, dt.datetime}
+_value, _CONVERTED = sheetxml.as_read, sheetxml.CONVERTED
 
 
 def _grid(rows: list[list[Any]], lim: Limits) -> list[list[Any]]:
@@ -381,7 +367,8 @@ class WorkbookValues:
         xml, shared = self._plain_xml(sheet), self._shared
         try:
             picked = sheetxml.pick_cells(xml, wanted.rows, shared["strings_"],
-                                         shared["styles_"], self._convert) if xml else None
+                                         shared["styles_"], self.limits.max_cell_chars
+                                         ) if xml else None
         except sheetxml.Unusual:
             picked = None
         if picked is None:

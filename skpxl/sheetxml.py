@@ -20,8 +20,8 @@ expressions that run in C, two ways:
 Anything else raises :class:`Unusual` and goes to calamine: CDATA, phonetic runs, ``t="d"``
 cells, the 1904 date system, numbers a date style turns into a date out of range, a
 shared-string index out of range, repeated rows. The values are those python-calamine
-returns, converted by :func:`skpxl.reader._value`; ``tests/test_sheetxml.py`` compares both
-readers cell by cell on every kind of file skpxl meets.
+returns, converted by :func:`as_read`; ``tests/test_sheetxml.py`` compares both readers cell
+by cell on every kind of file skpxl meets.
 """
 
 from __future__ import annotations
@@ -34,6 +34,26 @@ __all__ = ["shared_strings", "date_styles", "sheet_cells", "pick_cells", "col_le
            "col_index", "parse_a1", "a1", "DATE", "DURATION"]
 
 DATE, DURATION = 1, 2
+
+
+# --- values as skpxl reads them ---------------------------------------------------------
+
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONVERTED = {str, float, dt.datetime}
+
+
+def as_read(v: Any, max_chars: int) -> Any:
+    """A str, float or datetime as calamine (or this module) gives it, as skpxl reads it:
+    text without ASCII control characters (tab and line feed kept), at most ``max_chars``
+    long, None when empty; a whole float as an int; a datetime at midnight as a date.
+    ``skpxl/_speedups.c`` (``decode``) does the same for the text and numbers it decodes."""
+    if type(v) is str:
+        if not v.isprintable() and _CTRL.search(v):
+            v = _CTRL.sub("", v)
+        return v[:max_chars] or None
+    if type(v) is float:
+        return int(v) if v.is_integer() and abs(v) < 1e15 else v
+    return v.date() if not (v.hour or v.minute or v.second or v.microsecond) else v
 
 
 # --- A1 references ----------------------------------------------------------------------
@@ -418,17 +438,20 @@ def _locate(xml: bytes, rows: list[tuple[int, bytes, list]]) -> list[tuple] | No
 
 
 try:
-    from ._speedups import locate as _locate_c
+    from ._speedups import decode as _decode_c, locate as _locate_c
 except ImportError:  # not built (no C compiler where it was installed): the Python version
-    _locate_c = None
+    _locate_c = _decode_c = None
 
 
 def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequence[str],
-               styles: dict[int, int], convert: Callable[[Any], Any]
+               styles: dict[int, int], max_chars: int
                ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]] | None:
-    """Values of some cells of a sheet, or None when the sheet is not plain (read it with
-    calamine). Only the wanted cells with content are parsed (:func:`_locate`, or its C
-    twin in ``skpxl/_speedups.c``, finds them).
+    """Values of some cells of a sheet (as :func:`as_read` gives them), or None when the
+    sheet is not plain (read it with calamine). Only the wanted cells with content are
+    parsed: :func:`_locate` finds them and :func:`_cell_value` decodes them; their C twins
+    in ``skpxl/_speedups.c`` do both where they were built (the decoder takes the cells
+    holding a plain number, a plain inline text or a shared string, and leaves every other
+    cell to :func:`_cell_value`).
 
     ``rows`` lists each row wanted, ascending, as (row number, the number as bytes,
     [(column, the cell's tag start ``<c r="C7"``), ...]). Returns the non-empty values by
@@ -439,14 +462,18 @@ def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequenc
         located = _locate(xml, rows)
         if located is None:
             return None
-    values: dict[tuple[int, int], Any] = {}
+    if _decode_c is not None:
+        values, located = _decode_c(xml, located, strings, styles, max_chars)
+    else:
+        values = {}
     formulas: set[tuple[int, int]] = set()
     for row, col, at, stop, end in located:
         value, has_formula, _ = _cell_value(xml, at, stop, end, strings, styles)
         if has_formula:
             formulas.add((row, col))
         if value is not None:
-            value = convert(value)
+            if type(value) in CONVERTED:
+                value = as_read(value, max_chars)
             if value is not None:
                 values[(row, col)] = value
     return values, formulas

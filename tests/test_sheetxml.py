@@ -2,7 +2,8 @@
 
 Every comparison reads the same file twice: with ``reader.PLAIN_XLSX`` on (the fast path)
 and off (calamine for every sheet); the fast path runs once with the C cell locator
-(``skpxl/_speedups.c``) and once with its Python twin (the ``locator`` fixture). The files are those skpxl meets: generated and filled
+and decoder (``skpxl/_speedups.c``) and once with their Python twins (the ``locator``
+fixture). The files are those skpxl meets: generated and filled
 SKP workbooks (all four templates, every typical mistake), the test builder's workbook
 with every value type, hand-written XML in the odd shapes some writers produce, random
 cell contents written by openpyxl, and LibreOffice re-saves.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from skpxl import reader, sheetxml
@@ -34,11 +35,13 @@ from workload import HEADER, roster_rows  # noqa: E402
 
 @pytest.fixture(params=["C", "Python"])
 def locator(request, monkeypatch) -> str:
-    """Run a test with each way wanted cells are located: the compiled ``skpxl._speedups``
-    (skipped where it was not built, a failure where ``SKPXL_REQUIRE_SPEEDUPS`` is set, as
-    ``.ci/run`` does) and the Python version every installation has."""
+    """Run a test with each way wanted cells are located and decoded: the compiled
+    ``skpxl._speedups`` (skipped where it was not built, a failure where
+    ``SKPXL_REQUIRE_SPEEDUPS`` is set, as ``.ci/run`` does) and the Python version every
+    installation has."""
     if request.param == "Python":
         monkeypatch.setattr(sheetxml, "_locate_c", None)
+        monkeypatch.setattr(sheetxml, "_decode_c", None)
     elif sheetxml._locate_c is None:
         missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
     return request.param
@@ -340,3 +343,100 @@ def test_c_locator_agrees_on_bent_sheets(bent_source, edits, rng):
 @pytest.fixture(scope="module")
 def bent_source(returned):
     return _sheet_and_rows(returned[1])
+
+
+# --- the C decoder against its Python twin, on cells of every shape ---------------------------
+
+_PLAIN = [b"a", b" ", b"\t", b"\n", b"\xc3\xa9", b"\xe3\x80\x80", b"\xc2\xa0", b"x_", b"_", b"Z"]
+_ODD_TEXT = [b"\r", b"\x01", b"\x1f", b"\x7f", b"\x00", b"&amp;", b"&#10;", b"&bogus;", b"&",
+             b"_x000D_", b"_x", b"\xff", b"\xc3", b"\xed\xa0\x80", b"</t>", b"<t>"]
+_TEXTS = st.one_of(   # plain pieces with at most one odd piece among them, or any text
+    st.tuples(st.lists(st.sampled_from(_PLAIN), max_size=7), st.lists(
+        st.sampled_from(_ODD_TEXT), max_size=1), st.integers(0, 7)).map(
+        lambda t: b"".join(t[0][:t[2]] + t[1] + t[0][t[2]:])),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=12).map(
+        lambda t: t.replace("<", "").encode("utf-8")))
+_NUMBERS = st.one_of(
+    st.sampled_from([b"1", b"-0", b"0.0", b"1e999", b"-1e999", b"1.", b".5", b"-.5e-3", b"+1",
+                     b" 1", b"1 ", b"1_0", b"0x10", b"007", b"1e", b"e5", b"-", b".", b"",
+                     b"999999999999999", b"1000000000000000", b"1e15", b"-1e15", b"2.5E+3",
+                     b"nan", b"inf", b"12345678901234567890", b"1,5", b"\xd9\xa1"]),
+    st.floats(allow_nan=False).map(lambda f: repr(f).encode()),
+    st.integers(-10**20, 10**20).map(lambda i: str(i).encode()))
+_ATTRS = st.lists(st.sampled_from([b' t="s"', b' t="n"', b' t="inlineStr"', b' t="str"',
+                                   b' t="b"', b' t="e"', b' t="d"', b' s="0"', b' s="1"',
+                                   b' s="2"', b' s="7"', b' s="12345678901"', b' s=""',
+                                   b' s="x"', b'\ts="1"', b" t=", b' x="1"']), max_size=3)
+
+
+_SHAPES = {"t": b"<is><t>%s</t></is>", "preserve": b'<is><t xml:space="preserve">%s</t></is>',
+           "v": b"<v>%s</v>", "rich": b"<is><r><t>%s</t></r></is>", "formula": b"<f>A1</f><v>%s</v>"}
+_USUAL = {"t": [b' t="inlineStr"'], "preserve": [b' s="1"', b' t="inlineStr"'], "v": [],
+          "sst": [b' t="s"'], "rich": [b' t="inlineStr"'], "formula": [b' t="str"']}
+
+
+def _cell_xml(col: str, shape: str, attrs: list[bytes] | None, text: bytes, number: bytes,
+              index: int) -> bytes:
+    """One cell: ``attrs`` None gives the attributes the shape usually has."""
+    if shape == "sst":
+        content = b"<v>%d</v>" % index
+    else:
+        content = _SHAPES[shape] % (number if shape in ("v", "formula") else text)
+    attrs = _USUAL[shape] if attrs is None else attrs
+    return b'<c r="' + col.encode() + b'1"' + b"".join(attrs) + b">" + content + b"</c>"
+
+
+@settings(max_examples=500, deadline=None)
+@example([("t", None, b"\t a\n", b"", 0), ("t", None, b"b\x7f", b"", 0),
+          ("preserve", None, b"_x0041_", b"", 0), ("sst", None, b"", b"", 9),
+          ("sst", None, b"", b"", 8), ("v", [b' s="2"'], b"", b"45930", 0),
+          ("v", [b' t="n"', b' s="7"'], b"", b"-0.0", 0)], {1: sheetxml.DATE, 2: 2, 7: 0}, 32767)
+@given(st.lists(st.tuples(st.sampled_from(["t", "preserve", "v", "sst", "rich", "formula"]),
+                          st.one_of(st.none(), _ATTRS), _TEXTS, _NUMBERS, st.integers(-1, 10)),
+                min_size=1, max_size=6),
+       st.sampled_from([{}, {1: sheetxml.DATE, 2: sheetxml.DURATION, 7: 0}]),
+       st.sampled_from([3, 32767]))
+def test_c_decoder_reads_what_python_reads(cells, styles, max_chars):
+    """Every cell shape, every kind of text and number: the C decoder gives the value
+    (and type) the Python decoder gives, or leaves the cell to it; a cell Python finds
+    unusual keeps the whole sheet for calamine either way. Each cell is also picked
+    alone, so one unusual cell does not hide what the others read."""
+    if sheetxml._decode_c is None:
+        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
+    cols = [sheetxml.col_letter(i) for i in range(len(cells))]
+    xml = (b'<worksheet><sheetData><row r="1">' + b"".join(
+        _cell_xml(col, *cell) for col, cell in zip(cols, cells)) + b"</row></sheetData>"
+        b"</worksheet>")
+    tags = [(i + 1, b'<c r="' + col.encode() + b'1"') for i, col in enumerate(cols)]
+    strings = ["", "kata", "  ", "a\x01b", "x" * 40, "\t\n", "\u00e9", "a\x7f", " b "]
+    for wanted in [tags, *([tag] for tag in tags)]:
+        rows, results = [(1, b"1", wanted)], []
+        for decoder in (sheetxml._decode_c, None):
+            saved, sheetxml._decode_c = sheetxml._decode_c, decoder
+            try:
+                picked = sheetxml.pick_cells(xml, rows, strings, styles, max_chars)
+                results.append(None if picked is None else (
+                    {k: (type(v), v) for k, v in picked[0].items()}, picked[1]))
+            except sheetxml.Unusual:
+                results.append("unusual")
+            finally:
+                sheetxml._decode_c = saved
+        assert results[0] == results[1], wanted
+
+
+def test_c_decoder_takes_the_common_cells(returned):
+    """On real returned workbooks the C decoder decodes nearly every cell without a formula
+    itself (the test above would pass if it left every cell to Python)."""
+    if sheetxml._decode_c is None:
+        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
+    taken = left = 0
+    for path in returned[:6]:
+        book = read_workbook(path)
+        for sheet in book.sheet_names:
+            xml, rows = book._plain_xml(sheet), _sheet_and_rows(path, sheet)[1]
+            located = sheetxml._locate(xml, rows)
+            values, rest = sheetxml._decode_c(xml, located, book._shared["strings_"],
+                                              book._shared["styles_"], 32767)
+            taken += len(located) - len(rest)
+            left += sum(b"<f>" not in xml[stop:end] for _, _, _, stop, end in rest)
+    assert taken > 20 * left
