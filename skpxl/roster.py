@@ -17,6 +17,7 @@ import io
 import os
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -131,6 +132,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "pendekatan": ("Pendekatan",),
     "tempat": ("Tempat", "Kota"),
 }
+_TEXT_COLUMNS = tuple(name for name in COLUMNS if name != "nip")
 REQUIRED = ("nip", "nama", "jabatan", "jenis_jabatan", "unit_kerja", "nip_penilai")
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -147,6 +149,8 @@ def clean_text(value) -> str:
 
     Text starting with ``=``, ``+``, ``-`` or ``@`` stays text; nothing is ever evaluated.
     """
+    if value.__class__ is str and value.isprintable() and "  " not in value:
+        return value.strip()                     # the usual cell: nothing to drop or collapse
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -393,6 +397,7 @@ _JENIS_AMBIGUOUS = {
 }
 
 
+@lru_cache(maxsize=512)
 def normalize_jenis_jabatan(value: str) -> tuple[str | None, str]:
     """``(canonical, "")``, ``(None, options)`` when ambiguous, ``(None, "")`` when unknown."""
     folded = _ESELON_AB.sub(r"\1", _fold(value))
@@ -421,6 +426,7 @@ _NON_ASN = re.compile(r"^non\b|\bnon ?(asn|pns)\b|ppnpn|honor|kontrak|\bthl\b|\b
                       r"outsourc|alih daya|pramubakti|tenaga pendukung")
 
 
+@lru_cache(maxsize=512)
 def normalize_status(value: str) -> str | None:
     """``PNS``/``CPNS``/``PPPK``, ``"non-asn"`` for staff outside ASN, ``""`` when blank or
     just ``ASN``, ``None`` when unknown. ``PNS DPK`` and the like count as PNS."""
@@ -442,6 +448,7 @@ _JENJANG_SHORT = {"pertama": "Ahli Pertama", "muda": "Ahli Muda", "madya": "Ahli
                   "utama": "Ahli Utama"}
 
 
+@lru_cache(maxsize=512)
 def normalize_jenjang(value: str) -> str | None:
     """A jabatan fungsional level from :data:`AK_COEFFICIENT`, ``""`` if blank, else ``None``."""
     folded = _fold(_BRACKETED.sub("", value))
@@ -455,6 +462,7 @@ def normalize_jenjang(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=512)
 def normalize_pendekatan(value: str) -> str | None:
     """``kuantitatif`` (also when blank) or ``kualitatif``; ``None`` when unknown."""
     folded = _fold(value)
@@ -489,13 +497,14 @@ def _who(nama: str, nip: str) -> str:
 
 
 def _read_row(number: int, cells: list, columns: dict[str, int],
-              problems: list[Problem]) -> tuple[Employee, str] | None:
+              problems: list[Problem], today: date | None = None
+              ) -> tuple[Employee, str] | None:
     """One row to an Employee plus its normalised status (``"non-asn"`` for non-ASN)."""
     def cell(name: str):
         index = columns.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
-    text = {name: clean_text(cell(name)) for name in COLUMNS if name != "nip"}
+    text = {name: clean_text(cell(name)) for name in _TEXT_COLUMNS}
     raw_nip = _clean_nip_text(cell("nip"))
     if not any(text.values()) and not clean_text(raw_nip):
         return None
@@ -521,7 +530,7 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
     if status is None:
         add("roster.status_unknown", text["status_asn"])
 
-    nip = check_nip(raw_nip, expect_kind=status or None)
+    nip = check_nip(raw_nip, expect_kind=status or None, today=today)
     codes = {code for code, _ in nip.problems}
     for code, params in nip.problems:
         add(code, raw_nip, params)
@@ -559,7 +568,7 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
 
     raw_penilai = _clean_nip_text(cell("nip_penilai"))
     if clean_text(raw_penilai):
-        penilai = check_nip(raw_penilai)
+        penilai = check_nip(raw_penilai, today=today)
         bad = {"nip.number", "nip.scientific", "nip.chars", "nip.length"}
         if bad & {code for code, _ in penilai.problems}:
             add("roster.penilai_invalid", raw_penilai)
@@ -663,10 +672,11 @@ def read_roster(path: str | Path) -> Roster:
                                        row=header_row))
     if missing:
         return roster
+    today = date.today()
     for number, cells in rows:
         if number <= header_row:
             continue
-        result = _read_row(number, cells, columns, roster.problems)
+        result = _read_row(number, cells, columns, roster.problems, today)
         if result is not None:
             emp, status = result
             (roster.skipped if status == "non-asn" else roster.employees).append(emp)
