@@ -33,7 +33,7 @@ from .report import (DUPLIKAT, HASIL, PROVINCE_TABLES, REKAP, REPORT_SHEET, TIDA
                      table_rows, unit_book)
 from .executor import map_ordered
 from .roster import index_for
-from .validate import FileReport, collect_files, validate_file
+from .validate import FileReport, list_files, validate_file
 
 define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; tidak digabung.",
        "The file belongs to unit {found}, not {expected}; not merged.")
@@ -239,11 +239,10 @@ def _inputs(paths) -> tuple[list[tuple[Path, str, str]], list[dict]]:
     files, skipped = [], []
     for raw in paths:
         root = Path(raw)
-        found, skip = collect_files([root])
+        found, skip = list_files([root])
         skipped += skip
-        for path in found:
-            name = path.name if root.is_file() else path.relative_to(root).as_posix()
-            files.append((path, name, str(root if root.is_dir() else path.parent)))
+        folder = str(root) if root.is_dir() else None
+        files += [(path, name, folder or str(path.parent)) for path, name in found]
     return files, skipped
 
 

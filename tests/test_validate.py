@@ -142,6 +142,32 @@ def test_bad_files_each_get_one_precise_problem_and_the_batch_continues(batch, t
     assert before == {p.name: p.read_bytes() for p in folder.iterdir()}, "inputs untouched"
 
 
+def test_folders_are_listed_in_path_order_with_links_and_odd_names(tmp_path):
+    """The folder walk finds what ``sorted(rglob("*"))`` keeps as files (links to files
+    yes, linked folders not entered, broken links and pipes no), in the same order, each
+    named relative to the folder given."""
+    import os
+    from skpxl.validate import list_files
+    root = tmp_path / "masuk"
+    for rel in ["a/b.xlsx", "a-b/c.xlsx", "a.b/d.ods", "A/e.xls", "a/b/c/f.xlsm", "é/ü.xlsx",
+                "z.xlsx", "a/~$b.xlsx", "catatan.txt"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"x")
+    os.symlink(root / "a", root / "tautan-folder")
+    os.symlink(root / "z.xlsx", root / "tautan.xlsx")
+    os.symlink(root / "tidak-ada.xlsx", root / "putus.xlsx")
+    os.mkfifo(root / "pipa.xlsx")
+    files, skipped = list_files([root])
+    expected = sorted(p for p in root.rglob("*") if p.is_file())
+    expected_files = [p for p in expected if p.suffix != ".txt" and not p.name.startswith("~$")]
+    assert [p for p, _ in files] == expected_files
+    assert [name for _, name in files] == [p.relative_to(root).as_posix() for p in expected_files]
+    assert "a/b/c/f.xlsm" in [name for _, name in files]
+    assert {Path(s["path"]).name for s in skipped} == {"~$b.xlsx", "catatan.txt"}
+    one, _ = list_files([root / "a" / "b.xlsx"])
+    assert one == [(root / "a" / "b.xlsx", "b.xlsx")]
+
+
 def test_missing_metadata_sheet_falls_back_to_recognising_the_template(batch, tmp_path):
     wb = openpyxl.load_workbook(batch["valid"] / batch["generated"][2].name)
     del wb["_skpxl"]
