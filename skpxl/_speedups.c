@@ -23,6 +23,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <string.h>
 
 /* first occurrence of pat[0:n] in s[from:to], or -1 */
@@ -483,12 +484,312 @@ error:
     return NULL;
 }
 
+/* --- report tables: canonical text for report.table_hash, rows for report.render_rows -- */
+
+typedef struct {
+    char *data;
+    Py_ssize_t len, cap;
+} Buffer;
+
+static int
+buf_add(Buffer *b, const char *s, Py_ssize_t n)
+{
+    if (b->len + n > b->cap) {
+        Py_ssize_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < b->len + n)
+            cap *= 2;
+        char *data = PyMem_Realloc(b->data, (size_t)cap);
+        if (data == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = data;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, (size_t)n);
+    b->len += n;
+    return 0;
+}
+
+static int buf_str(Buffer *b, const char *s) { return buf_add(b, s, (Py_ssize_t)strlen(s)); }
+
+static int
+buf_utf8(Buffer *b, PyObject *text)
+{
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
+    return s == NULL ? -1 : buf_add(b, s, n);
+}
+
+/* "n:" + format(value, ".15g") */
+static int
+buf_number(Buffer *b, double value)
+{
+    char *text = PyOS_double_to_string(value, 'g', 15, 0, NULL);
+    if (text == NULL)
+        return -1;
+    int failed = buf_str(b, "n:") < 0 || buf_str(b, text) < 0;
+    PyMem_Free(text);
+    return failed ? -1 : 0;
+}
+
+/* the canonical text of one value, as report.table_hash writes it */
+static int
+buf_canonical(Buffer *b, PyObject *v, PyObject *canonical)
+{
+    if (v == Py_None)
+        return 0;
+    if (PyUnicode_CheckExact(v)) {
+        if (PyUnicode_GET_LENGTH(v) == 0)
+            return 0;
+        return buf_str(b, "s:") < 0 ? -1 : buf_utf8(b, v);
+    }
+    if (PyBool_Check(v))
+        return buf_str(b, v == Py_True ? "b:1" : "b:0");
+    if (PyFloat_CheckExact(v))
+        return buf_number(b, PyFloat_AS_DOUBLE(v));
+    if (PyLong_CheckExact(v)) {
+        double value = PyLong_AsDouble(v);
+        if (!(value == -1.0 && PyErr_Occurred()))
+            return buf_number(b, value);
+        PyErr_Clear();                    /* too big for a float: report._canonical says */
+    }
+    PyObject *text = PyObject_CallOneArg(canonical, v);
+    if (text == NULL)
+        return -1;
+    int failed = !PyUnicode_Check(text) || buf_utf8(b, text) < 0;
+    if (failed && !PyErr_Occurred())
+        PyErr_SetString(PyExc_TypeError, "canonical() must return str");
+    Py_DECREF(text);
+    return failed ? -1 : 0;
+}
+
+static PyObject *
+canonical_rows(PyObject *self, PyObject *args)
+{
+    PyObject *rows, *canonical;
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "OnO", &rows, &width, &canonical))
+        return NULL;
+    PyObject *seq = PySequence_Fast(rows, "rows: a sequence of rows");
+    if (seq == NULL)
+        return NULL;
+    Buffer b = {NULL, 0, 0};
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *row = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "a row: a sequence");
+        if (row == NULL)
+            goto error;
+        Py_ssize_t size = PySequence_Fast_GET_SIZE(row);
+        for (Py_ssize_t j = 0; j < width; j++) {
+            if ((j > 0 && buf_add(&b, "\x1f", 1) < 0)
+                    || (j < size && buf_canonical(&b, PySequence_Fast_GET_ITEM(row, j),
+                                                  canonical) < 0)) {
+                Py_DECREF(row);
+                goto error;
+            }
+        }
+        Py_DECREF(row);
+        if (buf_add(&b, "\x1e", 1) < 0)
+            goto error;
+    }
+    Py_DECREF(seq);
+    PyObject *out = PyBytes_FromStringAndSize(b.data ? b.data : "", b.len);
+    PyMem_Free(b.data);
+    return out;
+error:
+    Py_DECREF(seq);
+    PyMem_Free(b.data);
+    return NULL;
+}
+
+/* Python's float floor division (floatobject.c, _float_div_mod), for positive divisors */
+static double
+floor_div(double vx, double wx)
+{
+    double mod = fmod(vx, wx);
+    double div = (vx - mod) / wx;
+    if (mod && ((wx < 0) != (mod < 0)))
+        div -= 1.0;
+    if (!div)
+        return copysign(0.0, vx / wx);
+    double floordiv = floor(div);
+    if (div - floordiv > 0.5)
+        floordiv += 1.0;
+    return floordiv;
+}
+
+/* text escaped as xml.sax.saxutils.escape does it (&, <, >) */
+static int
+buf_escaped(Buffer *b, PyObject *text)
+{
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
+    if (s == NULL)
+        return -1;
+    Py_ssize_t from = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *entity = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;"
+                             : s[i] == '>' ? "&gt;" : NULL;
+        if (entity == NULL)
+            continue;
+        if (buf_add(b, s + from, i - from) < 0 || buf_str(b, entity) < 0)
+            return -1;
+        from = i + 1;
+    }
+    return buf_add(b, s + from, n - from);
+}
+
+/* the number of text lines report.render_rows gives a wrapped cell (1 when it fits) */
+static long
+wrapped_lines(PyObject *text, double width)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t newline = PyUnicode_FindChar(text, '\n', 0, n, 1);
+    if (!((double)n > width || newline >= 0))
+        return 1;
+    long lines = 0;
+    Py_ssize_t start = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i == n || PyUnicode_READ(kind, data, i) == '\n') {
+            lines += 1 + (long)floor_div((double)(i - start) * 1.1, width);
+            start = i + 1;
+        }
+    }
+    return lines;
+}
+
+static PyObject *
+render_rows(PyObject *self, PyObject *args)
+{
+    PyObject *rows, *letters, *attrs, *wraps;
+    Py_ssize_t first_row;
+    if (!PyArg_ParseTuple(args, "OnO!O!O!", &rows, &first_row, &PyList_Type, &letters,
+                          &PyList_Type, &attrs, &PyList_Type, &wraps))
+        return NULL;
+    Py_ssize_t columns = PyList_GET_SIZE(letters) < PyList_GET_SIZE(attrs)
+                         ? PyList_GET_SIZE(letters) : PyList_GET_SIZE(attrs);
+    Py_ssize_t nwraps = PyList_GET_SIZE(wraps);
+    for (Py_ssize_t k = 0; k < columns; k++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(letters, k))
+                || !PyUnicode_Check(PyList_GET_ITEM(attrs, k))) {
+            PyErr_SetString(PyExc_TypeError, "letters and attrs: lists of str");
+            return NULL;
+        }
+    }
+    PyObject *seq = PySequence_Fast(rows, "rows: a sequence of rows");
+    if (seq == NULL)
+        return NULL;
+    PyObject *empty = PyUnicode_FromStringAndSize("", 0);
+    Buffer b = {NULL, 0, 0};
+    PyObject *row = NULL;
+    if (empty == NULL)
+        goto error;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        char number[32];
+        snprintf(number, sizeof number, "%zd", first_row + i);
+        row = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "a row: a sequence");
+        if (row == NULL)
+            goto error;
+        Py_ssize_t size = PySequence_Fast_GET_SIZE(row);
+        long lines = 1;
+        for (Py_ssize_t w = 0; w < nwraps; w++) {
+            PyObject *wrap = PyList_GET_ITEM(wraps, w);
+            Py_ssize_t index;
+            double width;
+            if (!PyArg_ParseTuple(wrap, "nd", &index, &width))
+                goto error;
+            if (index < 0 || index >= size) {
+                PyErr_SetString(PyExc_IndexError, "tuple index out of range");
+                goto error;
+            }
+            PyObject *text = PySequence_Fast_GET_ITEM(row, index);
+            if (PyUnicode_CheckExact(text)) {
+                long found = wrapped_lines(text, width);
+                lines = found > lines ? found : lines;
+            }
+        }
+        if (buf_str(&b, "<row r=\"") < 0 || buf_str(&b, number) < 0)
+            goto error;
+        if (lines > 1) {
+            char height[64];
+            snprintf(height, sizeof height, "\" ht=\"%ld\" customHeight=\"1",
+                     15 * lines < 409 ? 15 * lines : 409);
+            if (buf_str(&b, height) < 0)
+                goto error;
+        }
+        if (buf_str(&b, "\">") < 0)
+            goto error;
+        Py_ssize_t cells = size < columns ? size : columns;
+        for (Py_ssize_t k = 0; k < cells; k++) {
+            PyObject *v = PySequence_Fast_GET_ITEM(row, k);
+            if (v == Py_None)
+                continue;
+            if (!PyUnicode_CheckExact(v) && !PyLong_CheckExact(v) && !PyFloat_CheckExact(v)
+                    && !PyBool_Check(v)) {
+                int equal = PyObject_RichCompareBool(v, empty, Py_EQ);
+                if (equal < 0)
+                    goto error;
+                if (equal)
+                    continue;
+            }
+            if (PyUnicode_CheckExact(v) && PyUnicode_GET_LENGTH(v) == 0)
+                continue;
+            if (buf_str(&b, "<c r=\"") < 0 || buf_utf8(&b, PyList_GET_ITEM(letters, k)) < 0
+                    || buf_str(&b, number) < 0 || buf_str(&b, "\"") < 0
+                    || buf_utf8(&b, PyList_GET_ITEM(attrs, k)) < 0)
+                goto error;
+            if (PyUnicode_CheckExact(v)) {
+                if (buf_str(&b, " t=\"inlineStr\"><is><t xml:space=\"preserve\">") < 0
+                        || buf_escaped(&b, v) < 0 || buf_str(&b, "</t></is></c>") < 0)
+                    goto error;
+            }
+            else if (PyBool_Check(v)) {
+                if (buf_str(&b, v == Py_True ? " t=\"b\"><v>1</v></c>"
+                                             : " t=\"b\"><v>0</v></c>") < 0)
+                    goto error;
+            }
+            else {
+                PyObject *text = PyObject_Repr(v);
+                if (text == NULL)
+                    goto error;
+                int failed = buf_str(&b, "><v>") < 0 || buf_utf8(&b, text) < 0
+                             || buf_str(&b, "</v></c>") < 0;
+                Py_DECREF(text);
+                if (failed)
+                    goto error;
+            }
+        }
+        Py_CLEAR(row);
+        if (buf_str(&b, "</row>") < 0)
+            goto error;
+    }
+    Py_DECREF(seq);
+    Py_DECREF(empty);
+    PyObject *out = PyUnicode_DecodeUTF8(b.data ? b.data : "", b.len, "strict");
+    PyMem_Free(b.data);
+    return out;
+error:
+    Py_XDECREF(row);
+    Py_DECREF(seq);
+    Py_XDECREF(empty);
+    PyMem_Free(b.data);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"locate", locate, METH_VARARGS,
      "locate(xml, rows) -> [(row, col, at, stop, end), ...] or None (ask sheetxml._locate)"},
     {"decode", decode, METH_VARARGS,
      "decode(xml, located, strings, styles, max_chars) -> (values, rest): the values of the\n"
      "cells in the two common shapes; rest: the located cells sheetxml decodes itself"},
+    {"canonical_rows", canonical_rows, METH_VARARGS,
+     "canonical_rows(rows, width, canonical) -> bytes: what report.table_hash hashes"},
+    {"render_rows", render_rows, METH_VARARGS,
+     "render_rows(rows, first_row, letters, attrs, wraps) -> str: report.render_rows"},
     {NULL, NULL, 0, NULL}
 };
 

@@ -134,7 +134,21 @@ class TableSheet:
 
 
 def table_hash(headings, rows) -> str:
-    """SHA-256 over the canonical text of ``headings`` and ``rows`` (as stored in cells)."""
+    """SHA-256 over the canonical text of ``headings`` and ``rows`` (as stored in cells).
+
+    ``skpxl/_speedups.c`` writes the same text where it was built (:func:`_table_hash`
+    here is what runs without it; the tests compare both)."""
+    if _canonical_rows is None:
+        return _table_hash(headings, rows)
+    width = len(headings)
+    digest = hashlib.sha256(_canonical_rows((headings,), width, _canonical))
+    rows = rows if isinstance(rows, list) else list(rows)
+    for start in range(0, len(rows), 4096):     # a few hundred KB at a time
+        digest.update(_canonical_rows(rows[start:start + 4096], width, _canonical))
+    return digest.hexdigest()
+
+
+def _table_hash(headings, rows) -> str:
     digest = hashlib.sha256()
     width = len(headings)
     canonical = _canonical
@@ -335,8 +349,11 @@ def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
 
     Spreadsheet programs do not fit row heights to wrapped text when they open a file, so a
     row whose text wraps (``wrap_widths``: the column width, or None) gets a height here.
+    ``skpxl/_speedups.c`` writes the same XML where it was built (the tests compare both).
     """
     wraps = [(i, w) for i, w in enumerate(wrap_widths or []) if w]
+    if _render_rows is not None:
+        return _render_rows(rows, first_row, list(letters), list(attrs), wraps)
     out = []
     for offset, row in enumerate(rows):
         r = str(first_row + offset)
@@ -362,6 +379,12 @@ def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
         height = f' ht="{min(409, 15 * lines)}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
     return "".join(out)
+
+
+try:
+    from ._speedups import canonical_rows as _canonical_rows, render_rows as _render_rows
+except ImportError:  # not built (no C compiler where it was installed): the Python versions
+    _canonical_rows = _render_rows = None
 
 
 def save(data: bytes, path: Path, *, force: bool) -> None:
