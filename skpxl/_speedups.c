@@ -25,10 +25,41 @@
 #include <Python.h>
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define SCAN16 1
+#endif
+
+#if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__)
+#define HAVE_MEMMEM 1
+#endif
 
 /* first occurrence of pat[0:n] in s[from:to], or -1 */
 static Py_ssize_t
 find(const char *s, Py_ssize_t from, Py_ssize_t to, const char *pat, Py_ssize_t n)
+{
+    if (to - from < n)
+        return -1;
+#ifdef HAVE_MEMMEM
+    const char *p = memmem(s + from, (size_t)(to - from), pat, (size_t)n);
+    return p == NULL ? -1 : p - s;
+#else
+    Py_ssize_t last = to - n;
+    while (from <= last) {
+        const char *p = memchr(s + from, pat[0], (size_t)(last - from + 1));
+        if (p == NULL)
+            return -1;
+        if (memcmp(p, pat, (size_t)n) == 0)
+            return p - s;
+        from = (p - s) + 1;
+    }
+    return -1;
+#endif
+}
+
+/* find() for short ranges (inside a row or a cell): memchr on the first byte, no set-up */
+static Py_ssize_t
+find_near(const char *s, Py_ssize_t from, Py_ssize_t to, const char *pat, Py_ssize_t n)
 {
     Py_ssize_t last = to - n;
     while (from <= last) {
@@ -46,11 +77,24 @@ find(const char *s, Py_ssize_t from, Py_ssize_t to, const char *pat, Py_ssize_t 
 static Py_ssize_t
 rfind(const char *s, Py_ssize_t len, const char *pat, Py_ssize_t n)
 {
+#ifdef __GLIBC__
+    Py_ssize_t to = len - n + 1;             /* pat may start before this */
+    while (to > 0) {
+        const char *p = memrchr(s, pat[0], (size_t)to);
+        if (p == NULL)
+            return -1;
+        if (memcmp(p, pat, (size_t)n) == 0)
+            return p - s;
+        to = p - s;
+    }
+    return -1;
+#else
     for (Py_ssize_t i = len - n; i >= 0; i--) {
         if (s[i] == pat[0] && memcmp(s + i, pat, (size_t)n) == 0)
             return i;
     }
     return -1;
+#endif
 }
 
 static int is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -96,21 +140,114 @@ odd_at(const char *s, Py_ssize_t i, Py_ssize_t end)
     return 0;
 }
 
-/* the sheetData region [*start, *end) when the sheet is plain; 0 when it is not */
+/* A growable array of offsets, on the stack while small */
+typedef struct {
+    Py_ssize_t *at, count, cap;
+    Py_ssize_t small[256];
+} Offsets;
+
+static void offsets_init(Offsets *o) { o->at = o->small; o->count = 0; o->cap = 256; }
+
 static int
-plain_region(const char *s, Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end)
+offsets_add(Offsets *o, Py_ssize_t at)
+{
+    if (o->count == o->cap) {
+        Py_ssize_t cap = o->cap * 2;
+        Py_ssize_t *grown = o->at == o->small
+            ? PyMem_Malloc((size_t)cap * sizeof *grown)
+            : PyMem_Realloc(o->at, (size_t)cap * sizeof *grown);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        if (o->at == o->small)
+            memcpy(grown, o->small, sizeof o->small);
+        o->at = grown;
+        o->cap = cap;
+    }
+    o->at[o->count++] = at;
+    return 0;
+}
+
+static void offsets_free(Offsets *o) { if (o->at != o->small) PyMem_Free(o->at); }
+
+/* What the one pass over the tags of sheetData finds: each row tag ('<' of '<row r="'),
+ * the index of its first cell tag in cells, whether a "</c>" follows it (before the next
+ * row tag), and every cell tag ('<' of '<c r="') */
+typedef struct {
+    Offsets rows, first_cell, closed, cells;
+} Tags;
+
+static void
+tags_init(Tags *t)
+{
+    offsets_init(&t->rows);
+    offsets_init(&t->first_cell);
+    offsets_init(&t->closed);
+    offsets_init(&t->cells);
+}
+
+static void
+tags_free(Tags *t)
+{
+    offsets_free(&t->rows);
+    offsets_free(&t->first_cell);
+    offsets_free(&t->closed);
+    offsets_free(&t->cells);
+}
+
+/* one '<' of sheetData: 1 when plain (and noted), 0 when odd, -1 on a memory error */
+static int
+tag_at(const char *s, Py_ssize_t i, Py_ssize_t b, Tags *t)
+{
+    if (odd_at(s, i, b))
+        return 0;
+    char next = s[i + 1];
+    if (next == 'r' && starts(s, i, b, "<row r=\"", 8)) {
+        if (offsets_add(&t->rows, i) < 0 || offsets_add(&t->first_cell, t->cells.count) < 0
+                || offsets_add(&t->closed, 0) < 0)
+            return -1;
+    }
+    else if (next == 'c' && starts(s, i, b, "<c r=\"", 6)) {
+        if (offsets_add(&t->cells, i) < 0)
+            return -1;
+    }
+    else if (next == '/' && t->rows.count > 0 && starts(s, i, b, "</c>", 4))
+        t->closed.at[t->rows.count - 1] = 1;
+    return 1;
+}
+
+/* the sheetData region [*start, *end) when the sheet is plain (1; its tags noted in t),
+ * 0 when it is not, -1 on a memory error */
+static int
+plain_region(const char *s, Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end, Tags *t)
 {
     Py_ssize_t a = find(s, 0, len, "<sheetData>", 11);
     Py_ssize_t b = rfind(s, len, "</sheetData>", 12);
     if (a < 0 || b < a || find(s, a + 1, len, "<sheetData>", 11) >= 0)
         return 0;
-    for (Py_ssize_t i = a; i < b; i++) {
+    Py_ssize_t i = a;
+#ifdef SCAN16
+    const __m128i lt = _mm_set1_epi8('<');    /* 16 bytes at a time: tags are close */
+    for (; i + 16 <= b; i += 16) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(s + i));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, lt));
+        while (mask) {
+            int tag = tag_at(s, i + __builtin_ctz(mask), b, t);
+            if (tag <= 0)
+                return tag;
+            mask &= mask - 1;
+        }
+    }
+#endif
+    for (; i < b; i++) {
         const char *p = memchr(s + i, '<', (size_t)(b - i));
         if (p == NULL)
             break;
         i = p - s;
-        if (odd_at(s, i, b))
-            return 0;
+        int tag = tag_at(s, i, b, t);
+        if (tag <= 0)
+            return tag;
     }
     for (Py_ssize_t i = a; i < b; i++) {   /* sheetxml._PREFIXED: ":c" then space, / or > */
         const char *p = memchr(s + i, ':', (size_t)(b - i));
@@ -135,17 +272,26 @@ locate(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "y#O!", &s, &len, &PyList_Type, &rows))
         return NULL;
     Py_ssize_t start, end;
-    if (!plain_region(s, len, &start, &end))
+    Tags tags;
+    tags_init(&tags);
+    int plain = plain_region(s, len, &start, &end, &tags);
+    if (plain <= 0) {
+        tags_free(&tags);
+        if (plain < 0)
+            return NULL;
         Py_RETURN_NONE;
+    }
     PyObject *out = PyList_New(0);
-    if (out == NULL)
+    if (out == NULL) {
+        tags_free(&tags);
         return NULL;
+    }
     Py_ssize_t wanted = PyList_GET_SIZE(rows), w = 0;
     long previous = 0, previous_wanted = 0;
-    Py_ssize_t tag = find(s, start, end, "<row r=\"", 8);
-    while (tag >= 0) {                            /* every row: the order is checked too */
-        Py_ssize_t piece = tag + 8;               /* the row's XML, as split() cuts it */
-        Py_ssize_t next = find(s, piece, end, "<row r=\"", 8);
+    Py_ssize_t nrows = tags.rows.count;
+    for (Py_ssize_t k = 0; k < nrows; k++) {      /* every row: the order is checked too */
+        Py_ssize_t piece = tags.rows.at[k] + 8;   /* the row's XML, as split() cuts it */
+        Py_ssize_t next = k + 1 < nrows ? tags.rows.at[k + 1] : -1;
         Py_ssize_t stop_piece = next >= 0 ? next : end;
         long number = 0;
         Py_ssize_t d = piece;
@@ -172,8 +318,12 @@ locate(PyObject *self, PyObject *args)
             w++;
             if (row < number)
                 continue;                         /* not in the sheet */
-            if (find(s, piece, stop_piece, "</c>", 4) < 0)
+            if (!tags.closed.at[k])
                 break;                            /* no cell with content in this row */
+            /* the row's cell tags: the first match of a wanted tag is among them */
+            Py_ssize_t *starts_at = tags.cells.at + tags.first_cell.at[k];
+            Py_ssize_t nstarts = (k + 1 < nrows ? tags.first_cell.at[k + 1] : tags.cells.count)
+                                 - tags.first_cell.at[k];
             PyObject *cells = PyTuple_GET_ITEM(item, 2);
             Py_ssize_t ncells = PyList_GET_SIZE(cells);
             for (Py_ssize_t c = 0; c < ncells; c++) {
@@ -185,17 +335,28 @@ locate(PyObject *self, PyObject *args)
                     goto error;
                 }
                 PyObject *ctag = PyTuple_GET_ITEM(cell, 1);
-                Py_ssize_t at = find(s, piece, stop_piece, PyBytes_AS_STRING(ctag),
-                                     PyBytes_GET_SIZE(ctag));
+                const char *tag = PyBytes_AS_STRING(ctag);
+                Py_ssize_t n = PyBytes_GET_SIZE(ctag), at = -1;
+                if (n < 6 || memcmp(tag, "<c r=\"", 6) != 0)
+                    at = find_near(s, piece, stop_piece, tag, n);
+                else {
+                    for (Py_ssize_t c2 = 0; c2 < nstarts; c2++) {
+                        if (starts_at[c2] + n <= stop_piece
+                                && memcmp(s + starts_at[c2], tag, (size_t)n) == 0) {
+                            at = starts_at[c2];
+                            break;
+                        }
+                    }
+                }
                 if (at < 0)
                     continue;
-                Py_ssize_t close = find(s, at, stop_piece, ">", 1);
+                Py_ssize_t close = find_near(s, at, stop_piece, ">", 1);
                 if (close < 0)
                     goto ask_python;              /* tag not closed in its row */
                 if (s[close - 1] == '/')
                     continue;                     /* "<c r=.../>": an empty cell */
                 Py_ssize_t stop = close + 1;
-                Py_ssize_t cend = find(s, stop, stop_piece, "</c>", 4);
+                Py_ssize_t cend = find_near(s, stop, stop_piece, "</c>", 4);
                 if (cend < 0)
                     goto ask_python;              /* cell not closed in its row */
                 PyObject *found = Py_BuildValue("(lOnnn)", row, PyTuple_GET_ITEM(cell, 0),
@@ -208,13 +369,15 @@ locate(PyObject *self, PyObject *args)
             }
             break;
         }
-        tag = next;
     }
+    tags_free(&tags);
     return out;
 ask_python:
+    tags_free(&tags);
     Py_DECREF(out);
     Py_RETURN_NONE;
 error:
+    tags_free(&tags);
     Py_DECREF(out);
     return NULL;
 }
