@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 DI_ATAS = "Di Atas Ekspektasi"
 SESUAI = "Sesuai Ekspektasi"
@@ -112,6 +113,7 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 _SLASH = re.compile(r"\s*/\s*")
 
 
+@lru_cache(maxsize=4096, typed=True)   # the same few spellings, file after file
 def _fold(text: str) -> str:
     text = _TRAILING_MARKS.sub("", str(text).strip())
     return _SEPARATORS.sub(" ", text).lower()
@@ -180,6 +182,7 @@ AK_COEFFICIENT = {
 }
 
 
+@lru_cache(maxsize=256)
 def angka_kredit(predikat: str, jenjang: str, months: int) -> float | None:
     """Angka kredit earned: percentage(predikat) x annual coefficient x months/12.
 

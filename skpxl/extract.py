@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import domain
-from .document import ancestors, set_path
+from .document import ancestors, get_path, set_path, tokens
 from .errors import TemplateError, UnreadableFileError
 from .manifest import METADATA_SHEET, Field, Template, a1, expand_path, list_templates, \
     load_template, parse_a1
@@ -378,11 +378,22 @@ def extract(path, *, wb=None) -> Extraction:
     layout = _layout(plan, present_blocks, present_items)
     result.locations = dict(layout.locations)
     doc, raw = result.document, result.raw
-    for new_path, key in layout.assign:
+    nodes = {"$": doc}    # containers by path, once set_path has made them
+    for new_path, key, parent, last in layout.assign:
         entry = found.get(key)
-        if entry is not None:
+        if entry is None:
+            continue
+        node = nodes.get(parent)
+        if node is None:
             set_path(doc, new_path, entry[0])
-            raw[new_path] = entry[1]
+            nodes[parent] = get_path(doc, parent)
+        elif type(last) is int:
+            while len(node) <= last:
+                node.append(None)
+            node[last] = entry[0]
+        else:
+            node[last] = entry[0]
+        raw[new_path] = entry[1]
     for section in ("utama", "tambahan"):
         for item in (doc.get("hasil_kerja", {}).get(section) or []):
             if isinstance(item, dict):
@@ -395,11 +406,12 @@ def extract(path, *, wb=None) -> Extraction:
 @dataclass(frozen=True)
 class _Layout:
     """Where the values of one plan go when a given set of blocks and items has content:
-    the document path of each entry read (``assign``: (path, entry key), in plan order) and
-    the cell of every path and list (``locations``). Files with the same rows filled share
-    it: staff of a unit mostly return the rows their plans were generated with."""
+    the document path of each entry read (``assign``: (path, entry key, the path of its
+    parent, its last step), in plan order) and the cell of every path and list
+    (``locations``). Files with the same rows filled share it: staff of a unit mostly return
+    the rows their plans were generated with."""
 
-    assign: tuple[tuple[str, tuple], ...]
+    assign: tuple[tuple[str, tuple, str, str | int], ...]
     locations: dict[str, tuple[str, str]]
 
 
@@ -452,7 +464,9 @@ def _layout(plan: _Plan, present_blocks: dict[str, set[int]],
         else:
             new_path = inst.path
         _register(locations, new_path, sheet, cell)
-        assign.append((new_path, entry_key))
+        parents = ancestors(new_path)
+        assign.append((new_path, entry_key, parents[0] if parents else "$",
+                       tokens(new_path)[-1]))
     layout = _Layout(tuple(assign), locations)
     remember(_LAYOUTS, key, (plan, layout), 256)
     return layout
