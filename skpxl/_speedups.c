@@ -943,6 +943,75 @@ error:
     return NULL;
 }
 
+/* report.clean_row for every row: plain text and ints as they are, "" as None, the rest
+ * (and text too long or holding characters a cell cannot keep) through cell_value */
+static PyObject *
+clean_rows(PyObject *self, PyObject *args)
+{
+    PyObject *rows, *cell_value;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "OnO", &rows, &max_chars, &cell_value))
+        return NULL;
+    PyObject *seq = PySequence_Fast(rows, "rows: a sequence of rows");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL)
+        goto error;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *row = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "a row: a sequence");
+        if (row == NULL)
+            goto error;
+        Py_ssize_t size = PySequence_Fast_GET_SIZE(row);
+        PyObject *clean = PyTuple_New(size);
+        if (clean == NULL) {
+            Py_DECREF(row);
+            goto error;
+        }
+        PyList_SET_ITEM(out, i, clean);
+        for (Py_ssize_t j = 0; j < size; j++) {
+            PyObject *v = PySequence_Fast_GET_ITEM(row, j), *kept = NULL;
+            int plain = v == Py_None || PyLong_CheckExact(v);
+            if (PyUnicode_CheckExact(v)) {
+                Py_ssize_t n = PyUnicode_GET_LENGTH(v);
+                if (n == 0) {
+                    v = Py_None;
+                    plain = 1;
+                }
+                else if (n <= max_chars) {
+                    int kind = PyUnicode_KIND(v);
+                    const void *data = PyUnicode_DATA(v);
+                    plain = 1;
+                    for (Py_ssize_t k = 0; k < n; k++) {   /* report._SUSPECT */
+                        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+                        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0xFFFE || c == 0xFFFF) {
+                            plain = 0;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (plain) {
+                Py_INCREF(v);
+                kept = v;
+            }
+            else if ((kept = PyObject_CallOneArg(cell_value, v)) == NULL) {
+                Py_DECREF(row);
+                goto error;
+            }
+            PyTuple_SET_ITEM(clean, j, kept);
+        }
+        Py_DECREF(row);
+    }
+    Py_DECREF(seq);
+    return out;
+error:
+    Py_DECREF(seq);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"locate", locate, METH_VARARGS,
      "locate(xml, rows) -> [(row, col, at, stop, end), ...] or None (ask sheetxml._locate)"},
@@ -951,6 +1020,8 @@ static PyMethodDef methods[] = {
      "cells in the two common shapes; rest: the located cells sheetxml decodes itself"},
     {"canonical_rows", canonical_rows, METH_VARARGS,
      "canonical_rows(rows, width, canonical) -> bytes: what report.table_hash hashes"},
+    {"clean_rows", clean_rows, METH_VARARGS,
+     "clean_rows(rows, max_chars, cell_value) -> [tuple]: report.clean_row of every row"},
     {"render_rows", render_rows, METH_VARARGS,
      "render_rows(rows, first_row, letters, attrs, wraps) -> str: report.render_rows"},
     {NULL, NULL, 0, NULL}

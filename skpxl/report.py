@@ -80,6 +80,13 @@ def cell_value(value):
 _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 
 
+def clean_rows(rows) -> list[tuple]:
+    """:func:`clean_row` of every row (``skpxl/_speedups.c`` does it where it was built)."""
+    if _clean_rows is not None:
+        return _clean_rows(rows, MAX_CELL_CHARS, cell_value)
+    return [clean_row(r) for r in rows]
+
+
 def clean_row(row) -> tuple:
     """:func:`cell_value` for a whole row, with a fast path for plain text and ints."""
     out = []
@@ -191,7 +198,7 @@ class ReportBook:
 
     def table(self, spec: TableSheet, ws=None, *, checked: bool = True):
         """Lay out ``spec`` (on a new sheet unless ``ws``); its rows are written on save."""
-        spec.rows = [clean_row(r) for r in spec.rows]
+        spec.rows = clean_rows(spec.rows)
         if ws is None:
             ws = self.sheet(spec.sheet)
             ws.freeze_panes = f"A{spec.top + 1}"
@@ -382,9 +389,10 @@ def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
 
 
 try:
-    from ._speedups import canonical_rows as _canonical_rows, render_rows as _render_rows
+    from ._speedups import (canonical_rows as _canonical_rows, clean_rows as _clean_rows,
+                            render_rows as _render_rows)
 except ImportError:  # not built (no C compiler where it was installed): the Python versions
-    _canonical_rows = _render_rows = None
+    _canonical_rows = _clean_rows = _render_rows = None
 
 
 def save(data: bytes, path: Path, *, force: bool) -> None:

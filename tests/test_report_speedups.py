@@ -16,7 +16,7 @@ from conftest import missing
 
 @pytest.fixture(autouse=True)
 def compiled():
-    if report._canonical_rows is None or report._render_rows is None:
+    if None in (report._canonical_rows, report._render_rows, report._clean_rows):
         missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
 
 
@@ -99,3 +99,15 @@ def test_c_rows_are_the_python_rows(rows, wrap_widths):
         except UnicodeEncodeError:
             results[1] = UnicodeEncodeError
     assert results[0] == results[1]
+
+
+@settings(max_examples=300, deadline=None)
+@example([("", "a\x00b", "x" * 40000, "ok\ttab\nline", "\ufffe", 7, True, 2.5, None,
+           dt.date(2025, 9, 30), float("nan"), Label("y"))])
+@given(ROWS)
+def test_c_clean_rows_are_the_python_rows(rows):
+    fast = report.clean_rows(rows)
+    slow = [report.clean_row(r) for r in rows]
+    key = [[(type(v), repr(v)) for v in row] for row in slow]   # nan != nan; types too
+    assert [[(type(v), repr(v)) for v in row] for row in fast] == key
+    assert all(type(row) is tuple for row in fast)
