@@ -82,6 +82,8 @@ def _walk(path: str) -> tuple[tuple[tuple[str | int, bool], ...], str | int]:
 
 def canonical(value) -> str:
     """Text form of a cell value for fingerprints: dates ISO, integral numbers without .0."""
+    if value.__class__ is str:          # nearly every pre-filled value
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -190,8 +190,22 @@ class Template:
 
     def prefilled_values(self, document: dict) -> dict[str, object]:
         """Path -> value of every pre-filled cell: what the fingerprint protects."""
-        from .document import get_path
-        return {path: get_path(document, path) for path in self.prefilled_paths}
+        out = {}
+        for path, steps in self._prefilled_steps:    # document.get_path, inlined
+            node = document
+            for step in steps:
+                try:
+                    node = node[step]
+                except (KeyError, IndexError, TypeError):
+                    node = None
+                    break
+            out[path] = node
+        return out
+
+    @cached_property
+    def _prefilled_steps(self) -> tuple[tuple[str, tuple], ...]:
+        from .document import tokens
+        return tuple((path, tokens(path)) for path in self.prefilled_paths)
 
     @cached_property
     def prefilled_paths(self) -> tuple[str, ...]:
