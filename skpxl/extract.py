@@ -64,6 +64,7 @@ class Extraction:
     locations: dict[str, tuple[str, str]] = field(default_factory=dict)
     raw: dict[str, object] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    has_dates: bool = False     # a date or datetime was read: the document is not JSON yet
 
     def locate(self, path: str) -> tuple[str | None, str | None]:
         """(sheet, cell) of a document path, or of its nearest located ancestor."""
@@ -370,6 +371,8 @@ def extract(path, *, wb=None) -> Extraction:
                     value = normalize_value(fld, raw, inst.path)
                 if value is None:
                     continue
+                if value.__class__ is not str and isinstance(value, date):
+                    result.has_dates = True
                 found[key] = (value, raw)
                 if gid:
                     present_blocks.setdefault(gid, set()).add(inst.block)

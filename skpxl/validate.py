@@ -491,7 +491,7 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
         report.stage = stage or infer_stage(doc)
         found = check_rules(extraction, report.stage, period=period, roster_index=roster_index,
                             lang=lang)
-        doc_json = to_jsonable(doc)
+        doc_json = to_jsonable(doc) if extraction.has_dates else doc   # else JSON already
         found += schema_problems(extraction, report.stage, lang,
                                  {p.path for p in found if p.path}, doc_json)
         found += formula_problems(wb, extraction)

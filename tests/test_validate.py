@@ -275,6 +275,23 @@ def test_formula_typed_into_an_input_cell_is_flagged(batch, tmp_path):
     assert [(p.sheet, p.cell) for p in hits] == [(fld.sheet, fld.cell)]
 
 
+def test_a_date_typed_into_a_number_cell_reaches_the_document_as_text(batch, tmp_path):
+    """The document a report keeps is JSON: a date read from a cell becomes ISO text (the
+    document of a file without dates is passed on as it is)."""
+    import datetime as dt
+    source = batch["valid"] / batch["generated"][2].name
+    fld = load_template("ja-jf-kuantitatif").field("eku_realisasi")
+    wb = openpyxl.load_workbook(source)
+    wb[fld.sheet][fld.cell] = dt.datetime(2025, 9, 30)
+    target = tmp_path / "tanggal.xlsx"
+    wb.save(target)
+    dated = validate_file(target, keep_document=True).document
+    plain = validate_file(source, keep_document=True).document
+    json.dumps(dated)
+    json.dumps(plain)
+    assert "2025-09-30" in json.dumps(dated["hasil_kerja"]) and dated != plain
+
+
 def test_messages_of_problems_found_in_worker_processes_are_rendered(tmp_path):
     """Workers return problems; the main process must know every code to word them."""
     import subprocess
