@@ -15,6 +15,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from . import domain
@@ -65,6 +66,7 @@ class Extraction:
     raw: dict[str, object] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     has_dates: bool = False     # a date or datetime was read: the document is not JSON yet
+    layout: "_Layout | None" = field(default=None, repr=False, compare=False)
 
     def locate(self, path: str) -> tuple[str | None, str | None]:
         """(sheet, cell) of a document path, or of its nearest located ancestor."""
@@ -379,6 +381,7 @@ def extract(path, *, wb=None) -> Extraction:
                     if inst.item is not None:
                         present_items.setdefault(gid, set()).add((inst.block, inst.item))
     layout = _layout(plan, present_blocks, present_items)
+    result.layout = layout
     result.locations = dict(layout.locations)
     doc, raw = result.document, result.raw
     nodes = {"$": doc}    # containers by path, once set_path has made them
@@ -416,6 +419,18 @@ class _Layout:
 
     assign: tuple[tuple[str, tuple, str, str | int], ...]
     locations: dict[str, tuple[str, str]]
+
+    @cached_property
+    def by_sheet(self) -> dict[str, dict[str, list[str]]]:
+        """Sheet -> cell -> the paths located there."""
+        return cells_by_sheet(self.locations)
+
+
+def cells_by_sheet(locations: dict[str, tuple[str, str]]) -> dict[str, dict[str, list[str]]]:
+    cells: dict[str, dict[str, list[str]]] = {}
+    for path, (sheet, cell) in locations.items():
+        cells.setdefault(sheet, {}).setdefault(cell, []).append(path)
+    return cells
 
 
 def _layout(plan: _Plan, present_blocks: dict[str, set[int]],

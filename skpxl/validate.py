@@ -20,7 +20,7 @@ from .errors import UnreadableFileError, UsageError
 from .executor import map_ordered
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
-from .extract import extract
+from .extract import cells_by_sheet, extract
 from .manifest import METADATA_SHEET
 from .nip import check_nip
 from .periods import parse_period
@@ -434,9 +434,8 @@ def formula_problems(wb, extraction) -> list[Problem]:
     tmpl = extraction.template
     if tmpl is None or not hasattr(wb, "formula_cells") or wb.format not in ("xlsx", "xlsm"):
         return []
-    cells: dict[str, dict[str, list[str]]] = {}   # sheet -> cell -> paths located there
-    for path, (sheet, cell) in extraction.locations.items():
-        cells.setdefault(sheet, {}).setdefault(cell, []).append(path)
+    layout = extraction.layout   # sheet -> cell -> paths located there, once per layout
+    cells = layout.by_sheet if layout is not None else cells_by_sheet(extraction.locations)
     patterns = tmpl.input_paths
     out = []
     for sheet, at in cells.items():
