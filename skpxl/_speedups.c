@@ -228,10 +228,18 @@ plain_region(const char *s, Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end, 
         return 0;
     Py_ssize_t i = a;
 #ifdef SCAN16
-    const __m128i lt = _mm_set1_epi8('<');    /* 16 bytes at a time: tags are close */
-    for (; i + 16 <= b; i += 16) {
+    /* 16 bytes at a time: only a '<' followed by c, r, ! or / can be odd or noted */
+    const __m128i lt = _mm_set1_epi8('<'), c = _mm_set1_epi8('c'), r = _mm_set1_epi8('r'),
+                  bang = _mm_set1_epi8('!'), slash = _mm_set1_epi8('/');
+    for (; i + 17 <= b; i += 16) {
         __m128i block = _mm_loadu_si128((const __m128i *)(s + i));
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, lt));
+        __m128i after = _mm_loadu_si128((const __m128i *)(s + i + 1));
+        __m128i wanted = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(after, c),
+                                                   _mm_cmpeq_epi8(after, r)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(after, bang),
+                                                   _mm_cmpeq_epi8(after, slash)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpeq_epi8(block, lt), wanted));
         while (mask) {
             int tag = tag_at(s, i + __builtin_ctz(mask), b, t);
             if (tag <= 0)
