@@ -193,7 +193,7 @@ class Package:
         if count > lim.max_entries:
             raise file_error("file.zip_bomb", path, f"{count} entri; batas {lim.max_entries}")
         try:
-            self.zip = zipfile.ZipFile(self.fp)
+            self.zip = _Directory.read(self.data) or zipfile.ZipFile(self.fp)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
                 EOFError, OSError) as e:
             raise file_error("file.corrupt", path, f"arsip zip tidak utuh: {e}") from None
@@ -307,6 +307,74 @@ class Package:
 
 
 _CONTENT_TYPES: dict[bytes, tuple[str, str, bool]] = {}
+
+
+class _Entry:
+    """One central-directory entry: the ZipInfo attributes the package reads."""
+
+    __slots__ = ("filename", "flag_bits", "compress_type", "CRC", "compress_size",
+                 "file_size", "header_offset")
+
+
+class _Directory:
+    """The central directory of a plain zip, read in one pass: what ``zipfile.ZipFile``
+    gives the package (``infolist``, ``namelist``, ``NameToInfo``) in a fifth of the time
+    (about 0.1 ms per returned workbook).
+
+    :meth:`read` takes only the shape Excel, LibreOffice, WPS and skpxl write: no archive
+    comment, no zip64, nothing before the archive, no extra fields, names without NUL or a
+    backslash. For anything else it returns None and ``zipfile`` reads the archive, with
+    its own checks and messages."""
+
+    __slots__ = ("entries", "NameToInfo")
+
+    _EOCD = struct.Struct("<4s4H2LH")
+    _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+
+    def __init__(self, entries: list[_Entry]):
+        self.entries = entries
+        self.NameToInfo = {e.filename: e for e in entries}
+
+    def infolist(self) -> list[_Entry]:
+        return self.entries
+
+    def namelist(self) -> list[str]:
+        return [e.filename for e in self.entries]
+
+    @classmethod
+    def read(cls, data: bytes) -> "_Directory | None":
+        end = len(data) - 22
+        if end < 0 or data[end:end + 4] != b"PK\x05\x06":
+            return None
+        (_, disk, cd_disk, here, count, size, offset,
+         comment) = cls._EOCD.unpack_from(data, end)
+        if (disk or cd_disk or comment or here != count or count == 0xFFFF
+                or offset == 0xFFFFFFFF or offset + size != end):
+            return None
+        entries, pos, unpack = [], offset, cls._CENTRAL.unpack_from
+        for _ in range(count):
+            if pos + 46 > end:
+                return None
+            (sig, _, _, version, _, flags, method, _, _, crc, packed, size_, name_len,
+             extra_len, comment_len, _, _, _, local) = unpack(data, pos)
+            if sig != b"PK\x01\x02" or extra_len or version > 63:
+                return None
+            raw = data[pos + 46:pos + 46 + name_len]
+            try:
+                name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
+            if "\x00" in name or (os.sep != "/" and os.sep in name):
+                return None
+            entry = _Entry()
+            (entry.filename, entry.flag_bits, entry.compress_type, entry.CRC,
+             entry.compress_size, entry.file_size, entry.header_offset) = (
+                name, flags, method, crc, packed, size_, local)
+            entries.append(entry)
+            pos += 46 + name_len + comment_len
+        if pos != end:
+            return None
+        return cls(entries)
 
 WHOLE_PART = 8 * MB   # parts below this size are inflated in one call and kept in memory
 

@@ -712,3 +712,65 @@ def test_mutated_workbooks_never_crash(tmp_path_factory, data):
             book.formula_cells(sheet)
     except UnreadableFileError as err:
         assert err.code.startswith("file.")
+
+
+# --- the central directory read in one pass (package._Directory) ---------------------------
+
+def _entries(directory) -> list[tuple]:
+    return [(i.filename, i.flag_bits, i.compress_type, i.CRC, i.compress_size, i.file_size,
+             i.header_offset) for i in directory.infolist()]
+
+
+def test_plain_archives_are_listed_as_zipfile_lists_them(skp, tmp_path, convert):
+    """Archives as skpxl, openpyxl and LibreOffice write them: the one-pass reader takes
+    them and lists what zipfile lists (names, flags, method, CRC, sizes, offsets)."""
+    from skpxl.package import _Directory
+    saved = tmp_path / "openpyxl.xlsx"
+    openpyxl.load_workbook(skp).save(saved)
+    resaved = convert([skp], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    for path in [skp, saved, *resaved]:
+        data = path.read_bytes()
+        directory = _Directory.read(data)
+        assert directory is not None, path.name
+        with zipfile.ZipFile(path) as zf:
+            assert _entries(directory) == _entries(zf)
+            assert directory.namelist() == zf.namelist()
+            assert set(directory.NameToInfo) == set(zf.NameToInfo)
+
+
+@pytest.mark.parametrize("shape", ["comment", "zip64", "prefix", "extra", "truncated", "dup"])
+def test_other_archives_are_left_to_zipfile(skp, tmp_path, shape):
+    """Any other shape goes to zipfile (its checks, its messages); reading still works or
+    fails exactly as it did."""
+    from skpxl.package import _Directory
+    target = tmp_path / f"{shape}.xlsx"
+    with zipfile.ZipFile(skp) as src:
+        items = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    if shape in ("comment", "zip64", "extra", "dup"):
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for name, data in items:
+                info = zipfile.ZipInfo(name)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                if shape == "extra":
+                    info.extra = b"\xfe\xca\x00\x00"
+                if shape == "zip64":
+                    with out.open(info, "w", force_zip64=True) as handle:
+                        handle.write(data)
+                else:
+                    out.writestr(info, data)
+            if shape == "comment":
+                out.comment = b"dibuat oleh alat lain"
+            if shape == "dup":
+                out.writestr("docProps/app.xml", b"<x/>")
+    else:
+        data = skp.read_bytes()
+        target.write_bytes(b"MZ" + b"\0" * 30 + data if shape == "prefix" else data[:-10])
+    data = target.read_bytes()
+    if shape in ("dup", "zip64"):   # plain central directories: duplicates (the last one
+        # of a name wins, as in zipfile), zip64 sizes in the local headers only
+        with zipfile.ZipFile(target) as zf:
+            assert _entries(_Directory.read(data)) == _entries(zf)
+        return
+    assert _Directory.read(data) is None
+    if shape in ("comment", "extra"):       # zipfile reads them; so does skpxl
+        assert read_workbook(target).cells("SKP")
