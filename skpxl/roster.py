@@ -496,6 +496,19 @@ def _who(nama: str, nip: str) -> str:
     return nama or nip or "(tanpa nama)"
 
 
+_INDEXES: dict = {}
+
+
+def _text_indexes(columns: dict[str, int]) -> tuple[tuple[str, int | None], ...]:
+    """(column name, cell index or None) of the text columns, once per header."""
+    key = tuple(columns.items())
+    found = _INDEXES.get(key)
+    if found is None:
+        found = tuple((name, columns.get(name)) for name in _TEXT_COLUMNS)
+        remember(_INDEXES, key, found, 16)
+    return found
+
+
 def _read_row(number: int, cells: list, columns: dict[str, int],
               problems: list[Problem], today: date | None = None
               ) -> tuple[Employee, str] | None:
@@ -504,7 +517,9 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
         index = columns.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
-    text = {name: clean_text(cell(name)) for name in _TEXT_COLUMNS}
+    size = len(cells)
+    text = {name: clean_text(cells[index]) if index is not None and index < size else ""
+            for name, index in _text_indexes(columns)}
     raw_nip = _clean_nip_text(cell("nip"))
     if not any(text.values()) and not clean_text(raw_nip):
         return None
@@ -568,7 +583,7 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
 
     raw_penilai = _clean_nip_text(cell("nip_penilai"))
     if clean_text(raw_penilai):
-        penilai = check_nip(raw_penilai, today=today)
+        penilai = _check_penilai_nip(raw_penilai, today)
         bad = {"nip.number", "nip.scientific", "nip.chars", "nip.length"}
         if bad & {code for code, _ in penilai.problems}:
             add("roster.penilai_invalid", raw_penilai)
@@ -576,6 +591,11 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
         else:
             emp.nip_penilai = penilai.nip
     return emp, status or ""
+
+
+@lru_cache(maxsize=1024, typed=True)   # a unit's staff share their assessor
+def _check_penilai_nip(raw, today: date | None):
+    return check_nip(raw, today=today)
 
 
 def _find_cycles(employees: list[Employee], index: dict[str, Employee]) -> list[list[Employee]]:
