@@ -253,7 +253,8 @@ class WorkbookValues:
 
         The same values as :meth:`cells` gives; a plain .xlsx sheet is not parsed whole for
         it: the cells are looked up by their reference (:func:`skpxl.sheetxml.pick_cells`).
-        KeyError for a sheet the workbook does not have.
+        KeyError for a sheet the workbook does not have. The dict returned may be the
+        reader's own memo of the sheet: read it, do not change it.
         """
         if sheet not in self.sheet_names:
             raise KeyError(f"no sheet named {sheet!r} in {self.path.name}")
@@ -374,10 +375,12 @@ class WorkbookValues:
         if picked is None:
             return None
         values, formulas = picked
-        refs, found, before = known or (frozenset(), set(), {})
-        self._picked[sheet] = (refs | wanted.refs,
-                               found | {a1(row - 1, col - 1) for row, col in formulas},
-                               {**before, **values})
+        refs = {a1(row - 1, col - 1) for row, col in formulas}
+        if known is None:     # the usual case: one pick per sheet, kept as it is
+            self._picked[sheet] = (wanted.refs, refs, values)
+        else:
+            self._picked[sheet] = (known[0] | wanted.refs, known[1] | refs,
+                                   {**known[2], **values})
         return values
 
     def _convert(self, value: Any) -> Any:
