@@ -126,3 +126,36 @@ def test_fast_gate_passes_a_valid_document(filled_document):
     for stage in ("plan", "evaluation"):
         assert not list(schema_validators()[stage].iter_errors(filled_document))
         assert fast_validators()[stage].is_valid(filled_document)
+
+
+def _described(errors) -> list[tuple]:
+    return [(e.validator, tuple(e.absolute_path), e.message, repr(e.validator_value),
+             repr(e.instance)) for e in errors]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_errors_of_the_broken_sections_are_the_errors_of_the_document(filled_document, data):
+    """schema_errors walks only the sections jsonschema-rs finds errors in: it gives the
+    errors jsonschema gives for the whole document, in the same order."""
+    import copy
+
+    from skpxl.validate import schema_errors, schema_validators
+    doc = copy.deepcopy(filled_document)
+    paths = [p for p in _leaves(doc) if p]
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(paths))
+        parent = doc
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if data.draw(st.booleans()) and isinstance(parent, dict):
+                parent.pop(path[-1], None)
+            else:
+                parent[path[-1]] = data.draw(ODD_VALUES)
+        except (KeyError, IndexError, TypeError):
+            continue
+    for stage in ("plan", "evaluation"):
+        whole = _described(schema_validators()[stage].iter_errors(doc))
+        assert _described(schema_errors(doc, stage)) == whole, stage
