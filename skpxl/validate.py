@@ -590,7 +590,7 @@ def _files_under(root: Path) -> list[tuple[Path, str]]:
     """The files under ``root`` (links to files included, linked folders not entered,
     unreadable folders passed over) with their names relative to it, in path order: what
     ``sorted(p for p in root.rglob("*") if p.is_file())`` gives, without a stat per file
-    (10,000 files: 0.1 s instead of 0.5 s)."""
+    (10,000 files: about 0.12 s instead of 0.25 s)."""
     found: list[tuple[tuple[str, ...], str]] = []
 
     def walk(folder: str, parts: tuple[str, ...]) -> None:
