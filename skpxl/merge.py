@@ -246,10 +246,10 @@ def _inputs(paths) -> tuple[list[tuple[Path, str, str]], list[dict]]:
     return files, skipped
 
 
-def _submissions(files, *, period, months, roster_ref, lang, jobs, progress) -> list[Submission]:
+def _submissions(files, *, period, months, roster_ref, lang, work, progress) -> list[Submission]:
     tasks = [(p, name, folder, period, months, roster_ref, lang) for p, name, folder in files]
     advance = progress(len(tasks)) if progress else None
-    return list(map_ordered(_submission_task, tasks, jobs, advance))
+    return list(map_ordered(_submission_task, tasks, work, advance))
 
 
 # --- the reduce: submissions of one unit -> tables and numbers --------------------------
@@ -361,14 +361,16 @@ def _fingerprint(data: UnitData) -> str:
 
 def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = None,
           output, level: str = "unit", unit: str | None = None, export=None, jobs: int = 1,
-          force: bool = False, lang: str = "id", progress=None) -> MergeResult:
+          force: bool = False, lang: str = "id", progress=None, executor=None) -> MergeResult:
     """Merge returned workbooks (or unit reports) into a report workbook at ``output``.
 
     ``roster`` is a roster path or :class:`~skpxl.roster.Roster`; it gives the expected
     employees. ``progress``, when given, is called once with the number of workbooks to read
-    and returns a callable advanced by one per workbook. Refuses (:class:`UsageError`) an
-    existing ``output`` without ``force``. The report is written even when inputs are
-    invalid or missing; :attr:`MergeResult.ok` tells.
+    and returns a callable advanced by one per workbook. ``executor``
+    (:func:`~skpxl.executor.make_executor`), when given, says where the per-file work runs
+    instead of ``jobs``: serially, in a local pool or on a Dask cluster. Refuses
+    (:class:`UsageError`) an existing ``output`` without ``force``. The report is written
+    even when inputs are invalid or missing; :attr:`MergeResult.ok` tells.
     """
     if level not in ("unit", "province"):
         raise UsageError(f"Level '{level}' tidak dikenal: gunakan unit atau province.")
@@ -380,16 +382,17 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
     org = normalize_org_predikat(org_predikat)
     per = parse_period(period) if period else None
     roster_obj, roster_ref = _load_roster(roster)
+    work = executor or jobs
     if level == "unit":
         if per is None:
             raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3")
-        result, book = _merge_unit(paths, per, roster_obj, roster_ref, unit, org, jobs, lang,
+        result, book = _merge_unit(paths, per, roster_obj, roster_ref, unit, org, work, lang,
                                    progress)
     else:
         if unit:
             raise UsageError("--unit hanya untuk laporan unit; laporan provinsi memuat semua "
                              "unit.")
-        result, book = _merge_province(paths, per, roster_obj, roster_ref, org, jobs, lang,
+        result, book = _merge_province(paths, per, roster_obj, roster_ref, org, work, lang,
                                       progress)
     result.output = str(output)
     save(book.to_bytes(), output, force=force)
@@ -412,10 +415,10 @@ def _load_roster(roster):
     return read_roster_once(str(path)), str(path)
 
 
-def _merge_unit(paths, per: Period, roster, roster_ref, unit, org, jobs, lang, progress):
+def _merge_unit(paths, per: Period, roster, roster_ref, unit, org, work, lang, progress):
     files, skipped = _inputs(paths)
     subs = _submissions(files, period=per.kode, months=per.months, roster_ref=roster_ref,
-                        lang=lang, jobs=jobs, progress=progress)
+                        lang=lang, work=work, progress=progress)
     for sub in subs:
         if sub.kind == "report":
             skipped.append({"path": sub.path, "reason": "laporan gabungan, bukan SKP pegawai"})
@@ -535,7 +538,7 @@ def _report_unit(exc: ReportRejected) -> str | None:
         return None
 
 
-def _merge_province(paths, per, roster, roster_ref, org, jobs, lang, progress):
+def _merge_province(paths, per, roster, roster_ref, org, work, lang, progress):
     explicit, files, skipped = [], [], []
     for raw in paths:
         root = Path(raw)
@@ -556,7 +559,7 @@ def _merge_province(paths, per, roster, roster_ref, org, jobs, lang, progress):
         """Read and verify unit reports, in the workers (each is a few thousand rows)."""
         tasks = [(path, lang) for path in found]
         for data, content, refused in map_ordered(_report_task, tasks,
-                                                  jobs if len(tasks) > 1 else 1):
+                                                  work if len(tasks) > 1 else 1):
             if refused is not None:
                 rejected.append(refused)
             else:
@@ -571,7 +574,7 @@ def _merge_province(paths, per, roster, roster_ref, org, jobs, lang, progress):
                              hint="Sebutkan periodenya dengan --period, misalnya 2025-Q3.")
         per = parse_period(periods[0])
     subs = _submissions(files, period=per.kode, months=per.months, roster_ref=roster_ref,
-                        lang=lang, jobs=jobs, progress=progress) if files else []
+                        lang=lang, work=work, progress=progress) if files else []
     read([Path(sub.path) for sub in subs if sub.kind == "report"])
     for data, content in list(reports):
         if data.summary.period != per.kode:

@@ -250,6 +250,54 @@ def test_same_inputs_give_identical_tables(quarter, reports, tmp_path):
     assert first["checks"] == second["checks"] and first["sources"] == second["sources"]
 
 
+def test_dask_cluster_gives_identical_tables(quarter, reports, tmp_path):
+    """The map step (returned workbooks, unit reports) on a Dask cluster: the same result,
+    byte-identical exported tables, the same sources as a serial run."""
+    distributed = pytest.importorskip("dask.distributed")
+    from skpxl.executor import make_executor
+
+    inputs = {"raw": [quarter["kab"], quarter["kota"]],
+              "reports": [reports["kab_path"], reports["kota_path"]]}
+    serial = {name: merge(paths, period=PERIOD, roster=quarter["roster"], level="province",
+                          output=tmp_path / f"serial-{name}.xlsx",
+                          export=tmp_path / f"serial-{name}", jobs=1)
+              for name, paths in inputs.items()}
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as client:
+            on_dask = {name: merge(paths, period=PERIOD, roster=quarter["roster"],
+                                   level="province", output=tmp_path / f"dask-{name}.xlsx",
+                                   export=tmp_path / f"dask-{name}",
+                                   executor=make_executor("dask", scheduler=client))
+                       for name, paths in inputs.items()}
+            ran = set(cluster.scheduler.task_prefixes)
+    finally:
+        cluster.close()
+    assert {"submission_task", "report_task"} <= ran  # the workers did the map
+    for name in inputs:
+        mine, theirs = on_dask[name].to_dict(), serial[name].to_dict()
+        assert mine["totals"]["valid"] == 5 and mine["totals"]["invalid"] == 1  # not vacuous
+        assert mine | {"output": "", "exported": []} == theirs | {"output": "", "exported": []}
+        exported = sorted(Path(p).name for p in theirs["exported"])
+        assert exported == sorted(Path(p).name for p in mine["exported"]) and exported
+        for table in exported:
+            assert (tmp_path / f"dask-{name}" / table).read_bytes() == \
+                (tmp_path / f"serial-{name}" / table).read_bytes()
+        first, second = (read_report(tmp_path / f"{how}-{name}.xlsx").metadata
+                         for how in ("serial", "dask"))
+        assert first["sources"] == second["sources"]
+
+
+def test_dask_without_scheduler_is_a_usage_error(quarter, tmp_path, capsys):
+    out = tmp_path / "rekap.xlsx"
+    with pytest.raises(SystemExit) as stop:
+        main(["merge", str(quarter["kab"]), "--period", PERIOD, "-o", str(out),
+              "--executor", "dask"])
+    assert stop.value.code == 2 and "--scheduler" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_existing_report_is_not_overwritten_without_force(quarter, tmp_path, capsys):
     out = tmp_path / "rekap.xlsx"
     out.write_bytes(b"punya orang lain")

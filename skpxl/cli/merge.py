@@ -12,7 +12,9 @@ from ..merge import MergeResult, merge
 from ..report import STATUS_TEXT, verdict
 from .common import (
     PERIOD,
+    build_executor,
     echo_json,
+    executor_options,
     format_option,
     jobs_option,
     lang_option,
@@ -113,10 +115,11 @@ def render_province(result: MergeResult, lang: str) -> str:
 @click.option("--export", type=click.Path(file_okay=False, path_type=Path),
               help="Also write every table as CSV (and Parquet when pyarrow is installed).")
 @jobs_option
+@executor_options
 @click.option("--force", is_flag=True, help="Overwrite an existing report or export files.")
 @lang_option
 def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, export, jobs,
-              force, lang):
+              executor, scheduler, force, lang):
     """Merge returned SKP workbooks into one report workbook.
 
     Every workbook is validated first (same rules as 'skpxl validate', evaluation stage);
@@ -133,11 +136,14 @@ def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, exp
     Example:
       skpxl merge kembali/ --period 2025-Q3 --roster pegawai.xlsx -o rekap-batu.xlsx
       skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx -o provinsi.xlsx
+      skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
+          -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
     """
     with progress_bar("Menggabung", fmt == "table") as advance:
         result = merge(paths, period=period, roster=roster, org_predikat=org_predikat,
                        output=output, level=level, unit=unit, export=export, jobs=jobs,
-                       force=force, lang=lang, progress=advance)
+                       force=force, lang=lang, progress=advance,
+                       executor=build_executor(executor, jobs, scheduler))
     if fmt == "json":
         echo_json(result.to_dict())
     else:
