@@ -6,6 +6,7 @@ Cells are found only through the template's defined names
 
 from __future__ import annotations
 
+import copy
 import csv
 import functools
 import io
@@ -589,8 +590,57 @@ def test_fast_writer_matches_openpyxl_reference(template_id, tmp_path, roster_cs
         right = reference[left.title]
         assert sorted(map(str, left.merged_cells.ranges)) == \
             sorted(map(str, right.merged_cells.ranges)), left.title
-        assert len(left.data_validations.dataValidation) == \
-            len(right.data_validations.dataValidation), left.title
+        assert dropdowns(left) == dropdowns(right), left.title
         assert dict(left.protection) == dict(right.protection), left.title
         assert left.sheet_state == right.sheet_state
+        assert (left.print_area, left.print_title_rows, left.page_setup.orientation,
+                left.page_setup.fitToWidth, left.sheet_properties.pageSetUpPr.fitToPage) == \
+            (right.print_area, right.print_title_rows, right.page_setup.orientation,
+             right.page_setup.fitToWidth, right.sheet_properties.pageSetUpPr.fitToPage)
+        assert (left.max_row, left.max_column) == (right.max_row, right.max_column)
+        for row in left.iter_rows():
+            for cell in row:
+                other = right[cell.coordinate]
+                assert cell_style(cell) == cell_style(other), (left.title, cell.coordinate)
+    assert any(dropdowns(ws) for ws in fast.worksheets)
 
+
+def dropdowns(ws) -> list[tuple]:
+    """Every data validation of a sheet: where, what kind, which list."""
+    return sorted((str(dv.sqref), dv.type, dv.formula1, dv.allow_blank)
+                  for dv in ws.data_validations.dataValidation)
+
+
+def cell_style(cell) -> tuple:
+    """A cell's effective style (copies: openpyxl's style proxies do not compare)."""
+    return (copy.copy(cell.font), copy.copy(cell.fill), copy.copy(cell.border),
+            copy.copy(cell.alignment), cell.number_format, copy.copy(cell.protection))
+
+
+
+def test_logo_added_to_a_template_is_in_every_workbook(tmp_path, roster_csv):
+    """An agency adds its logo to the form (a real PNG, anchored on the SKP sheet): every
+    generated workbook carries it, byte for byte, where the template had it."""
+    from openpyxl.drawing.image import Image as XlImage
+    from PIL import Image
+
+    shipped = load_template("ja-jf-kuantitatif")
+    template = tmp_path / "dengan-logo.xlsx"
+    template.with_suffix(".json").write_bytes(shipped.manifest_path.read_bytes())
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 60), (120, 20, 20)).save(logo)
+    wb = openpyxl.load_workbook(shipped.path)
+    wb["SKP"].add_image(XlImage(str(logo)), "H1")
+    wb.save(template)
+    with zipfile.ZipFile(template) as z:
+        (media,) = [n for n in z.namelist() if n.startswith("xl/media/")]
+        picture = z.read(media)
+
+    result = generate(roster_csv, PERIOD, tmp_path / "skp", template=str(template), jobs=1)
+    written = [Path(f.path) for f in result.files if f.status == "written"]
+    assert written
+    for path in written:
+        with zipfile.ZipFile(path) as z:
+            assert z.read(media) == picture, path.name
+        (image,) = openpyxl.load_workbook(path)["SKP"]._images
+        assert (image.anchor._from.col, image.anchor._from.row) == (7, 0)  # H1
