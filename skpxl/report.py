@@ -300,7 +300,11 @@ _DIMENSION = re.compile(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+)(\d+))?"\s*/>')
 
 
 def splice_rows(data: bytes, tables: list[TableSheet]) -> bytes:
-    """Replace each table's probe row with its rows, rendered as sheet XML."""
+    """Replace each table's probe row with its rows, rendered as sheet XML.
+
+    A table sheet is rendered, encoded and compressed a few thousand rows at a time
+    (:func:`_sheet_chunks`): the province report of 10,000 employees has a Hasil Kerja
+    sheet of about 43 MB of XML, which is never held whole, as text or as bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     parts = sheet_parts(source)
     by_member: dict[str, list[TableSheet]] = {}
@@ -309,38 +313,76 @@ def splice_rows(data: bytes, tables: list[TableSheet]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            content = source.read(info.filename)
-            level = 6
-            if info.filename in by_member:
-                xml = content.decode("utf-8")
-                for spec in by_member[info.filename]:
-                    xml = _splice(xml, spec)
-                content = xml.encode("utf-8")
-                level = 1 if len(content) > (4 << 20) else 6  # speed over size for big sheets
             entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, content, compresslevel=level)
+            if info.filename in by_member:
+                xml = source.read(info.filename).decode("utf-8")
+                _write_member(target, entry, _sheet_chunks(xml, by_member[info.filename]))
+            else:
+                target.writestr(entry, source.read(info.filename), compresslevel=6)
     return out.getvalue()
 
 
-def _splice(xml: str, spec: TableSheet) -> str:
-    probe = spec.top + 1
-    match = re.search(rf'<row r="{probe}"[^>]*?(?:/>|>.*?</row>)', xml, re.DOTALL)
-    if match is None:  # pragma: no cover - openpyxl always writes the styled probe cells
-        raise OutputError(f"Sheet '{spec.sheet}': baris contoh tidak ditemukan.")
-    styles = {letter: style for letter, style in _CELL_STYLE.findall(match.group(0))}
-    letters = [get_column_letter(i) for i in range(1, len(spec.columns) + 1)]
-    attrs = [f' s="{styles[L]}"' if styles.get(L) else "" for L in letters]
-    wraps = [c.width if c.kind == "wrap" else None for c in spec.columns]
-    rows_xml = render_rows(spec.rows, probe, letters, attrs, wraps)
-    xml = xml[:match.start()] + rows_xml + xml[match.end():]
-    dim = _DIMENSION.search(xml)
+_BIG_MEMBER = 4 << 20   # bytes of XML above which a sheet is deflated for speed over size
+_CHUNK_ROWS = 2048
+
+
+def _write_member(target: zipfile.ZipFile, entry: zipfile.ZipInfo, chunks) -> None:
+    """Write the member ``entry`` from an iterator of byte chunks.
+
+    Up to :data:`_BIG_MEMBER` bytes are gathered first: a member that fits is deflated at
+    level 6 in one piece, a bigger one at level 1 as the chunks come."""
+    chunks, pending, size = iter(chunks), [], 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size > _BIG_MEMBER:
+            break
+    else:
+        target.writestr(entry, b"".join(pending), compresslevel=6)
+        return
+    if hasattr(entry, "compress_level"):   # Python 3.13 and newer
+        entry.compress_level = 1
+    else:                                   # what writestr(compresslevel=1) sets before
+        entry._compresslevel = 1
+    with target.open(entry, "w") as stream:
+        for chunk in pending:
+            stream.write(chunk)
+        del pending
+        for chunk in chunks:
+            stream.write(chunk)
+
+
+def _sheet_chunks(xml: str, specs: list[TableSheet]):
+    """The sheet's XML as UTF-8 chunks: each table's probe row replaced by its rows
+    (rendered :data:`_CHUNK_ROWS` at a time) and the dimension widened to cover them."""
+    cuts = []
+    for spec in specs:
+        probe = spec.top + 1
+        match = re.search(rf'<row r="{probe}"[^>]*?(?:/>|>.*?</row>)', xml, re.DOTALL)
+        if match is None:  # pragma: no cover - openpyxl always writes the styled probe cells
+            raise OutputError(f"Sheet '{spec.sheet}': baris contoh tidak ditemukan.")
+        cuts.append((match, spec))
+    cuts.sort(key=lambda cut: cut[0].start())
+    head = xml[:cuts[0][0].start()]
+    dim = _DIMENSION.search(head)
     if dim:
-        last_col = max(len(spec.columns), _col_number(dim.group(2) or "A"))
-        last_row = max(spec.end_row, int(dim.group(3) or 1))
-        xml = (xml[:dim.start()] + f'<dimension ref="A1:{get_column_letter(last_col)}{last_row}"/>'
-               + xml[dim.end():])
-    return xml
+        last_col = max([len(spec.columns) for _, spec in cuts]
+                       + [_col_number(dim.group(2) or "A")])
+        last_row = max([spec.end_row for _, spec in cuts] + [int(dim.group(3) or 1)])
+        head = (head[:dim.start()] + f'<dimension ref="A1:{get_column_letter(last_col)}'
+                f'{last_row}"/>' + head[dim.end():])
+    yield head.encode("utf-8")
+    for n, (match, spec) in enumerate(cuts):
+        styles = {letter: style for letter, style in _CELL_STYLE.findall(match.group(0))}
+        letters = [get_column_letter(col) for col in range(1, len(spec.columns) + 1)]
+        attrs = [f' s="{styles[L]}"' if styles.get(L) else "" for L in letters]
+        wraps = [c.width if c.kind == "wrap" else None for c in spec.columns]
+        for start in range(0, len(spec.rows), _CHUNK_ROWS):
+            yield render_rows(spec.rows[start:start + _CHUNK_ROWS], spec.top + 1 + start,
+                              letters, attrs, wraps).encode("utf-8")
+        until = cuts[n + 1][0].start() if n + 1 < len(cuts) else len(xml)
+        yield xml[match.end():until].encode("utf-8")
 
 
 def _col_number(letters: str) -> int:
