@@ -655,7 +655,7 @@ error:
     return NULL;
 }
 
-/* --- report tables: canonical text for report.table_hash, rows for report.render_rows -- */
+/* --- report tables: canonical text for reportbook.table_hash, rows for render_rows ------- */
 
 typedef struct {
     char *data;
@@ -704,7 +704,7 @@ buf_number(Buffer *b, double value)
     return failed ? -1 : 0;
 }
 
-/* the canonical text of one value, as report.table_hash writes it */
+/* the canonical text of one value, as reportbook.table_hash writes it */
 static int
 buf_canonical(Buffer *b, PyObject *v, PyObject *canonical)
 {
@@ -723,7 +723,7 @@ buf_canonical(Buffer *b, PyObject *v, PyObject *canonical)
         double value = PyLong_AsDouble(v);
         if (!(value == -1.0 && PyErr_Occurred()))
             return buf_number(b, value);
-        PyErr_Clear();                    /* too big for a float: report._canonical says */
+        PyErr_Clear();                    /* too big for a float: reportbook._canonical says */
     }
     PyObject *text = PyObject_CallOneArg(canonical, v);
     if (text == NULL)
@@ -811,7 +811,7 @@ buf_escaped(Buffer *b, PyObject *text)
     return buf_add(b, s + from, n - from);
 }
 
-/* the number of text lines report.render_rows gives a wrapped cell (1 when it fits) */
+/* the number of text lines reportbook.render_rows gives a wrapped cell (1 when it fits) */
 static long
 wrapped_lines(PyObject *text, double width)
 {
@@ -951,7 +951,7 @@ error:
     return NULL;
 }
 
-/* report.clean_row for every row: plain text and ints as they are, "" as None, the rest
+/* reportbook.clean_row for every row: plain text and ints as they are, "" as None, the rest
  * (and text too long or holding characters a cell cannot keep) through cell_value */
 static PyObject *
 clean_rows(PyObject *self, PyObject *args)
@@ -991,7 +991,7 @@ clean_rows(PyObject *self, PyObject *args)
                     int kind = PyUnicode_KIND(v);
                     const void *data = PyUnicode_DATA(v);
                     plain = 1;
-                    for (Py_ssize_t k = 0; k < n; k++) {   /* report._SUSPECT */
+                    for (Py_ssize_t k = 0; k < n; k++) {   /* reportbook._SUSPECT */
                         Py_UCS4 c = PyUnicode_READ(kind, data, k);
                         if ((c < 0x20 && c != '\t' && c != '\n') || c == 0xFFFE || c == 0xFFFF) {
                             plain = 0;
@@ -1027,11 +1027,11 @@ static PyMethodDef methods[] = {
      "decode(xml, located, strings, styles, max_chars) -> (values, rest): the values of the\n"
      "cells in the two common shapes; rest: the located cells sheetxml decodes itself"},
     {"canonical_rows", canonical_rows, METH_VARARGS,
-     "canonical_rows(rows, width, canonical) -> bytes: what report.table_hash hashes"},
+     "canonical_rows(rows, width, canonical) -> bytes: what reportbook.table_hash hashes"},
     {"clean_rows", clean_rows, METH_VARARGS,
-     "clean_rows(rows, max_chars, cell_value) -> [tuple]: report.clean_row of every row"},
+     "clean_rows(rows, max_chars, cell_value) -> [tuple]: reportbook.clean_row of every row"},
     {"render_rows", render_rows, METH_VARARGS,
-     "render_rows(rows, first_row, letters, attrs, wraps) -> str: report.render_rows"},
+     "render_rows(rows, first_row, letters, attrs, wraps) -> str: reportbook.render_rows"},
     {NULL, NULL, 0, NULL}
 };
 

@@ -4,7 +4,7 @@ Map, then reduce. The map validates every workbook (the rules of :mod:`skpxl.val
 stage ``evaluation``: a merge consolidates ratings) and, in the worker, turns the document
 into the few compact rows the report needs, so only small tuples travel between processes.
 The reduce groups files by NIP (the newest file wins: workbook metadata ``generated_at``,
-then file time), counts, and builds the tables; :mod:`skpxl.report` writes them.
+then file time), counts, and builds the tables; :mod:`skpxl.report` lays them out.
 
 Unit level: the unit is the roster unit of the files' NIPs (the workbook's own unit when the
 NIP is not in the roster). Inputs spanning several units are refused unless ``unit=`` names
@@ -28,9 +28,9 @@ from .kurva import check as check_kurva
 from .periods import Period, parse_period
 from .problems import ERROR, Problem, define
 from .report import (DUPLIKAT, HASIL, PROVINCE_TABLES, REKAP, REPORT_SHEET, TIDAK_VALID,
-                     UNIT_TABLES, ReportContent, ReportRejected, check_export, check_output,
-                     export_tables, province_book, read_report, save, sheet_names, table_hash,
-                     table_rows, unit_book)
+                     UNIT_TABLES, ReportContent, ReportRejected, check_export, export_tables,
+                     province_book, read_report, sheet_names, table_rows, unit_book)
+from .reportbook import check_output, save, table_hash
 from .executor import map_ordered
 from .roster import index_for
 from .validate import FileReport, list_files, validate_file

@@ -1,13 +1,7 @@
-"""Report workbooks: writing them fast, reading them back, and checking they were not edited.
+"""Report workbooks: their layouts, reading them back, and checking they were not edited.
 
-A report is laid out with openpyxl (headings, Excel Tables with filters, frozen header rows,
-A4 landscape print setup, charts), but the rows of the big tables are not: openpyxl needs
-tens of microseconds per cell, even in write-only mode, far too slow for 10,000 employees
-(1.3 million cells). Each table is written with its
-header and one *probe row* whose cells carry the column styles; after saving, the probe row
-is replaced in the sheet XML by the real rows, rendered directly as XML (inline strings,
-so no text is ever a formula). The styles are taken from the probe cells, so the layout
-stays described once, in openpyxl terms.
+The unit and province reports (:func:`unit_book`, :func:`province_book`) are built with
+:class:`~skpxl.reportbook.ReportBook`, which writes their big tables fast.
 
 A hidden sheet ``_skpxl_report`` holds the report's metadata as JSON (schema
 ``schemas/unit-report.schema.json``), including a SHA-256 of every checked range. Reading a
@@ -22,439 +16,26 @@ import hashlib
 import io
 import json
 import math
-import re
 import zipfile
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from .domain import PREDIKAT
-from .errors import OutputError, UsageError
+from .errors import UsageError
+from .reportbook import (BOLD, NUMBER_FORMATS, TITLE_FONT, WARN_FONT, Column, ReportBook,
+                         TableSheet, bar_chart, put, save, table_hash)
 from .resources import schemas_dir
-from .writer import sheet_parts, write_atomic
+from .writer import sheet_parts
 
 REPORT_SHEET = "_skpxl_report"
 REPORT_SCHEMA = "skpxl/unit-report"
 REPORT_SCHEMA_VERSION = "1.0"
-MAX_CELL_CHARS = 32767
 _CHUNK = 30000  # characters of metadata JSON per cell (a cell holds at most 32,767)
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-WARN_FONT = Font(bold=True, color="9C0006")
-NUMBER_FORMATS = {"int": "0", "number": "0.###", "percent": "0.0%"}
-
-
-def cell_value(value):
-    """A value as it is stored in a report cell: text cleaned and capped, numbers kept.
-
-    Control characters are dropped, line ends become ``\\n`` and text is cut at Excel's
-    32,767 characters. Non-finite numbers become text. What this returns is exactly what
-    reading the cell back gives, so hashes taken here match hashes taken from the file.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, (date, datetime, time)):
-        value = value.isoformat()
-    text = _ILLEGAL_XML.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    return text[:MAX_CELL_CHARS] if text else None
-
-
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
-
-
-def clean_rows(rows) -> list[tuple]:
-    """:func:`clean_row` of every row (``skpxl/_speedups.c`` does it where it was built)."""
-    if _clean_rows is not None:
-        return _clean_rows(rows, MAX_CELL_CHARS, cell_value)
-    return [clean_row(r) for r in rows]
-
-
-def clean_row(row) -> tuple:
-    """:func:`cell_value` for a whole row, with a fast path for plain text and ints."""
-    out = []
-    for value in row:
-        cls = value.__class__
-        if cls is str:
-            if not value:
-                value = None
-            elif len(value) > MAX_CELL_CHARS or _SUSPECT.search(value):
-                value = cell_value(value)
-        elif cls is not int and value is not None:
-            value = cell_value(value)
-        out.append(value)
-    return tuple(out)
-
-
-# --- tables -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Column:
-    """One table column: heading, width in characters and kind (text, wrap, int, number,
-    percent)."""
-
-    heading: str
-    width: float = 14
-    kind: str = "text"
-
-
-@dataclass
-class TableSheet:
-    """An Excel Table: ``rows`` (tuples in column order) under a header row at ``top``."""
-
-    sheet: str
-    name: str
-    columns: tuple[Column, ...]
-    rows: list[tuple] = field(default_factory=list)
-    top: int = 1
-
-    @property
-    def headings(self) -> list[str]:
-        return [c.heading for c in self.columns]
-
-    @property
-    def ref(self) -> str:
-        """The table's range, header included (an empty table keeps one blank row)."""
-        last = get_column_letter(len(self.columns))
-        return f"A{self.top}:{last}{self.top + max(1, len(self.rows))}"
-
-    @property
-    def end_row(self) -> int:
-        return self.top + max(1, len(self.rows))
-
-
-def table_hash(headings, rows) -> str:
-    """SHA-256 over the canonical text of ``headings`` and ``rows`` (as stored in cells).
-
-    ``skpxl/_speedups.c`` writes the same text where it was built (:func:`_table_hash`
-    here is what runs without it; the tests compare both)."""
-    if _canonical_rows is None:
-        return _table_hash(headings, rows)
-    width = len(headings)
-    digest = hashlib.sha256(_canonical_rows((headings,), width, _canonical))
-    rows = rows if isinstance(rows, list) else list(rows)
-    for start in range(0, len(rows), 4096):     # a few hundred KB at a time
-        digest.update(_canonical_rows(rows[start:start + 4096], width, _canonical))
-    return digest.hexdigest()
-
-
-def _table_hash(headings, rows) -> str:
-    digest = hashlib.sha256()
-    width = len(headings)
-    canonical = _canonical
-    for row in (headings, *rows):
-        parts = [("s:" + v if v else "") if v.__class__ is str else
-                 "" if v is None else canonical(v) for v in row[:width]]
-        if len(parts) < width:
-            parts += [""] * (width - len(parts))
-        digest.update("\x1f".join(parts).encode("utf-8"))
-        digest.update(b"\x1e")
-    return digest.hexdigest()
-
-
-def _canonical(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return f"b:{int(value)}"
-    if isinstance(value, (int, float)):
-        # 15 significant digits: what every spreadsheet program keeps when it re-saves
-        return "n:" + format(float(value), ".15g")
-    if isinstance(value, (date, datetime, time)):
-        return "d:" + value.isoformat()
-    return "s:" + str(value)
-
-
-class ReportBook:
-    """A report workbook being built: normal sheets by openpyxl, table rows spliced in."""
-
-    def __init__(self):
-        self.wb = Workbook()
-        self.wb.remove(self.wb.active)
-        self.tables: list[TableSheet] = []
-        self.checks: list[dict] = []
-
-    def sheet(self, title: str):
-        ws = self.wb.create_sheet(title)
-        print_setup(ws)
-        return ws
-
-    def table(self, spec: TableSheet, ws=None, *, checked: bool = True):
-        """Lay out ``spec`` (on a new sheet unless ``ws``); its rows are written on save."""
-        spec.rows = clean_rows(spec.rows)
-        if ws is None:
-            ws = self.sheet(spec.sheet)
-            ws.freeze_panes = f"A{spec.top + 1}"
-            ws.print_title_rows = f"{spec.top}:{spec.top}"
-        for col, column in enumerate(spec.columns, start=1):
-            head = ws.cell(row=spec.top, column=col, value=column.heading)
-            head.data_type = "s"
-            head.font, head.fill = HEADER_FONT, HEADER_FILL
-            head.alignment = Alignment(wrap_text=True, vertical="center")
-            probe = ws.cell(row=spec.top + 1, column=col)
-            probe.alignment = Alignment(wrap_text=column.kind == "wrap", vertical="top")
-            if column.kind in NUMBER_FORMATS:
-                probe.number_format = NUMBER_FORMATS[column.kind]
-            ws.column_dimensions[get_column_letter(col)].width = column.width
-        # columns given explicitly: otherwise openpyxl reads (and so creates) every cell of
-        # the range to find the headings, which costs seconds on a big table
-        ws.row_dimensions[spec.top].height = 30
-        table = Table(displayName=spec.name, ref=spec.ref, autoFilter=AutoFilter(ref=spec.ref),
-                      tableColumns=[TableColumn(id=i, name=c.heading)
-                                    for i, c in enumerate(spec.columns, start=1)])
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        ws.add_table(table)
-        self.tables.append(spec)
-        if checked:
-            self.checks.append({"sheet": spec.sheet, "ref": spec.ref, "rows": len(spec.rows),
-                                "sha256": table_hash(spec.headings, spec.rows)})
-        return ws
-
-    def check_range(self, ws, ref: str) -> None:
-        """Record the hash of a range of cells written with :func:`put` on ``ws``."""
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        rows = [[ws.cell(row=r, column=c).value for c in range(min_col, max_col + 1)]
-                for r in range(min_row + 1, max_row + 1)]
-        heading = [ws.cell(row=min_row, column=c).value for c in range(min_col, max_col + 1)]
-        self.checks.append({"sheet": ws.title, "ref": ref, "rows": max_row - min_row,
-                            "sha256": table_hash(heading, rows)})
-
-    def metadata(self, data: dict) -> None:
-        """Write the hidden metadata sheet (the JSON is split over cells of column A)."""
-        ws = self.wb.create_sheet(REPORT_SHEET)
-        ws.sheet_state = "hidden"
-        put(ws, 1, 1, "Metadata skpxl untuk 'skpxl merge --level province'. Jangan diubah.")
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        for i in range(0, max(1, len(text)), _CHUNK):
-            put(ws, 2 + i // _CHUNK, 1, text[i:i + _CHUNK])
-
-    def to_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        self.wb.save(buffer)
-        return splice_rows(buffer.getvalue(), self.tables)
-
-
-def print_setup(ws) -> None:
-    """A4 landscape, fitted to the page width."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def put(ws, row: int, col: int, value, *, font=None, number_format: str | None = None,
-        wrap: bool = False, left: bool = False):
-    """Write one cell; text always stays text (a leading ``=`` is never a formula)."""
-    cell = ws.cell(row=row, column=col)
-    value = cell_value(value)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    if number_format:
-        cell.number_format = number_format
-    if wrap or left:
-        cell.alignment = Alignment(wrap_text=wrap, vertical="top",
-                                   horizontal="left" if left else None)
-    return cell
-
-
-def bar_chart(title: str, data: Reference, categories: Reference, *, stacked: bool = False,
-              horizontal: bool = False, height: float = 7.5, width: float = 15) -> BarChart:
-    chart = BarChart()
-    chart.type = "bar" if horizontal else "col"
-    chart.title = title
-    chart.height, chart.width = height, width
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(categories)
-    if stacked:
-        chart.grouping, chart.overlap = "stacked", 100
-    else:
-        chart.legend = None
-    return chart
-
-
-# --- splicing the rows into the saved workbook ------------------------------------------
-
-_CELL_STYLE = re.compile(r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
-_DIMENSION = re.compile(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+)(\d+))?"\s*/>')
-
-
-def splice_rows(data: bytes, tables: list[TableSheet]) -> bytes:
-    """Replace each table's probe row with its rows, rendered as sheet XML.
-
-    A table sheet is rendered, encoded and compressed a few thousand rows at a time
-    (:func:`_sheet_chunks`): the province report of 10,000 employees has a Hasil Kerja
-    sheet of about 43 MB of XML, which is never held whole, as text or as bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    parts = sheet_parts(source)
-    by_member: dict[str, list[TableSheet]] = {}
-    for spec in tables:
-        by_member.setdefault(parts[spec.sheet], []).append(spec)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            if info.filename in by_member:
-                xml = source.read(info.filename).decode("utf-8")
-                _write_member(target, entry, _sheet_chunks(xml, by_member[info.filename]))
-            else:
-                target.writestr(entry, source.read(info.filename), compresslevel=6)
-    return out.getvalue()
-
-
-_BIG_MEMBER = 4 << 20   # bytes of XML above which a sheet is deflated for speed over size
-_CHUNK_ROWS = 2048
-
-
-def _write_member(target: zipfile.ZipFile, entry: zipfile.ZipInfo, chunks) -> None:
-    """Write the member ``entry`` from an iterator of byte chunks.
-
-    Up to :data:`_BIG_MEMBER` bytes are gathered first: a member that fits is deflated at
-    level 6 in one piece, a bigger one at level 1 as the chunks come."""
-    chunks, pending, size = iter(chunks), [], 0
-    for chunk in chunks:
-        pending.append(chunk)
-        size += len(chunk)
-        if size > _BIG_MEMBER:
-            break
-    else:
-        target.writestr(entry, b"".join(pending), compresslevel=6)
-        return
-    if hasattr(entry, "compress_level"):   # Python 3.13 and newer
-        entry.compress_level = 1
-    else:                                   # what writestr(compresslevel=1) sets before
-        entry._compresslevel = 1
-    with target.open(entry, "w") as stream:
-        for chunk in pending:
-            stream.write(chunk)
-        del pending
-        for chunk in chunks:
-            stream.write(chunk)
-
-
-def _sheet_chunks(xml: str, specs: list[TableSheet]):
-    """The sheet's XML as UTF-8 chunks: each table's probe row replaced by its rows
-    (rendered :data:`_CHUNK_ROWS` at a time) and the dimension widened to cover them."""
-    cuts = []
-    for spec in specs:
-        probe = spec.top + 1
-        match = re.search(rf'<row r="{probe}"[^>]*?(?:/>|>.*?</row>)', xml, re.DOTALL)
-        if match is None:  # pragma: no cover - openpyxl always writes the styled probe cells
-            raise OutputError(f"Sheet '{spec.sheet}': baris contoh tidak ditemukan.")
-        cuts.append((match, spec))
-    cuts.sort(key=lambda cut: cut[0].start())
-    head = xml[:cuts[0][0].start()]
-    dim = _DIMENSION.search(head)
-    if dim:
-        last_col = max([len(spec.columns) for _, spec in cuts]
-                       + [_col_number(dim.group(2) or "A")])
-        last_row = max([spec.end_row for _, spec in cuts] + [int(dim.group(3) or 1)])
-        head = (head[:dim.start()] + f'<dimension ref="A1:{get_column_letter(last_col)}'
-                f'{last_row}"/>' + head[dim.end():])
-    yield head.encode("utf-8")
-    for n, (match, spec) in enumerate(cuts):
-        styles = {letter: style for letter, style in _CELL_STYLE.findall(match.group(0))}
-        letters = [get_column_letter(col) for col in range(1, len(spec.columns) + 1)]
-        attrs = [f' s="{styles[L]}"' if styles.get(L) else "" for L in letters]
-        wraps = [c.width if c.kind == "wrap" else None for c in spec.columns]
-        for start in range(0, len(spec.rows), _CHUNK_ROWS):
-            yield render_rows(spec.rows[start:start + _CHUNK_ROWS], spec.top + 1 + start,
-                              letters, attrs, wraps).encode("utf-8")
-        until = cuts[n + 1][0].start() if n + 1 < len(cuts) else len(xml)
-        yield xml[match.end():until].encode("utf-8")
-
-
-def _col_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
-                wrap_widths: list[float | None] | None = None) -> str:
-    """Rows as ``<row>`` XML; text as inline strings (never formulas).
-
-    Spreadsheet programs do not fit row heights to wrapped text when they open a file, so a
-    row whose text wraps (``wrap_widths``: the column width, or None) gets a height here.
-    ``skpxl/_speedups.c`` writes the same XML where it was built (the tests compare both).
-    """
-    wraps = [(i, w) for i, w in enumerate(wrap_widths or []) if w]
-    if _render_rows is not None:
-        return _render_rows(rows, first_row, list(letters), list(attrs), wraps)
-    out = []
-    for offset, row in enumerate(rows):
-        r = str(first_row + offset)
-        cells = []
-        for letter, attr, value in zip(letters, attrs, row):
-            if value is None or value == "":
-                continue
-            if value.__class__ is str:
-                if "&" in value or "<" in value or ">" in value:
-                    value = escape(value)
-                cells.append(f'<c r="{letter}{r}"{attr} t="inlineStr"><is><t xml:space="preserve">'
-                             f'{value}</t></is></c>')
-            elif value.__class__ is bool:
-                cells.append(f'<c r="{letter}{r}"{attr} t="b"><v>{int(value)}</v></c>')
-            else:
-                cells.append(f'<c r="{letter}{r}"{attr}><v>{value!r}</v></c>')
-        lines = 1
-        for i, width in wraps:
-            text = row[i]
-            if text.__class__ is str and (len(text) > width or "\n" in text):
-                lines = max(lines, sum(1 + int(len(part) * 1.1 // width)
-                                       for part in text.split("\n")))
-        height = f' ht="{min(409, 15 * lines)}" customHeight="1"' if lines > 1 else ""
-        out.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
-    return "".join(out)
-
-
-try:
-    from ._speedups import (canonical_rows as _canonical_rows, clean_rows as _clean_rows,
-                            render_rows as _render_rows)
-except ImportError:  # not built (no C compiler where it was installed): the Python versions
-    _canonical_rows = _clean_rows = _render_rows = None
-
-
-def save(data: bytes, path: Path, *, force: bool) -> None:
-    """Write ``data`` atomically; an existing file is replaced only with ``force``."""
-    if path.exists() and not force:
-        raise UsageError(f"File {path} sudah ada.", hint="Gunakan --force untuk menimpanya.")
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise OutputError(f"Tidak bisa menulis {path}: {exc.strerror or exc}.",
-                          hint="Periksa bahwa foldernya ada, bisa ditulisi, dan disknya tidak "
-                               "penuh; tutup file itu bila sedang dibuka di Excel.") from exc
-
-
-def check_output(path: Path, *, force: bool) -> None:
-    """Refuse early (before any work) an output that exists without ``force``."""
-    if path.is_dir():
-        raise UsageError(f"{path} adalah folder; beri nama file .xlsx untuk laporan.")
-    if path.exists() and not force:
-        raise UsageError(f"File {path} sudah ada.", hint="Gunakan --force untuk menimpanya.")
 
 
 # --- reading a report back ----------------------------------------------------------------
@@ -729,6 +310,16 @@ def report_metadata(level: str, period, units: list, *, checks: list, sources: l
     return data
 
 
+def write_metadata(book: ReportBook, data: dict) -> None:
+    """Write the hidden metadata sheet (the JSON is split over cells of column A)."""
+    ws = book.wb.create_sheet(REPORT_SHEET)
+    ws.sheet_state = "hidden"
+    put(ws, 1, 1, "Metadata skpxl untuk 'skpxl merge --level province'. Jangan diubah.")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for i in range(0, max(1, len(text)), _CHUNK):
+        put(ws, 2 + i // _CHUNK, 1, text[i:i + _CHUNK])
+
+
 def _footer(ws, row: int, generated_at: str, roster) -> None:
     from . import __version__
     put(ws, row, 1, "Dibuat", font=BOLD)
@@ -806,7 +397,7 @@ def unit_book(data, period, *, roster=None, org_predikat=None, generated_at: str
               (BELUM, data.belum), (TIDAK_VALID, data.tidak_valid), (DUPLIKAT, data.duplikat))
     for sheet, (columns, rows) in zip(UNIT_TABLES, tables):
         book.table(TableSheet(sheet, sheet.replace(" ", ""), columns, rows))
-    book.metadata(report_metadata("unit", period, [s], checks=book.checks,
+    write_metadata(book, report_metadata("unit", period, [s], checks=book.checks,
                                   sources=data.sources, roster=roster,
                                   org_predikat=org_predikat, generated_at=generated_at))
     return book
@@ -859,7 +450,7 @@ def province_book(units: list, totals, period, *, rekap, hasil, sources, roster=
     for sheet, columns, rows in zip(PROVINCE_TABLES[1:], (REKAP, HASIL, SUMBER),
                                     (rekap, hasil, sources)):
         book.table(TableSheet(sheet, sheet.replace(" ", ""), columns, rows))
-    book.metadata(report_metadata("province", period, units, checks=book.checks,
+    write_metadata(book, report_metadata("province", period, units, checks=book.checks,
                                   sources=[{"file": r[1], "sha256": r[6] or "", "unit": r[0],
                                             "status": r[4]} for r in sources],
                                   roster=roster, org_predikat=org_predikat,

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from skpxl import report
+from skpxl import reportbook
 from conftest import missing
 
 
 @pytest.fixture(autouse=True)
 def compiled():
-    if None in (report._canonical_rows, report._render_rows, report._clean_rows):
+    if None in (reportbook._canonical_rows, reportbook._render_rows, reportbook._clean_rows):
         missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
 
 
@@ -39,7 +39,7 @@ def python_hash_text(rows, width) -> bytes:
     out = []
     for row in rows:
         parts = [("s:" + v if v else "") if v.__class__ is str else
-                 "" if v is None else report._canonical(v) for v in row[:width]]
+                 "" if v is None else reportbook._canonical(v) for v in row[:width]]
         parts += [""] * (width - len(parts))
         out.append("\x1f".join(parts).encode("utf-8") + b"\x1e")
     return b"".join(out)
@@ -53,18 +53,18 @@ def test_c_table_hash_text_is_the_python_text(rows, width):
         expected = python_hash_text(rows, width)
     except (OverflowError, UnicodeEncodeError) as err:
         with pytest.raises(type(err)):
-            report._canonical_rows(rows, width, report._canonical)
+            reportbook._canonical_rows(rows, width, reportbook._canonical)
         return
-    assert report._canonical_rows(rows, width, report._canonical) == expected
+    assert reportbook._canonical_rows(rows, width, reportbook._canonical) == expected
 
 
 def test_table_hash_is_the_same_with_and_without_c(monkeypatch):
     headings = ["NIP", "Nama", "Nilai"]
     rows = [("1980", "Ani & Budi", 3), ("1981", None, 2.5), ("1982", "", True)] * 5000
-    fast = report.table_hash(headings, rows)
-    monkeypatch.setattr(report, "_canonical_rows", None)
-    assert report.table_hash(headings, rows) == fast == report._table_hash(headings, rows)
-    assert fast != report.table_hash(headings, rows[:-1])
+    fast = reportbook.table_hash(headings, rows)
+    monkeypatch.setattr(reportbook, "_canonical_rows", None)
+    assert reportbook.table_hash(headings, rows) == fast == reportbook._table_hash(headings, rows)
+    assert fast != reportbook.table_hash(headings, rows[:-1])
     digest = hashlib.sha256(python_hash_text([headings, *rows], 3)).hexdigest()
     assert fast == digest
 
@@ -85,14 +85,14 @@ def test_c_rows_are_the_python_rows(rows, wrap_widths):
     letters = [chr(65 + i) for i in range(7)]
     attrs = ["", ' s="3"', "", ' s="12"', "", "", ' s="1"']
     results = []
-    for c in (report._render_rows, None):
-        saved, report._render_rows = report._render_rows, c
+    for c in (reportbook._render_rows, None):
+        saved, reportbook._render_rows = reportbook._render_rows, c
         try:
-            results.append(report.render_rows(rows, 5, letters, attrs, wrap_widths))
+            results.append(reportbook.render_rows(rows, 5, letters, attrs, wrap_widths))
         except (IndexError, UnicodeEncodeError) as err:
             results.append(type(err))
         finally:
-            report._render_rows = saved
+            reportbook._render_rows = saved
     if isinstance(results[1], str):   # the Python rows meet the same encoding later
         try:
             results[1].encode("utf-8")
@@ -106,8 +106,8 @@ def test_c_rows_are_the_python_rows(rows, wrap_widths):
            dt.date(2025, 9, 30), float("nan"), Label("y"))])
 @given(ROWS)
 def test_c_clean_rows_are_the_python_rows(rows):
-    fast = report.clean_rows(rows)
-    slow = [report.clean_row(r) for r in rows]
+    fast = reportbook.clean_rows(rows)
+    slow = [reportbook.clean_row(r) for r in rows]
     key = [[(type(v), repr(v)) for v in row] for row in slow]   # nan != nan; types too
     assert [[(type(v), repr(v)) for v in row] for row in fast] == key
     assert all(type(row) is tuple for row in fast)

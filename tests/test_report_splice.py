@@ -9,8 +9,8 @@ import zipfile
 
 import python_calamine
 
-from skpxl import report
-from skpxl.report import Column, ReportBook, TableSheet
+from skpxl import reportbook
+from skpxl.reportbook import Column, ReportBook, TableSheet
 
 COLUMNS = (Column("NIP", 20), Column("Nama", 30), Column("Catatan", 40, "wrap"),
            Column("Nilai", 10, "number"), Column("Urut", 8, "int"))
@@ -32,7 +32,7 @@ def as_read(row: tuple) -> list:
 
 
 def test_big_and_small_tables_read_back_row_by_row():
-    big = TableSheet("Besar", "Besar", COLUMNS, rows(8 * report._CHUNK_ROWS + 17, "B"))
+    big = TableSheet("Besar", "Besar", COLUMNS, rows(8 * reportbook._CHUNK_ROWS + 17, "B"))
     small = TableSheet("Kecil", "Kecil", COLUMNS, rows(5, "K"))
     book = ReportBook()
     book.table(big)
@@ -42,7 +42,7 @@ def test_big_and_small_tables_read_back_row_by_row():
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.testzip() is None
         sizes = {info.filename: info.file_size for info in z.infolist()}
-    assert max(sizes.values()) > report._BIG_MEMBER     # the streamed path was taken
+    assert max(sizes.values()) > reportbook._BIG_MEMBER     # the streamed path was taken
     for spec in (big, small):
         table = read_back(data, spec.sheet)
         assert table[0] == spec.headings
@@ -50,7 +50,7 @@ def test_big_and_small_tables_read_back_row_by_row():
 
 
 def test_two_tables_on_one_sheet_keep_their_places():
-    first = TableSheet("Dua", "Pertama", COLUMNS, rows(report._CHUNK_ROWS + 1, "P"))
+    first = TableSheet("Dua", "Pertama", COLUMNS, rows(reportbook._CHUNK_ROWS + 1, "P"))
     second = TableSheet("Dua", "Kedua", COLUMNS[:3], rows(4, "Q"), top=first.end_row + 3)
     book = ReportBook()
     ws = book.table(first)
