@@ -20,7 +20,7 @@ from pathlib import Path
 from .domain import ASPEK, PERSPEKTIF, normalize_choice
 from .nip import check_nip
 from .problems import ERROR, WARNING, Problem, define, has_errors
-from .roster import clean_text, excel_text, find_header, read_table
+from .tables import clean_text, excel_text, find_header, read_table
 
 define("plans.empty", WARNING,
        "File rencana kerja kosong: tidak ada baris di bawah baris judul kolom.",

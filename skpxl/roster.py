@@ -1,34 +1,26 @@
 """The unit roster (daftar pegawai) as HR exports it: one row per employee.
 
-Reads CSV (``utf-8-sig`` or ``cp1252``; ``,`` ``;`` or tab) and the first sheet of
-XLSX/XLS/ODS (values only, via python-calamine), matches headers by their common spellings,
-and checks every row. What is wrong with the *data* becomes :class:`~skpxl.problems.Problem`
-records on the :class:`Roster`; only a file that cannot be read at all raises
+Reads a CSV file or the first sheet of a workbook (:mod:`skpxl.tables`, shared with
+:mod:`skpxl.plans`), matches headers by their common spellings, and checks every row. What
+is wrong with the *data* becomes :class:`~skpxl.problems.Problem` records on the
+:class:`Roster`; only a file that cannot be read at all raises
 :class:`~skpxl.errors.UnreadableFileError`.
-
-The table helpers (:func:`read_table`, :func:`find_header`, :func:`clean_text`) are shared
-with :mod:`skpxl.plans`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
-from collections import Counter
 from functools import lru_cache
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
-import python_calamine
-
 from .domain import AK_COEFFICIENT, JENIS_JABATAN
-from .errors import UnreadableFileError
 from .memo import remember
 from .nip import check_nip
 from .problems import ERROR, WARNING, Problem, define, has_errors
+from .tables import BRACKETED, NOT_ALNUM, clean_text, excel_text, find_header, read_table
 
 define("roster.empty", ERROR,
        "Daftar pegawai kosong: tidak ada satu pun baris pegawai di bawah baris judul kolom.",
@@ -135,153 +127,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _TEXT_COLUMNS = tuple(name for name in COLUMNS if name != "nip")
 REQUIRED = ("nip", "nama", "jabatan", "jenis_jabatan", "unit_kerja", "nip_penilai")
 
-CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
-_SPACES = re.compile(r"[\s\xa0]+")
-
-
-# --- reading tables ---------------------------------------------------------------------
-
-def clean_text(value) -> str:
-    """A cell as plain, trimmed text: control characters dropped, whitespace collapsed.
-
-    Text starting with ``=``, ``+``, ``-`` or ``@`` stays text; nothing is ever evaluated.
-    """
-    if value.__class__ is str and value.isprintable() and "  " not in value:
-        return value.strip()                     # the usual cell: nothing to drop or collapse
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    text = str(value)
-    if text.isprintable() and "  " not in text:   # the usual cell: nothing to drop or collapse
-        return text.strip()
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
-
-
-def _fail(path: Path, message: str, code: str = "file.unreadable", hint: str | None = None):
-    return UnreadableFileError(message, code=code, hint=hint, path=str(path))
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" export
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _sniff_delimiter(lines: list[str]) -> str:
-    """The delimiter among ``,`` ``;`` tab that splits most lines into the same many fields."""
-    best, best_score = ",", 0
-    for delimiter in (",", ";", "\t"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 1]
-        if counts:
-            width, freq = Counter(counts).most_common(1)[0]
-            if width * freq > best_score:
-                best, best_score = delimiter, width * freq
-    return best
-
-
-def _csv_rows(path: Path, data: bytes) -> list[list]:
-    sample = data[:4096]
-    if not sample.startswith((b"\xff\xfe", b"\xfe\xff")) and sample.count(0) * 100 > len(sample):
-        raise _fail(path, f"File {path.name} bukan file CSV (isinya biner).",
-                    hint="Simpan ulang daftar pegawai sebagai .xlsx atau CSV.")
-    text = _decode(data).replace("\x00", "")
-    delimiter = _sniff_delimiter(text.splitlines()[:20])
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _sheet_rows(path: Path, data: bytes) -> list[list]:
-    if data.startswith(_OLE_MAGIC) and _ENCRYPTED_MARK in data:
-        raise _fail(path, f"File {path.name} dikunci dengan kata sandi, jadi tidak bisa dibaca.",
-                    code="file.encrypted",
-                    hint="Buka di Excel, hapus kata sandinya, simpan, lalu coba lagi.")
-    head = data[:1024].lower()
-    if b"<html" in head or b"<table" in head:
-        raise _fail(path, f"File {path.name} sebenarnya halaman web (HTML), bukan file Excel.",
-                    hint="Buka di Excel, lalu Simpan Sebagai 'Excel Workbook (.xlsx)'.")
-    try:
-        with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
-            if not book.sheet_names:
-                return []
-            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except python_calamine.PasswordError as exc:
-        raise _fail(path, f"File {path.name} dikunci dengan kata sandi, jadi tidak bisa dibaca.",
-                    code="file.encrypted",
-                    hint="Buka di Excel, hapus kata sandinya, simpan, lalu coba lagi.") from exc
-    except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise _fail(path, f"File {path.name} rusak atau bukan file lembar kerja "
-                          f"(XLSX/XLS/ODS/CSV).",
-                    hint="Buka file itu di Excel atau LibreOffice dan simpan ulang sebagai "
-                         ".xlsx.") from exc
-
-
-def read_table(path: str | Path) -> list[tuple[int, list]]:
-    """Rows of a CSV file or of a workbook's first sheet as ``(row_number, cells)``.
-
-    Row numbers are 1-based, as the spreadsheet shows them. Raises
-    :class:`UnreadableFileError` when the file is missing, binary junk, encrypted or broken.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise _fail(path, f"File {path} tidak ditemukan.", code="file.missing") from exc
-    except OSError as exc:
-        raise _fail(path, f"File {path} tidak bisa dibuka: {exc.strerror or exc}.") from exc
-    is_book = data.startswith((b"PK\x03\x04", _OLE_MAGIC))
-    if path.suffix.lower() in CSV_SUFFIXES and not is_book:
-        rows = _csv_rows(path, data)
-    elif is_book or path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
-        rows = _sheet_rows(path, data)
-    else:
-        rows = _csv_rows(path, data)
-    return list(enumerate(rows, start=1))
-
-
-_BRACKETED = re.compile(r"\(.*?\)")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_ESELON_AB = re.compile(r"^(eselon [iv]+) ?[ab]$")
-
-
-def header_key(text) -> str:
-    """Header text folded for matching: lower case, no parentheses, spaces or punctuation."""
-    text = _BRACKETED.sub("", clean_text(text).lower())
-    return _NOT_ALNUM.sub("", text)
-
-
-def find_header(rows: list[tuple[int, list]], columns: dict[str, tuple[str, ...]],
-                *, scan: int = 10) -> tuple[int, dict[str, int]]:
-    """Find the header row among the first non-empty rows and map fields to column indexes.
-
-    The header is the row naming most known columns (title rows above it are skipped). For
-    each field, the column matching its earliest alias wins. Returns ``(row_number, mapping)``;
-    ``(0, {})`` when the table is empty.
-    """
-    keys = {field_: [header_key(a) for a in aliases] for field_, aliases in columns.items()}
-    known = {k for ks in keys.values() for k in ks}
-    candidates = [(n, cells) for n, cells in rows if any(clean_text(c) for c in cells)][:scan]
-    if not candidates:
-        return 0, {}
-    number, cells = max(candidates, key=lambda nc: (sum(header_key(c) in known for c in nc[1]),
-                                                     -nc[0]))
-    folded = [header_key(c) for c in cells]
-    mapping = {}
-    for field_, aliases in keys.items():
-        for alias in aliases:
-            if alias in folded:
-                mapping[field_] = folded.index(alias)
-                break
-    return number, mapping
-
-
 # --- the roster -------------------------------------------------------------------------
 
 @dataclass
@@ -375,8 +220,11 @@ class Roster:
 
 # --- normalising values -----------------------------------------------------------------
 
+_ESELON_AB = re.compile(r"^(eselon [iv]+) ?[ab]$")
+
+
 def _fold(text: str) -> str:
-    return " ".join(_NOT_ALNUM.sub(" ", text.lower()).split())
+    return " ".join(NOT_ALNUM.sub(" ", text.lower()).split())
 
 
 _JENIS_EXACT = {
@@ -451,7 +299,7 @@ _JENJANG_SHORT = {"pertama": "Ahli Pertama", "muda": "Ahli Muda", "madya": "Ahli
 @lru_cache(maxsize=512)
 def normalize_jenjang(value: str) -> str | None:
     """A jabatan fungsional level from :data:`AK_COEFFICIENT`, ``""`` if blank, else ``None``."""
-    folded = _fold(_BRACKETED.sub("", value))
+    folded = _fold(BRACKETED.sub("", value))
     if not folded:
         return ""
     if folded in _JENJANG_SHORT:
@@ -480,16 +328,6 @@ def _clean_nip_text(value) -> object:
     if isinstance(value, str):
         return clean_text(value).lstrip("'")
     return value
-
-
-def excel_text(value) -> str:
-    """A cell as Excel shows it: numbers like ``1.98703152010121E+17``, text cleaned.
-
-    Used for NIPs stored as numbers, so that a corrupted NIP never looks like a valid one.
-    """
-    if isinstance(value, float):
-        return f"{value:.15g}".upper()
-    return clean_text(value)
 
 
 def _who(nama: str, nip: str) -> str:
