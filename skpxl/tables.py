@@ -75,7 +75,7 @@ def _csv_rows(path: Path, data: bytes) -> list[list]:
     sample = data[:4096]
     if not sample.startswith((b"\xff\xfe", b"\xfe\xff")) and sample.count(0) * 100 > len(sample):
         raise _fail(path, f"File {path.name} bukan file CSV (isinya biner).",
-                    hint="Simpan ulang daftar pegawai sebagai .xlsx atau CSV.")
+                    hint="Simpan ulang file itu sebagai .xlsx atau CSV.")
     text = _decode(data).replace("\x00", "")
     delimiter = _sniff_delimiter(text.splitlines()[:20])
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

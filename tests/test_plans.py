@@ -6,6 +6,7 @@ import csv
 
 import pytest
 
+from skpxl.errors import UnreadableFileError
 from skpxl.plans import parse_target, read_plans
 from conftest import write_rows_xlsx
 
@@ -182,3 +183,12 @@ def test_empty_plans_file(tmp_path):
     plans = read_plans(write_xlsx(tmp_path / "p.xlsx", []))
     assert found(plans) == [("plans.empty", 1)]
     assert plans.ok
+
+
+def test_unreadable_plans_file_is_named_as_what_it_is(tmp_path):
+    binary = tmp_path / "rencana.csv"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(UnreadableFileError) as info:
+        read_plans(binary)
+    assert info.value.code == "file.unreadable" and "rencana.csv" in info.value.message
+    assert "pegawai" not in info.value.message + info.value.hint  # not "the roster"
