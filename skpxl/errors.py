@@ -84,7 +84,7 @@ class OutputError(SkpxlError, OSError):
 
 
 class EngineError(SkpxlError, RuntimeError):
-    """A spreadsheet engine (LibreOffice, Excel) is missing or failed."""
+    """A spreadsheet engine (LibreOffice, Excel) or the Dask cluster is missing or failed."""
 
     exit_code = 3
     code = "engine"

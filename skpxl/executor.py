@@ -70,18 +70,42 @@ def map_ordered(func: Callable, tasks: list, executor: Executor | int | None = N
 
 def _dask(func: Callable, tasks: list, scheduler, advance) -> Iterator:
     try:
-        from dask.distributed import Client
+        from dask.distributed import Client, KilledWorker
     except ImportError:
         raise EngineError("Dask tidak terpasang.",
                           hint="pip install 'skpxl[dask]'") from None
-    client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
+    client = scheduler if hasattr(scheduler, "map") else _connect(Client, scheduler)
     try:
         futures = client.map(func, tasks, pure=False)
         for future in futures:  # in input order; each waits for its own result
-            result = future.result()
+            try:
+                result = future.result()
+            except ImportError as exc:   # raised where the task was unpickled: a worker
+                raise EngineError(
+                    f"Worker Dask tidak bisa menjalankan skpxl: {exc}.",
+                    hint="Pasang skpxl versi yang sama di setiap worker: "
+                         "pip install 'skpxl[dask]'.") from exc
+            except KilledWorker as exc:
+                raise EngineError(
+                    "Worker Dask berhenti berulang kali saat mengerjakan file yang sama "
+                    "(kehabisan memori?).",
+                    hint="Lihat log 'dask worker'; beri worker lebih banyak memori.") from exc
             if advance:
                 advance(1)
             yield result
     finally:
         if client is not scheduler:
             client.close()
+
+
+def _connect(client_class, address: str):
+    """A Dask client for ``address``; an address that is wrong or does not answer is an
+    :class:`EngineError` saying so (Dask waits ``distributed.comm.timeouts.connect``,
+    30 s by default)."""
+    try:
+        return client_class(address)
+    except (OSError, ValueError, TypeError) as exc:   # TimeoutError is an OSError
+        raise EngineError(
+            f"Tidak bisa terhubung ke scheduler Dask di {address}: {exc}.",
+            hint="Periksa alamatnya (mis. tcp://10.0.0.5:8786) dan bahwa 'dask scheduler' "
+                 "berjalan di sana dan bisa dihubungi dari komputer ini.") from exc

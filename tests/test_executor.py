@@ -7,7 +7,7 @@ import json
 import pytest
 
 from skpxl.executor import make_executor, map_ordered
-from skpxl.errors import UsageError
+from skpxl.errors import EngineError, UsageError
 from skpxl.generate import generate
 from skpxl.validate import validate
 
@@ -53,3 +53,23 @@ def test_dask_local_cluster_gives_identical_results(roster_csv, tmp_path):
     again = validate([tmp_path / "skp-dask"], period="2025-Q3", jobs=1)
     assert [(f.nip, [p.code for p in f.issues]) for f in again.files] == \
         [(f.nip, [p.code for p in f.issues]) for f in serial.files]
+
+
+def _needs_a_missing_module(_task):
+    raise ModuleNotFoundError("No module named 'skpxl'")
+
+
+def test_dask_problems_are_engine_errors_not_crashes():
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("dask.distributed")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        for address in ("tcp://127.0.0.1:9", "bukan-alamat"):
+            with pytest.raises(EngineError) as caught:
+                list(map_ordered(_square, [1, 2], make_executor("dask", scheduler=address)))
+            assert address in caught.value.message and "dask scheduler" in caught.value.hint
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            with pytest.raises(EngineError) as caught:
+                list(map_ordered(_needs_a_missing_module, [1],
+                                 make_executor("dask", scheduler=client)))
+    assert "skpxl" in caught.value.message and "setiap worker" in caught.value.hint
