@@ -137,5 +137,6 @@ def _annotate_one(task) -> str:
     try:
         write_atomic(target, data)
     except OSError as exc:
-        raise OutputError(f"Tidak dapat menulis {target}: {exc.strerror or exc}.") from None
+        raise OutputError(f"Tidak dapat menulis {target}: {exc.strerror or exc}.",
+                          en=f"Cannot write {target}: {exc.strerror or exc}.") from None
     return str(target)

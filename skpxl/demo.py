@@ -265,19 +265,27 @@ def prepare_directory(directory: Path, *, force: bool) -> None:
     """
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"'{directory}' adalah file, bukan folder.",
-                         hint="Pilih folder lain untuk demo, misalnya: skpxl demo skpxl-demo")
+                         hint="Pilih folder lain untuk demo, misalnya: skpxl demo skpxl-demo",
+                         en=f"'{directory}' is a file, not a folder.",
+                         hint_en="Choose another folder for the demo, e.g.: skpxl demo skpxl-demo")
     if directory.is_dir() and any(directory.iterdir()):
         marker = directory / MARKER
         if not _is_demo_marker(marker):
             raise UsageError(
                 f"Folder '{directory}' sudah berisi file lain dan bukan folder demo skpxl; "
                 "demo tidak menulis ke sana (juga tidak dengan --force).",
-                hint="Pilih folder baru atau kosong, misalnya: skpxl demo skpxl-demo-2")
+                hint="Pilih folder baru atau kosong, misalnya: skpxl demo skpxl-demo-2",
+                en=f"Folder '{directory}' holds other files and is not a skpxl demo folder; "
+                   "the demo does not write there (not even with --force).",
+                hint_en="Choose a new or empty folder, e.g.: skpxl demo skpxl-demo-2")
         if not force:
             raise UsageError(
                 f"Folder '{directory}' sudah berisi hasil demo sebelumnya; hasil dua demo tidak "
                 "dicampur.", hint="Tambahkan --force untuk menghapus hasil demo sebelumnya dan "
-                "mengulang, atau pilih folder lain.")
+                "mengulang, atau pilih folder lain.",
+                en=f"Folder '{directory}' already holds an earlier demo; two demos are not "
+                   "mixed.", hint_en="Add --force to remove the earlier demo and run again, or "
+                                     "choose another folder.")
         for name in PARTS + (MARKER,):
             _remove(directory / name)
     directory.mkdir(parents=True, exist_ok=True)
@@ -376,7 +384,7 @@ def run_demo(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed:
     ``directory`` holds a previous demo (unless ``force``) or anything else.
     """
     if units is not None and units < 1:
-        raise UsageError("--units harus 1 atau lebih.")
+        raise UsageError("--units harus 1 atau lebih.", en="--units must be 1 or more.")
     say = echo or (lambda text: None)
     root = Path(directory)
     prepare_directory(root, force=force)

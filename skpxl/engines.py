@@ -100,7 +100,9 @@ class Engine:
             lines = "\n".join(f"  {t.source}: {failed[t.target]}" for t in tasks
                               if t.target in failed)
             error = EngineError(f"{self.describe()} gagal mengolah {len(failed)} dari "
-                                f"{len(tasks)} file:\n{lines}", code="engine.failed")
+                                f"{len(tasks)} file:\n{lines}", code="engine.failed",
+                                en=f"{self.describe()} failed on {len(failed)} of "
+                                   f"{len(tasks)} files:\n{lines}")
             error.outputs, error.failed = outputs, failed
             raise error
         return outputs
@@ -114,27 +116,35 @@ def plan_tasks(paths, outdir, suffix: str | None, *, force: bool, sheets=None) -
     """Tasks for ``paths`` into ``outdir``: refuse to clobber inputs, or outputs without force."""
     sources = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
     if not sources:
-        raise UsageError("Tidak ada file untuk diolah.")
+        raise UsageError("Tidak ada file untuk diolah.", en="There are no files to process.")
     outdir = Path(outdir)
     tasks, seen = [], {}
     for source in sources:
         if not source.is_file():
-            raise UsageError(f"File {source} tidak ditemukan.")
+            raise UsageError(f"File {source} tidak ditemukan.", en=f"File {source} was not found.")
         if source.suffix.lower() not in WORKBOOK_SUFFIXES:
-            raise UsageError(f"{source.name}: bukan workbook (.xlsx, .xlsm, .xls, .ods).")
+            raise UsageError(f"{source.name}: bukan workbook (.xlsx, .xlsm, .xls, .ods).",
+                             en=f"{source.name}: not a workbook (.xlsx, .xlsm, .xls, .ods).")
         target = outdir / (source.stem + suffix if suffix else source.name)
         if target in seen:
             raise UsageError(f"{source} dan {seen[target]} akan menjadi file keluaran yang "
-                             f"sama ({target.name}).", hint="Olah keduanya ke folder berbeda.")
+                             f"sama ({target.name}).", hint="Olah keduanya ke folder berbeda.",
+                             en=f"{source} and {seen[target]} would become the same output "
+                                f"file ({target.name}).",
+                             hint_en="Process them into different folders.")
         if target.resolve() == source.resolve():
             raise UsageError(f"Keluaran {target} akan menimpa file masukan.",
-                             hint="Pilih folder keluaran lain dengan -o.")
+                             hint="Pilih folder keluaran lain dengan -o.",
+                             en=f"Output {target} would overwrite its input file.",
+                             hint_en="Choose another output folder with -o.")
         seen[target] = source
         tasks.append(Task(source, target, sheets))
     existing = [str(t.target) for t in tasks if t.target.exists()]
     if existing and not force:
         raise OutputError(f"{len(existing)} file keluaran sudah ada, misalnya {existing[0]}.",
-                          hint="Gunakan --force untuk menimpa, atau folder keluaran lain.")
+                          hint="Gunakan --force untuk menimpa, atau folder keluaran lain.",
+                          en=f"{len(existing)} output files already exist, e.g. {existing[0]}.",
+                          hint_en="Use --force to overwrite them, or another output folder.")
     return tasks
 
 
@@ -146,10 +156,14 @@ def get_engine(name: str = "auto", **options) -> Engine:
                 return ENGINE_CLASSES[candidate](**options)
         raise EngineError("Tidak ada program spreadsheet (LibreOffice atau Excel) untuk "
                           "menghitung dan mencetak workbook.", hint=LIBREOFFICE_HINT,
-                          code="engine.missing")
+                          code="engine.missing",
+                          en="There is no spreadsheet program (LibreOffice or Excel) to "
+                             "calculate and print workbooks.", hint_en=LIBREOFFICE_HINT_EN)
     if name not in ENGINE_CLASSES:
         raise UsageError(f"Engine '{name}' tidak dikenal.",
-                         hint=f"Pilihan: auto, {', '.join(ENGINES)}.")
+                         hint=f"Pilihan: auto, {', '.join(ENGINES)}.",
+                         en=f"Engine '{name}' is not known.",
+                         hint_en=f"Choices: auto, {', '.join(ENGINES)}.")
     return ENGINE_CLASSES[name](**options)
 
 
@@ -226,7 +240,9 @@ def select_sheets(source: Path, target: Path, sheets: tuple[str, ...]) -> None:
     missing = [s for s in sheets if s not in states]
     if missing:
         raise UsageError(f"{source.name} tidak memiliki sheet {', '.join(missing)}.",
-                         hint=f"Sheet yang ada: {', '.join(states)}.")
+                         hint=f"Sheet yang ada: {', '.join(states)}.",
+                         en=f"{source.name} has no sheet {', '.join(missing)}.",
+                         hint_en=f"Its sheets: {', '.join(states)}.")
     wanted = {name: ("visible" if name in sheets else "hidden") for name, state in states.items()
               if state != "veryHidden"}
     hidden = {str(i) for i, name in enumerate(states) if name not in sheets}
@@ -251,7 +267,10 @@ def check_sheets(tasks: list[Task]) -> None:
         if task.source.suffix.lower() not in (".xlsx", ".xlsm"):
             raise UsageError(f"{task.source.name}: memilih sheet hanya bisa untuk .xlsx/.xlsm.",
                              hint="Hitung ulang dulu ke .xlsx dengan 'skpxl recalc', atau "
-                                  "cetak semua sheet (tanpa --sheets).")
+                                  "cetak semua sheet (tanpa --sheets).",
+                             en=f"{task.source.name}: sheets can be chosen for .xlsx/.xlsm "
+                                f"only.", hint_en="Recalculate it into .xlsx first with 'skpxl "
+                                                  "recalc', or print every sheet (no --sheets).")
         try:
             with zipfile.ZipFile(task.source) as zf:
                 names = sheet_states(zf.read("xl/workbook.xml").decode("utf-8"))
@@ -260,7 +279,9 @@ def check_sheets(tasks: list[Task]) -> None:
         missing = [s for s in task.sheets if s not in names]
         if missing:
             raise UsageError(f"{task.source.name} tidak memiliki sheet {', '.join(missing)}.",
-                             hint=f"Sheet yang ada: {', '.join(names)}.")
+                             hint=f"Sheet yang ada: {', '.join(names)}.",
+                             en=f"{task.source.name} has no sheet {', '.join(missing)}.",
+                             hint_en=f"Its sheets: {', '.join(names)}.")
 
 
 # --- LibreOffice ------------------------------------------------------------------------
@@ -269,6 +290,10 @@ LIBREOFFICE_HINT = ("Pasang LibreOffice: di Linux 'apt-get install libreoffice-c
                     "(Debian/Ubuntu); di Windows/macOS unduh dari "
                     "https://www.libreoffice.org/download/. Atau tunjuk programnya dengan "
                     "SKPXL_SOFFICE=/path/ke/soffice. Excel: pip install 'skpxl[excel]'.")
+LIBREOFFICE_HINT_EN = ("Install LibreOffice: on Linux 'apt-get install libreoffice-calc-nogui' "
+                       "(Debian/Ubuntu); on Windows/macOS download it from "
+                       "https://www.libreoffice.org/download/. Or point to the program with "
+                       "SKPXL_SOFFICE=/path/to/soffice. Excel: pip install 'skpxl[excel]'.")
 
 
 def find_soffice() -> str | None:
@@ -298,7 +323,8 @@ class LibreOfficeEngine(Engine):
         self.soffice = soffice or find_soffice()
         if not self.soffice:
             raise EngineError("LibreOffice (soffice) tidak ditemukan.", hint=LIBREOFFICE_HINT,
-                              code="engine.missing")
+                              code="engine.missing", en="LibreOffice (soffice) was not found.",
+                              hint_en=LIBREOFFICE_HINT_EN)
         self.timeout_per_file = timeout_per_file
         self.startup_timeout = startup_timeout
         self._version: str | None = None
@@ -419,6 +445,7 @@ def _kill_group(process: subprocess.Popen) -> None:
 # --- Excel (xlwings) --------------------------------------------------------------------
 
 EXCEL_HINT = "Pasang dukungan Excel: pip install 'skpxl[excel]' (Windows/macOS dengan Excel)."
+EXCEL_HINT_EN = "Install Excel support: pip install 'skpxl[excel]' (Windows/macOS with Excel)."
 
 
 class ExcelEngine(Engine):
@@ -430,12 +457,16 @@ class ExcelEngine(Engine):
         if sys.platform not in ("win32", "darwin"):
             raise EngineError("Engine Excel hanya tersedia di Windows/macOS dengan Microsoft "
                               "Excel.", hint=f"{EXCEL_HINT} Di Linux gunakan --engine "
-                              "libreoffice.", code="engine.missing")
+                              "libreoffice.", code="engine.missing",
+                              en="The Excel engine is only there on Windows/macOS with "
+                                 "Microsoft Excel.",
+                              hint_en=f"{EXCEL_HINT_EN} On Linux use --engine libreoffice.")
         try:
             self.xw = importlib.import_module("xlwings")  # optional extra, only when asked for
         except ImportError as exc:
             raise EngineError("xlwings belum terpasang.", hint=EXCEL_HINT,
-                              code="engine.missing") from exc
+                              code="engine.missing", en="xlwings is not installed.",
+                              hint_en=EXCEL_HINT_EN) from exc
 
     @classmethod
     def available(cls) -> bool:
@@ -451,7 +482,8 @@ class ExcelEngine(Engine):
             app = self.xw.App(visible=False, add_book=False)
         except Exception as exc:  # noqa: BLE001 - xlwings raises many kinds when Excel is absent
             raise EngineError(f"Excel tidak dapat dijalankan: {exc}", hint=EXCEL_HINT,
-                              code="engine.missing") from exc
+                              code="engine.missing", en=f"Excel cannot be started: {exc}",
+                              hint_en=EXCEL_HINT_EN) from exc
         try:
             app.display_alerts = False
             for task in tasks:
@@ -496,7 +528,9 @@ class NoEngine(Engine):
     def convert(self, tasks: list[Task], kind: str, jobs: int) -> dict[Path, str]:
         if kind == "pdf":
             raise EngineError("Mencetak PDF memerlukan LibreOffice atau Excel.",
-                              hint=LIBREOFFICE_HINT, code="engine.missing")
+                              hint=LIBREOFFICE_HINT, code="engine.missing",
+                              en="Printing to PDF needs LibreOffice or Excel.",
+                              hint_en=LIBREOFFICE_HINT_EN)
         for task in tasks:
             write_atomic(task.target, task.source.read_bytes())
         return {}
@@ -578,7 +612,10 @@ def preview_templates(templates, outdir, *, engine: Engine | None = None,
     if pdftoppm is None:
         raise EngineError("pdftoppm tidak ditemukan.", code="engine.missing",
                           hint="Pasang poppler: 'apt-get install poppler-utils' (Linux), "
-                               "'brew install poppler' (macOS).")
+                               "'brew install poppler' (macOS).",
+                          en="pdftoppm was not found.",
+                          hint_en="Install poppler: 'apt-get install poppler-utils' (Linux), "
+                                  "'brew install poppler' (macOS).")
     engine = engine or get_engine("auto")
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)

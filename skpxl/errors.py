@@ -2,7 +2,9 @@
 
 Problems found *in* the user's inputs (a wrong cell, a bad NIP) are not exceptions: they are
 :class:`skpxl.problems.Problem` records gathered into reports. Exceptions are for the cases
-where skpxl cannot do its job, and each carries a message a HR officer can act on::
+where skpxl cannot do its job, and each carries a message a HR officer can act on, in
+Indonesian (``message``, ``hint``) and in English (``en``, ``hint_en``; the CLI shows them
+with ``--lang en``)::
 
     SkpxlError                      exit code 3 unless stated
     ├── UsageError (ValueError)     bad arguments or options               -> exit 2
@@ -23,15 +25,25 @@ class SkpxlError(Exception):
     exit_code = 3
     code = "error"
 
-    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None,
+                 en: str | None = None, hint_en: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.message_en = en
+        self.hint_en = hint_en
         if code:
             self.code = code
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+    def text(self, lang: str = "id") -> tuple[str, str | None]:
+        """``(message, hint)`` in ``lang``: Indonesian (``message``, ``hint``) by default,
+        the English ``en``/``hint_en`` given where the error was raised for ``"en"``."""
+        if lang == "en" and self.message_en:
+            return self.message_en, self.hint_en if self.hint_en is not None else self.hint
+        return self.message, self.hint
 
 
 class UsageError(SkpxlError, ValueError):
@@ -54,8 +66,8 @@ class UnreadableFileError(InputError, OSError):
     code = "file.unreadable"
 
     def __init__(self, message: str, *, code: str = "file.unreadable", hint: str | None = None,
-                 path: str | None = None):
-        super().__init__(message, hint=hint, code=code)
+                 path: str | None = None, en: str | None = None, hint_en: str | None = None):
+        super().__init__(message, hint=hint, code=code, en=en, hint_en=hint_en)
         self.path = path
 
 
@@ -64,8 +76,9 @@ class RosterError(InputError):
 
     code = "roster.invalid"
 
-    def __init__(self, message: str, *, problems=None, hint: str | None = None):
-        super().__init__(message, hint=hint)
+    def __init__(self, message: str, *, problems=None, hint: str | None = None,
+                 en: str | None = None, hint_en: str | None = None):
+        super().__init__(message, hint=hint, en=en, hint_en=hint_en)
         self.problems = list(problems or [])
 
 

@@ -35,9 +35,11 @@ def make_executor(kind: str | None = None, jobs: int = 0, scheduler: str | None 
     """Validate executor options (``kind`` None: serial for ``jobs == 1``, else local)."""
     kind = kind or ("serial" if jobs == 1 else "local")
     if kind not in ("serial", "local", "dask"):
-        raise UsageError(f"Executor '{kind}' tidak dikenal: gunakan serial, local atau dask.")
+        raise UsageError(f"Executor '{kind}' tidak dikenal: gunakan serial, local atau dask.",
+                         en=f"Executor '{kind}' is not known: use serial, local or dask.")
     if kind == "dask" and not scheduler:
-        raise UsageError("--executor dask memerlukan --scheduler ALAMAT (mis. tcp://host:8786).")
+        raise UsageError("--executor dask memerlukan --scheduler ALAMAT (mis. tcp://host:8786).",
+                         en="--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786).")
     return Executor(kind, jobs, scheduler)
 
 
@@ -72,8 +74,9 @@ def _dask(func: Callable, tasks: list, scheduler, advance) -> Iterator:
     try:
         from dask.distributed import Client, KilledWorker
     except ImportError:
-        raise EngineError("Dask tidak terpasang.",
-                          hint="pip install 'skpxl[dask]'") from None
+        raise EngineError("Dask tidak terpasang.", hint="pip install 'skpxl[dask]'",
+                          en="Dask is not installed.", hint_en="pip install 'skpxl[dask]'"
+                          ) from None
     client = scheduler if hasattr(scheduler, "map") else _connect(Client, scheduler)
     try:
         futures = client.map(func, tasks, pure=False)
@@ -84,12 +87,18 @@ def _dask(func: Callable, tasks: list, scheduler, advance) -> Iterator:
                 raise EngineError(
                     f"Worker Dask tidak bisa menjalankan skpxl: {exc}.",
                     hint="Pasang skpxl versi yang sama di setiap worker: "
-                         "pip install 'skpxl[dask]'.") from exc
+                         "pip install 'skpxl[dask]'.",
+                    en=f"A Dask worker cannot run skpxl: {exc}.",
+                    hint_en="Install the same skpxl version on every worker: "
+                            "pip install 'skpxl[dask]'.") from exc
             except KilledWorker as exc:
                 raise EngineError(
                     "Worker Dask berhenti berulang kali saat mengerjakan file yang sama "
                     "(kehabisan memori?).",
-                    hint="Lihat log 'dask worker'; beri worker lebih banyak memori.") from exc
+                    hint="Lihat log 'dask worker'; beri worker lebih banyak memori.",
+                    en="Dask workers died again and again on the same file (out of memory?).",
+                    hint_en="Look at the 'dask worker' logs; give the workers more memory."
+                    ) from exc
             if advance:
                 advance(1)
             yield result
@@ -108,4 +117,7 @@ def _connect(client_class, address: str):
         raise EngineError(
             f"Tidak bisa terhubung ke scheduler Dask di {address}: {exc}.",
             hint="Periksa alamatnya (mis. tcp://10.0.0.5:8786) dan bahwa 'dask scheduler' "
-                 "berjalan di sana dan bisa dihubungi dari komputer ini.") from exc
+                 "berjalan di sana dan bisa dihubungi dari komputer ini.",
+            en=f"Cannot connect to the Dask scheduler at {address}: {exc}.",
+            hint_en="Check the address (e.g. tcp://10.0.0.5:8786), and that 'dask scheduler' "
+                    "runs there and can be reached from this computer.") from exc

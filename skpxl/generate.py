@@ -166,8 +166,10 @@ def _write_one(task: tuple) -> tuple[str, str]:
         return ("written", "") if write_atomic_exclusive(path, data) else ("skipped", "")
     except OSError as exc:
         raise OutputError(f"Tidak dapat menulis {path}: {exc.strerror or exc}.",
-                          hint="Periksa izin tulis dan ruang kosong pada folder keluaran.") \
-            from None
+                          hint="Periksa izin tulis dan ruang kosong pada folder keluaran.",
+                          en=f"Cannot write {path}: {exc.strerror or exc}.",
+                          hint_en="Check the output folder's write permission and free space."
+                          ) from None
 
 
 def generate(roster_path, period: str, outdir, *, plans=None, template: str | None = None,
@@ -191,7 +193,10 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         errors = [p for p in roster.problems if p.severity == ERROR]
         raise RosterError(f"Roster {roster_path} memiliki {len(errors)} kesalahan; tidak ada "
                           f"SKP yang dibuat.", problems=roster.problems,
-                          hint=f"Jalankan 'skpxl roster check {roster_path}' untuk rinciannya.")
+                          hint=f"Jalankan 'skpxl roster check {roster_path}' untuk rinciannya.",
+                          en=f"Roster {roster_path} has {len(errors)} errors; no SKP was "
+                             f"written.",
+                          hint_en=f"Run 'skpxl roster check {roster_path}' for the details.")
     plan_book = read_plans(plans) if plans else None
     previous_plans = _previous_plans(previous, per) if previous else {}
     employees = roster.employees
@@ -199,7 +204,9 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         employees = [e for e in employees if e.unit_kerja.casefold() == unit.casefold()]
         if not employees:
             raise UsageError(f"Unit '{unit}' tidak ada di roster.",
-                             hint="Unit di roster: " + "; ".join(roster.units()))
+                             hint="Unit di roster: " + "; ".join(roster.units()),
+                             en=f"Unit '{unit}' is not in the roster.",
+                             hint_en="Units in the roster: " + "; ".join(roster.units()))
     outdir = Path(outdir)
     generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     result = GenerateResult(per.kode, str(outdir))

@@ -128,7 +128,9 @@ def normalize_org_predikat(value: str | None) -> str | None:
     found = normalize_choice(value, PREDIKAT_ORGANISASI)
     if not found:
         raise UsageError(f"Predikat organisasi '{value}' tidak dikenal.",
-                         hint="Gunakan salah satu: " + ", ".join(PREDIKAT_ORGANISASI) + ".")
+                         hint="Gunakan salah satu: " + ", ".join(PREDIKAT_ORGANISASI) + ".",
+                         en=f"Organisation predikat '{value}' is not known.",
+                         hint_en="Use one of: " + ", ".join(PREDIKAT_ORGANISASI) + ".")
     return found
 
 

@@ -245,7 +245,8 @@ def read_defined_names(path: Path) -> tuple[list[str], dict[str, tuple[str, str]
     try:
         book = read_workbook(path)
     except UnreadableFileError as exc:
-        raise TemplateError(f"Template {path} tidak dapat dibaca: {exc.message}") from exc
+        raise TemplateError(f"Template {path} tidak dapat dibaca: {exc.message}",
+                            en=f"Template {path} cannot be read: {exc.text('en')[0]}") from exc
     return list(book.sheet_names), dict(book.defined_names)
 
 
@@ -253,7 +254,8 @@ def load_manifest(manifest_path: Path) -> dict:
     try:
         return json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TemplateError(f"Manifest {manifest_path} tidak dapat dibaca: {exc}") from exc
+        raise TemplateError(f"Manifest {manifest_path} tidak dapat dibaca: {exc}",
+                            en=f"Manifest {manifest_path} cannot be read: {exc}") from exc
 
 
 def template_from_manifest(data: dict, workbook: Path, manifest_path: Path | None = None,
@@ -282,7 +284,9 @@ def template_from_manifest(data: dict, workbook: Path, manifest_path: Path | Non
         elif strict and fld.required:
             raise TemplateError(
                 f"Template {workbook.name} tidak memiliki nama (defined name) '{fld.name}' "
-                f"untuk {fld.path}.", hint="Jalankan 'skpxl template check' untuk rinciannya.")
+                f"untuk {fld.path}.", hint="Jalankan 'skpxl template check' untuk rinciannya.",
+                en=f"Template {workbook.name} has no defined name '{fld.name}' for "
+                   f"{fld.path}.", hint_en="Run 'skpxl template check' for the details.")
         target.append(fld)
     return Template(id=data["id"], version=str(data["version"]), title=data.get("title", ""),
                     jenis=data.get("jenis", ""), pendekatan=data.get("pendekatan", ""),
@@ -318,7 +322,9 @@ def _load_cached(key: str, mtime: float) -> Template:
     if manifest_path.exists():
         return template_from_manifest(load_manifest(manifest_path), path, manifest_path)
     raise TemplateError(f"Tidak ada manifest untuk template {path.name}.",
-                        hint=f"Letakkan {manifest_path.name} di sebelah file template.")
+                        hint=f"Letakkan {manifest_path.name} di sebelah file template.",
+                        en=f"There is no manifest for template {path.name}.",
+                        hint_en=f"Put {manifest_path.name} beside the template file.")
 
 
 def load_template(ref: str | Path) -> Template:
@@ -338,7 +344,10 @@ def load_template(ref: str | Path) -> Template:
         if not path.exists():
             ids = ", ".join(t.id for t in list_templates())
             raise TemplateError(f"Template '{text}' tidak ditemukan.",
-                                hint=f"Template bawaan: {ids}; atau berikan path ke file .xlsx.")
+                                hint=f"Template bawaan: {ids}; atau berikan path ke file .xlsx.",
+                                en=f"Template '{text}' was not found.",
+                                hint_en=f"Shipped templates: {ids}; or give the path of a .xlsx "
+                                        f"file.")
     path = path.resolve()
     return _load_cached(str(path), path.stat().st_mtime)
 

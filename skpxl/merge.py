@@ -373,7 +373,8 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
     even when inputs are invalid or missing; :attr:`MergeResult.ok` tells.
     """
     if level not in ("unit", "province"):
-        raise UsageError(f"Level '{level}' tidak dikenal: gunakan unit atau province.")
+        raise UsageError(f"Level '{level}' tidak dikenal: gunakan unit atau province.",
+                         en=f"Level '{level}' is not known: use unit or province.")
     output = Path(output)
     check_output(output, force=force)
     if export:
@@ -385,13 +386,16 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
     work = executor or jobs
     if level == "unit":
         if per is None:
-            raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3")
+            raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3",
+                             en="A unit report needs the period.",
+                             hint_en="For example: --period 2025-Q3")
         result, book = _merge_unit(paths, per, roster_obj, roster_ref, unit, org, work, lang,
                                    progress)
     else:
         if unit:
             raise UsageError("--unit hanya untuk laporan unit; laporan provinsi memuat semua "
-                             "unit.")
+                             "unit.", en="--unit is for unit reports only; a province report "
+                                         "holds every unit.")
         result, book = _merge_province(paths, per, roster_obj, roster_ref, org, work, lang,
                                       progress)
     result.output = str(output)
@@ -410,7 +414,8 @@ def _load_roster(roster):
         return roster, roster.by_nip()
     path = Path(roster)
     if not path.is_file():
-        raise UsageError(f"Roster '{roster}' tidak ditemukan.")
+        raise UsageError(f"Roster '{roster}' tidak ditemukan.",
+                         en=f"Roster '{roster}' was not found.")
     # read once here; workers forked from here find it (roster.read_roster_once)
     return read_roster_once(str(path)), str(path)
 
@@ -443,14 +448,20 @@ def _choose_unit(subs: list[Submission], roster, unit: str | None) -> str | None
         match = next((u for u in known if u.casefold() == unit.strip().casefold()), None)
         if match is None and roster is not None:
             raise UsageError(f"Unit '{unit}' tidak ada di roster.",
-                             hint="Unit di roster: " + "; ".join(known))
+                             hint="Unit di roster: " + "; ".join(known),
+                             en=f"Unit '{unit}' is not in the roster.",
+                             hint_en="Units in the roster: " + "; ".join(known))
         return match or unit.strip()
     counts = Counter(s.unit for s in subs if s.unit)
     if len(counts) > 1:
         listing = "; ".join(f"{u} ({n} file)" for u, n in sorted(counts.items()))
         raise UsageError(f"File masukan berasal dari {len(counts)} unit: {listing}.",
                          hint="Pilih satu dengan --unit \"NAMA UNIT\" (file unit lain dicatat "
-                              "sebagai tidak digabung), atau gunakan --level province.")
+                              "sebagai tidak digabung), atau gunakan --level province.",
+                         en=f"The input files come from {len(counts)} units: "
+                            f"{listing.replace(' file)', ' files)')}.",
+                         hint_en="Choose one with --unit \"UNIT NAME\" (the other units' files "
+                                 "are listed as not merged), or use --level province.")
     if counts:
         return next(iter(counts))
     if roster is not None and len(roster.units()) == 1:
@@ -570,8 +581,12 @@ def _merge_province(paths, per, roster, roster_ref, org, work, lang, progress):
         periods = sorted({d.summary.period for d, _ in reports})
         if len(periods) != 1:
             found = ", ".join(periods) or "tidak ada laporan unit yang sah"
+            found_en = ", ".join(periods) or "no valid unit report"
             raise UsageError(f"Periode laporan provinsi tidak bisa ditentukan ({found}).",
-                             hint="Sebutkan periodenya dengan --period, misalnya 2025-Q3.")
+                             hint="Sebutkan periodenya dengan --period, misalnya 2025-Q3.",
+                             en=f"The period of the province report cannot be told "
+                                f"({found_en}).",
+                             hint_en="Give it with --period, for example 2025-Q3.")
         per = parse_period(periods[0])
     subs = _submissions(files, period=per.kode, months=per.months, roster_ref=roster_ref,
                         lang=lang, work=work, progress=progress) if files else []

@@ -60,53 +60,65 @@ LIMITS = Limits()
 
 # --- problem types: one source for the exceptions and the report catalogue -------------
 
-_FILE_PROBLEMS = {  # code: (Indonesian message, English message, Indonesian hint)
+_FILE_PROBLEMS = {  # code: (Indonesian message, English message, Indonesian hint, English hint)
     "file.not_found": ("Berkas {file} tidak ditemukan.", "File {file} was not found.",
-                       "Periksa nama dan lokasi berkas."),
+                       "Periksa nama dan lokasi berkas.",
+                       "Check the file's name and location."),
     "file.permission": (
         "Berkas {file} tidak dapat dibaca karena izin akses (permission).",
         "File {file} cannot be read because of its permissions.",
-        "Minta izin baca untuk berkas itu, atau salin berkas ke folder Anda sendiri."),
+        "Minta izin baca untuk berkas itu, atau salin berkas ke folder Anda sendiri.",
+        "Ask for read access to the file, or copy it into a folder of your own."),
     "file.empty": (
         "Berkas {file} kosong (0 byte).", "File {file} is empty (0 bytes).",
-        "Unggahan atau unduhan kemungkinan gagal; minta pegawai mengirim ulang berkasnya."),
+        "Unggahan atau unduhan kemungkinan gagal; minta pegawai mengirim ulang berkasnya.",
+        "The upload or download probably failed; ask the employee to send the file again."),
     "file.not_workbook": (
         "Berkas {file} bukan buku kerja spreadsheet ({detail}).",
         "File {file} is not a spreadsheet workbook ({detail}).",
-        "Buka berkas SKP di Excel/WPS/LibreOffice, simpan sebagai .xlsx, lalu kirim ulang."),
+        "Buka berkas SKP di Excel/WPS/LibreOffice, simpan sebagai .xlsx, lalu kirim ulang.",
+        "Open the SKP file in Excel/WPS/LibreOffice, save it as .xlsx and send it again."),
     "file.corrupt": (
         "Berkas {file} rusak atau tidak lengkap ({detail}).",
         "File {file} is corrupt or incomplete ({detail}).",
         "Coba buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx; jika tidak bisa "
-        "dibuka, minta pegawai mengirim ulang berkasnya."),
+        "dibuka, minta pegawai mengirim ulang berkasnya.",
+        "Try opening it in Excel/LibreOffice and saving it again as .xlsx; if it does not "
+        "open, ask the employee to send the file again."),
     "file.encrypted": (
         "Berkas {file} dilindungi kata sandi (terenkripsi) sehingga tidak dapat dibaca.",
         "File {file} is password-protected (encrypted) and cannot be read.",
         "Minta pegawai menghapus kata sandi (Excel: File > Info > Protect Workbook > Encrypt "
-        "with Password, kosongkan), menyimpan, lalu mengirim ulang."),
+        "with Password, kosongkan), menyimpan, lalu mengirim ulang.",
+        "Ask the employee to remove the password (Excel: File > Info > Protect Workbook > "
+        "Encrypt with Password, empty it), save and send the file again."),
     "file.zip_bomb": (
         "Berkas {file} ditolak: isinya jauh melebihi batas aman bila dibuka ({detail}).",
         "File {file} was refused: its content expands beyond the safety limits ({detail}).",
-        "Berkas SKP normal berukuran kecil; periksa asal berkas dan minta dikirim ulang."),
+        "Berkas SKP normal berukuran kecil; periksa asal berkas dan minta dikirim ulang.",
+        "A normal SKP file is small; check where the file came from and ask for it again."),
     "file.xml_entities": (
         "Berkas {file} ditolak: bagian {detail} berisi deklarasi XML DOCTYPE/ENTITY yang "
         "tidak pernah dibuat Excel/LibreOffice dan dapat berbahaya.",
         "File {file} was refused: part {detail} holds an XML DOCTYPE/ENTITY declaration, "
         "which Excel/LibreOffice never write and which can be dangerous.",
-        "Periksa asal berkas; simpan ulang dari Excel/LibreOffice lalu kirim ulang."),
+        "Periksa asal berkas; simpan ulang dari Excel/LibreOffice lalu kirim ulang.",
+        "Check where the file came from; save it again from Excel/LibreOffice and resend it."),
     "file.too_large": (
         "Berkas {file} terlalu besar ({detail}).", "File {file} is too large ({detail}).",
-        "Hapus gambar atau lembar yang tidak perlu, simpan ulang, lalu kirim ulang."),
+        "Hapus gambar atau lembar yang tidak perlu, simpan ulang, lalu kirim ulang.",
+        "Remove pictures or sheets that are not needed, save and send the file again."),
 }
-for _code, (_id, _en, _hint) in _FILE_PROBLEMS.items():
+for _code, (_id, _en, _hint, _hint_en) in _FILE_PROBLEMS.items():
     define(_code, ERROR, _id, _en)
 
 
 def file_error(code: str, path: str | os.PathLike, detail: str = "") -> UnreadableFileError:
     """The exception for ``code``; ``exc.params`` renders the catalogue message too."""
     params = {"file": Path(path).name, "detail": detail}
-    id_msg, _, hint = _FILE_PROBLEMS[code]
-    exc = UnreadableFileError(id_msg.format(**params), code=code, hint=hint, path=str(path))
+    id_msg, en_msg, hint, hint_en = _FILE_PROBLEMS[code]
+    exc = UnreadableFileError(id_msg.format(**params), code=code, hint=hint, path=str(path),
+                              en=en_msg.format(**params), hint_en=hint_en)
     exc.params = params
     return exc
 

@@ -65,10 +65,14 @@ def parse_period(text: str) -> Period:
         raise UsageError(
             f"Periode '{text}' tidak dikenali.",
             hint="Gunakan YYYY-Q1..YYYY-Q4 (triwulan), YYYY (tahunan) atau YYYY-MM (bulanan), "
-                 "misalnya 2025-Q3.")
+                 "misalnya 2025-Q3.",
+            en=f"Period '{text}' is not recognised.",
+            hint_en="Use YYYY-Q1..YYYY-Q4 (quarter), YYYY (year) or YYYY-MM (month), for "
+                    "example 2025-Q3.")
     year = int(match.group(1))
     if not 2000 <= year <= 2100:
-        raise UsageError(f"Tahun periode '{year}' di luar rentang 2000-2100.")
+        raise UsageError(f"Tahun periode '{year}' di luar rentang 2000-2100.",
+                         en=f"Period year '{year}' is outside 2000-2100.")
     if match.group(3):
         quarter = int(match.group(3))
         start = date(year, 3 * quarter - 2, 1)
@@ -78,7 +82,9 @@ def parse_period(text: str) -> Period:
     if match.group(4):
         month = int(match.group(4))
         if not 1 <= month <= 12:
-            raise UsageError(f"Bulan '{match.group(4)}' pada periode '{text}' tidak ada (01-12).")
+            raise UsageError(f"Bulan '{match.group(4)}' pada periode '{text}' tidak ada (01-12).",
+                             en=f"Month '{match.group(4)}' of period '{text}' does not exist "
+                                f"(01-12).")
         end = date(year, month, calendar.monthrange(year, month)[1])
         return Period(f"{year}-{month:02d}", "bulanan", year, month, date(year, month, 1), end)
     return Period(str(year), "tahunan", year, 0, date(year, 1, 1), date(year, 12, 31))

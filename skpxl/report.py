@@ -184,7 +184,9 @@ def check_export(sheets, outdir: Path, *, force: bool) -> None:
     existing = [p for p in export_paths(sheets, outdir) if p.exists()]
     if existing and not force:
         raise UsageError(f"File ekspor {existing[0]} sudah ada.",
-                         hint="Gunakan --force untuk menimpa, atau pilih folder lain.")
+                         hint="Gunakan --force untuk menimpa, atau pilih folder lain.",
+                         en=f"Export file {existing[0]} already exists.",
+                         hint_en="Use --force to overwrite it, or choose another folder.")
 
 
 def export_tables(tables: list[TableSheet], outdir: Path, *, force: bool) -> list[str]:

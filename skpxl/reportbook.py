@@ -342,7 +342,8 @@ def _sheet_chunks(xml: str, specs: list[TableSheet]):
         probe = spec.top + 1
         match = re.search(rf'<row r="{probe}"[^>]*?(?:/>|>.*?</row>)', xml, re.DOTALL)
         if match is None:  # pragma: no cover - openpyxl always writes the styled probe cells
-            raise OutputError(f"Sheet '{spec.sheet}': baris contoh tidak ditemukan.")
+            raise OutputError(f"Sheet '{spec.sheet}': baris contoh tidak ditemukan.",
+                              en=f"Sheet '{spec.sheet}': the probe row was not found.")
         cuts.append((match, spec))
     cuts.sort(key=lambda cut: cut[0].start())
     head = xml[:cuts[0][0].start()]
@@ -421,18 +422,28 @@ except ImportError:  # not built (no C compiler where it was installed): the Pyt
 def save(data: bytes, path: Path, *, force: bool) -> None:
     """Write ``data`` atomically; an existing file is replaced only with ``force``."""
     if path.exists() and not force:
-        raise UsageError(f"File {path} sudah ada.", hint="Gunakan --force untuk menimpanya.")
+        raise _exists(path)
     try:
         write_atomic(path, data)
     except OSError as exc:
         raise OutputError(f"Tidak bisa menulis {path}: {exc.strerror or exc}.",
                           hint="Periksa bahwa foldernya ada, bisa ditulisi, dan disknya tidak "
-                               "penuh; tutup file itu bila sedang dibuka di Excel.") from exc
+                               "penuh; tutup file itu bila sedang dibuka di Excel.",
+                          en=f"Cannot write {path}: {exc.strerror or exc}.",
+                          hint_en="Check that the folder exists and is writable and that the "
+                                  "disk is not full; close the file if it is open in Excel."
+                          ) from exc
 
 
 def check_output(path: Path, *, force: bool) -> None:
     """Refuse early (before any work) an output that exists without ``force``."""
     if path.is_dir():
-        raise UsageError(f"{path} adalah folder; beri nama file .xlsx untuk laporan.")
+        raise UsageError(f"{path} adalah folder; beri nama file .xlsx untuk laporan.",
+                         en=f"{path} is a folder; give the report a .xlsx file name.")
     if path.exists() and not force:
-        raise UsageError(f"File {path} sudah ada.", hint="Gunakan --force untuk menimpanya.")
+        raise _exists(path)
+
+
+def _exists(path: Path) -> UsageError:
+    return UsageError(f"File {path} sudah ada.", hint="Gunakan --force untuk menimpanya.",
+                      en=f"File {path} already exists.", hint_en="Use --force to overwrite it.")

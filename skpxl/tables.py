@@ -46,8 +46,16 @@ def clean_text(value) -> str:
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
-def _fail(path: Path, message: str, code: str = "file.unreadable", hint: str | None = None):
-    return UnreadableFileError(message, code=code, hint=hint, path=str(path))
+def _fail(path: Path, message: str, code: str = "file.unreadable", hint: str | None = None,
+          *, en: str, hint_en: str | None = None):
+    return UnreadableFileError(message, code=code, hint=hint, path=str(path), en=en,
+                               hint_en=hint_en)
+
+
+_ENCRYPTED = ("dikunci dengan kata sandi, jadi tidak bisa dibaca.",
+              "Buka di Excel, hapus kata sandinya, simpan, lalu coba lagi.",
+              "is locked with a password, so it cannot be read.",
+              "Open it in Excel, remove the password, save, and try again.")
 
 
 def _decode(data: bytes) -> str:
@@ -75,7 +83,9 @@ def _csv_rows(path: Path, data: bytes) -> list[list]:
     sample = data[:4096]
     if not sample.startswith((b"\xff\xfe", b"\xfe\xff")) and sample.count(0) * 100 > len(sample):
         raise _fail(path, f"File {path.name} bukan file CSV (isinya biner).",
-                    hint="Simpan ulang file itu sebagai .xlsx atau CSV.")
+                    hint="Simpan ulang file itu sebagai .xlsx atau CSV.",
+                    en=f"File {path.name} is not a CSV file (its content is binary).",
+                    hint_en="Save the file again as .xlsx or CSV.")
     text = _decode(data).replace("\x00", "")
     delimiter = _sniff_delimiter(text.splitlines()[:20])
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -83,27 +93,32 @@ def _csv_rows(path: Path, data: bytes) -> list[list]:
 
 def _sheet_rows(path: Path, data: bytes) -> list[list]:
     if data.startswith(_OLE_MAGIC) and _ENCRYPTED_MARK in data:
-        raise _fail(path, f"File {path.name} dikunci dengan kata sandi, jadi tidak bisa dibaca.",
-                    code="file.encrypted",
-                    hint="Buka di Excel, hapus kata sandinya, simpan, lalu coba lagi.")
+        raise _fail(path, f"File {path.name} {_ENCRYPTED[0]}", code="file.encrypted",
+                    hint=_ENCRYPTED[1], en=f"File {path.name} {_ENCRYPTED[2]}",
+                    hint_en=_ENCRYPTED[3])
     head = data[:1024].lower()
     if b"<html" in head or b"<table" in head:
         raise _fail(path, f"File {path.name} sebenarnya halaman web (HTML), bukan file Excel.",
-                    hint="Buka di Excel, lalu Simpan Sebagai 'Excel Workbook (.xlsx)'.")
+                    hint="Buka di Excel, lalu Simpan Sebagai 'Excel Workbook (.xlsx)'.",
+                    en=f"File {path.name} is really a web page (HTML), not an Excel file.",
+                    hint_en="Open it in Excel, then Save As 'Excel Workbook (.xlsx)'.")
     try:
         with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
             if not book.sheet_names:
                 return []
             return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except python_calamine.PasswordError as exc:
-        raise _fail(path, f"File {path.name} dikunci dengan kata sandi, jadi tidak bisa dibaca.",
-                    code="file.encrypted",
-                    hint="Buka di Excel, hapus kata sandinya, simpan, lalu coba lagi.") from exc
+        raise _fail(path, f"File {path.name} {_ENCRYPTED[0]}", code="file.encrypted",
+                    hint=_ENCRYPTED[1], en=f"File {path.name} {_ENCRYPTED[2]}",
+                    hint_en=_ENCRYPTED[3]) from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise _fail(path, f"File {path.name} rusak atau bukan file lembar kerja "
                           f"(XLSX/XLS/ODS/CSV).",
                     hint="Buka file itu di Excel atau LibreOffice dan simpan ulang sebagai "
-                         ".xlsx.") from exc
+                         ".xlsx.",
+                    en=f"File {path.name} is broken or not a spreadsheet (XLSX/XLS/ODS/CSV).",
+                    hint_en="Open the file in Excel or LibreOffice and save it again as "
+                            ".xlsx.") from exc
 
 
 def read_table(path: str | Path) -> list[tuple[int, list]]:
@@ -116,9 +131,11 @@ def read_table(path: str | Path) -> list[tuple[int, list]]:
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise _fail(path, f"File {path} tidak ditemukan.", code="file.missing") from exc
+        raise _fail(path, f"File {path} tidak ditemukan.", code="file.missing",
+                    en=f"File {path} was not found.") from exc
     except OSError as exc:
-        raise _fail(path, f"File {path} tidak bisa dibuka: {exc.strerror or exc}.") from exc
+        raise _fail(path, f"File {path} tidak bisa dibuka: {exc.strerror or exc}.",
+                    en=f"File {path} cannot be opened: {exc.strerror or exc}.") from exc
     is_book = data.startswith((b"PK\x03\x04", _OLE_MAGIC))
     if path.suffix.lower() in CSV_SUFFIXES and not is_book:
         rows = _csv_rows(path, data)

@@ -571,7 +571,7 @@ def list_files(paths) -> tuple[list[tuple[Path, str]], list[dict]]:
     for raw in paths:
         root = Path(raw)
         if not root.exists():
-            raise UsageError(f"'{raw}' tidak ditemukan.")
+            raise UsageError(f"'{raw}' tidak ditemukan.", en=f"'{raw}' was not found.")
         is_dir = root.is_dir()
         candidates = _files_under(root) if is_dir else [(root, root.name)] if root.is_file() \
             else []
@@ -625,7 +625,8 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     if period:
         period = parse_period(period).kode
     if stage not in (None, "plan", "evaluation"):
-        raise UsageError(f"Tahap '{stage}' tidak dikenal: gunakan plan atau evaluation.")
+        raise UsageError(f"Tahap '{stage}' tidak dikenal: gunakan plan atau evaluation.",
+                         en=f"Stage '{stage}' is not known: use plan or evaluation.")
     roster_ref = None
     if roster is not None:
         from .roster import read_roster_once

@@ -331,16 +331,21 @@ class CompiledTemplate:
         for sheet, refs in cells_by_sheet.items():
             member = parts.get(sheet)
             if member is None:
-                raise TemplateError(f"Template {template.path.name}: sheet '{sheet}' tidak ada.")
+                raise TemplateError(f"Template {template.path.name}: sheet '{sheet}' tidak ada.",
+                                    en=f"Template {template.path.name}: there is no sheet "
+                                       f"'{sheet}'.")
             xml = raw[member].decode("utf-8")
             if password:
                 xml = _protect(xml, password)
             plan = _SheetPlan(xml, refs)
             if plan.missing:
                 # a restyled template may drop never-styled cells; the openpyxl path copes
+                cells = ", ".join(sorted(plan.missing)[:5])
                 raise TemplateError(
-                    f"Template {template.path.name}: sel {', '.join(sorted(plan.missing)[:5])} "
-                    f"di sheet '{sheet}' tidak ada dalam XML.", code="template.cells_missing")
+                    f"Template {template.path.name}: sel {cells} di sheet '{sheet}' tidak ada "
+                    f"dalam XML.", code="template.cells_missing",
+                    en=f"Template {template.path.name}: cells {cells} of sheet '{sheet}' are "
+                       f"not in its XML.")
             self.plans[member] = plan
         self.sheet_members = {sheet: parts[sheet] for sheet in cells_by_sheet}
         self.layout = field_layout(template)

@@ -36,6 +36,7 @@ class OrderedGroup(click.Group):
         return self.commands.get(name)
 
     def invoke(self, ctx):
+        _LANG["value"] = "id"   # until the command's --lang says otherwise
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort,
@@ -45,16 +46,19 @@ class OrderedGroup(click.Group):
             sys.stderr.close()
             ctx.exit(0)
         except SkpxlError as exc:
-            click.secho(f"Error: {exc.message}", fg="red", err=True)
-            if exc.hint:
-                click.echo(exc.hint, err=True)
+            message, hint = exc.text(current_lang())
+            click.secho(f"Error: {message}", fg="red", err=True)
+            if hint:
+                click.echo(hint, err=True)
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - a traceback is a bug, shown with --debug
             click.secho(f"Error internal skpxl: {type(exc).__name__}: {exc}", fg="red",
                         err=True)
-            click.echo("Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
+            click.echo("This is a bug. Run again with --debug and report what it prints."
+                       if current_lang() == "en" else
+                       "Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
                        err=True)
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
@@ -68,7 +72,8 @@ class PeriodType(click.ParamType):
         try:
             return parse_period(value).kode
         except UsageError as exc:
-            self.fail(f"{exc.message} {exc.hint or ''}".strip(), param, ctx)
+            message, hint = exc.text(current_lang())
+            self.fail(f"{message} {hint or ''}".strip(), param, ctx)
 
 
 PERIOD = PeriodType()
@@ -76,8 +81,22 @@ PERIOD = PeriodType()
 format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
                              default="table", show_default=True,
                              help="Output: a readable table, or JSON for scripts.")
+#: the --lang of the command being run: errors raised by the library are shown in it
+_LANG = {"value": "id"}
+
+
+def current_lang() -> str:
+    return _LANG["value"]
+
+
+def _remember_lang(ctx, param, value):
+    _LANG["value"] = value
+    return value
+
+
 lang_option = click.option("--lang", type=click.Choice(["id", "en"]), default="id",
-                           show_default=True, help="Language of messages (Indonesian/English).")
+                           show_default=True, is_eager=True, callback=_remember_lang,
+                           help="Language of messages (Indonesian/English).")
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0,
                            show_default="all cores",
                            help="Parallel worker processes (0 = one per core, 1 = serial).")

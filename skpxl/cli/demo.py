@@ -9,14 +9,15 @@ import click
 
 from ..demo import DEFAULT_DIR, run_demo
 from ..errors import SkpxlError
-from .common import echo_json, jobs_option
+from .common import current_lang, echo_json, jobs_option
 
 
 class _Failure(click.ClickException):
     """A library failure shown as ``Error: message`` + hint, with the library's exit code."""
 
     def __init__(self, exc: SkpxlError):
-        super().__init__(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
+        message, hint = exc.text(current_lang())
+        super().__init__(message + (f"\n{hint}" if hint else ""))
         self.exit_code = exc.exit_code
 
 

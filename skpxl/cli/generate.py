@@ -51,7 +51,8 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pa
                               executor=build_executor(executor, jobs, scheduler))
     except RosterError as exc:
         if fmt == "json":
-            echo_json({"error": exc.message, "problems": [p.to_dict(lang) for p in exc.problems]})
+            echo_json({"error": exc.text(lang)[0],
+                       "problems": [p.to_dict(lang) for p in exc.problems]})
         else:
             for problem in exc.problems:
                 if problem.severity == "error":
