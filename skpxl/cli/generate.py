@@ -44,7 +44,8 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pa
       skpxl generate pegawai.xlsx --period 2025-Q3 --plans rencana.xlsx -o skp/
     """
     try:
-        with progress_bar("Membuat SKP", fmt == "table") as advance:
+        with progress_bar("Writing SKPs" if lang == "en" else "Membuat SKP",
+                          fmt == "table") as advance:
             result = generate(roster, period, outdir, plans=plans, template=template_ref,
                               previous=previous, unit=unit, jobs=jobs, force=force,
                               password=password, lang=lang, progress=advance,

@@ -139,7 +139,7 @@ def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, exp
       skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
           -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    with progress_bar("Menggabung", fmt == "table") as advance:
+    with progress_bar("Merging" if lang == "en" else "Menggabung", fmt == "table") as advance:
         result = merge(paths, period=period, roster=roster, org_predikat=org_predikat,
                        output=output, level=level, unit=unit, export=export, jobs=jobs,
                        force=force, lang=lang, progress=advance,

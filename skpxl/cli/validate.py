@@ -90,7 +90,7 @@ def validate_cmd(paths, roster, period, stage, fmt, annotate, lang, jobs, execut
     Example:
       skpxl validate kembali/ --period 2025-Q3 --roster pegawai.xlsx --annotate perbaikan/
     """
-    with progress_bar("Memeriksa", fmt == "table") as advance:
+    with progress_bar("Checking" if lang == "en" else "Memeriksa", fmt == "table") as advance:
         report = validate(paths, roster=roster, period=period, stage=stage, lang=lang,
                           jobs=jobs, annotate=annotate, progress=advance,
                           executor=build_executor(executor, jobs, scheduler))
