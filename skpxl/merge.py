@@ -33,7 +33,7 @@ from .report import (DUPLIKAT, HASIL, PROVINCE_TABLES, REKAP, REPORT_SHEET, TIDA
 from .reportbook import check_output, save, table_hash
 from .executor import map_ordered
 from .roster import index_for
-from .validate import FileReport, list_files, validate_file
+from .validate import FileReport, check_workers_saw, list_files, validate_file
 
 define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; tidak digabung.",
        "The file belongs to unit {found}, not {expected}; not merged.")
@@ -249,7 +249,9 @@ def _inputs(paths) -> tuple[list[tuple[Path, str, str]], list[dict]]:
 def _submissions(files, *, period, months, roster_ref, lang, work, progress) -> list[Submission]:
     tasks = [(p, name, folder, period, months, roster_ref, lang) for p, name, folder in files]
     advance = progress(len(tasks)) if progress else None
-    return list(map_ordered(_submission_task, tasks, work, advance))
+    subs = list(map_ordered(_submission_task, tasks, work, advance))
+    check_workers_saw([s.report for s in subs if s.report is not None], work)
+    return subs
 
 
 # --- the reduce: submissions of one unit -> tables and numbers --------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import domain
 from .document import fingerprint, get_path, parse_field_checks, short_hash, to_jsonable
-from .errors import UnreadableFileError, UsageError
+from .errors import EngineError, UnreadableFileError, UsageError
 from .executor import map_ordered
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
@@ -637,12 +637,32 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     advance = progress(len(tasks)) if progress else None
     report = ValidationReport(skipped=skipped)
     report.files = list(map_ordered(_validate_task, tasks, executor or jobs, advance))
+    check_workers_saw(report.files, executor)
     mark_duplicates(report.files)
     if annotate:
         from .annotate import annotate_files
         annotate_files([f for f in report.files if f.issues], Path(annotate), lang=lang,
                        jobs=executor if executor is not None and executor.kind != "dask" else jobs)
     return report
+
+
+def check_workers_saw(files: list[FileReport], executor) -> None:
+    """On a Dask cluster, every file "not found" by the workers while this computer has them
+    means the workers do not share the folder: one :class:`EngineError` says so, instead of
+    one "not found" per file."""
+    if getattr(executor, "kind", None) != "dask" or not files:
+        return
+    if all(any(p.code == "file.not_found" for p in f.issues) for f in files) \
+            and Path(files[0].path).is_file():
+        raise EngineError(
+            f"Worker Dask tidak menemukan satu pun dari {len(files)} file, padahal file itu "
+            f"ada di komputer ini (misalnya {files[0].path}).",
+            hint="Letakkan file di folder bersama (NFS, SMB) yang terpasang di path yang sama "
+                 "di setiap worker, dan berikan path itu.",
+            en=f"The Dask workers found none of the {len(files)} files, though this computer "
+               f"has them (e.g. {files[0].path}).",
+            hint_en="Put the files in a shared folder (NFS, SMB) mounted at the same path on "
+                    "every worker, and give that path.")
 
 
 def mark_duplicates(files: list[FileReport]) -> None:

@@ -9,6 +9,7 @@ import pytest
 from skpxl.executor import make_executor, map_ordered
 from skpxl.errors import EngineError, UsageError
 from skpxl.generate import generate
+from skpxl.merge import merge
 from skpxl.validate import validate
 
 
@@ -73,3 +74,35 @@ def test_dask_problems_are_engine_errors_not_crashes():
                 list(map_ordered(_needs_a_missing_module, [1],
                                  make_executor("dask", scheduler=client)))
     assert "skpxl" in caught.value.message and "setiap worker" in caught.value.hint
+
+
+def test_workers_that_cannot_see_the_files_are_one_clear_error(roster_csv, tmp_path,
+                                                               monkeypatch):
+    """The files exist here, but the Dask workers cannot open them (no shared folder)."""
+    distributed = pytest.importorskip("dask.distributed")
+    import builtins
+
+    import skpxl.package
+
+    generate(roster_csv, "2025-Q3", tmp_path / "skp", jobs=1)
+
+    def open_here_only(path, *args, **kwargs):
+        try:
+            distributed.get_worker()
+        except ValueError:               # not in a worker: this computer sees the file
+            return builtins.open(path, *args, **kwargs)
+        raise FileNotFoundError(path)    # a worker without the shared folder
+
+    monkeypatch.setattr(skpxl.package, "open", open_here_only, raising=False)
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            with pytest.raises(EngineError) as caught:
+                validate([tmp_path / "skp"], period="2025-Q3",
+                         executor=make_executor("dask", scheduler=client))
+            with pytest.raises(EngineError):
+                merge(sorted((tmp_path / "skp").iterdir()), period="2025-Q3",
+                      level="province", output=tmp_path / "rekap.xlsx",
+                      executor=make_executor("dask", scheduler=client))
+    assert not (tmp_path / "rekap.xlsx").exists()
+    assert "folder bersama" in caught.value.hint and "shared folder" in caught.value.hint_en
+    assert validate([tmp_path / "skp"], period="2025-Q3", jobs=1).files   # here: all seen
