@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__, domain
 from .document import field_checks, fingerprint
-from .errors import OutputError, RosterError, UsageError
+from .errors import EngineError, OutputError, RosterError, UsageError
 from .executor import map_ordered
 from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
@@ -243,7 +243,25 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         record.status = status
         if status == "skipped":
             record.problems.append(Problem("generate.exists", {"file": record.path}))
+    if getattr(executor, "kind", None) == "dask":
+        _check_written_here([r.path for r in pending if r.status == "written"], outdir)
     return result
+
+
+def _check_written_here(paths: list[str], outdir: Path) -> None:
+    """Dask workers write where they run: workbooks they wrote that this computer cannot
+    see went to the workers' own disks (the output folder is not shared)."""
+    sample = paths[:50]
+    if sample and not any(Path(p).is_file() for p in sample):
+        raise EngineError(
+            f"Worker Dask menulis {len(paths)} workbook, tetapi tidak ada yang terlihat di "
+            f"{outdir} dari komputer ini: file itu tersimpan di disk worker sendiri.",
+            hint="Tulis ke folder bersama (NFS, SMB) yang terpasang di path yang sama di "
+                 "setiap worker, lalu jalankan ulang.",
+            en=f"The Dask workers wrote {len(paths)} workbooks, but none can be seen in "
+               f"{outdir} from this computer: they went to the workers' own disks.",
+            hint_en="Write into a shared folder (NFS, SMB) mounted at the same path on every "
+                    "worker, and run again.")
 
 
 def _previous_plans(folder, period: Period) -> dict[str, dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,27 @@ def test_workers_that_cannot_see_the_files_are_one_clear_error(roster_csv, tmp_p
     assert not (tmp_path / "rekap.xlsx").exists()
     assert "folder bersama" in caught.value.hint and "shared folder" in caught.value.hint_en
     assert validate([tmp_path / "skp"], period="2025-Q3", jobs=1).files   # here: all seen
+
+
+def test_workbooks_written_on_the_workers_own_disks_are_reported(roster_csv, tmp_path,
+                                                                 monkeypatch):
+    """generate on Dask with an output folder the workers do not share with this computer."""
+    distributed = pytest.importorskip("dask.distributed")
+    import skpxl.writer
+
+    elsewhere = tmp_path / "disk-worker"
+
+    def write_on_the_worker(path, data):
+        local = elsewhere / Path(path).relative_to(tmp_path)
+        local.parent.mkdir(parents=True, exist_ok=True)
+        local.write_bytes(data)
+        return True
+
+    monkeypatch.setattr(skpxl.writer, "write_atomic_exclusive", write_on_the_worker)
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            with pytest.raises(EngineError) as caught:
+                generate(roster_csv, "2025-Q3", tmp_path / "skp",
+                         executor=make_executor("dask", scheduler=client))
+    assert "disk worker" in caught.value.message and "shared folder" in caught.value.hint_en
+    assert list(elsewhere.rglob("*.xlsx")) and not (tmp_path / "skp").exists()
