@@ -1,18 +1,16 @@
 """Validate returned SKP workbooks: JSON Schemas plus the SKP rules, cell by cell.
 
-Every problem is a :class:`~skpxl.problems.Problem` located by sheet and cell. Files are
-checked independently (so batches run in parallel); the batch-level rule (the same NIP and
-period twice) runs afterwards over the small per-file records.
+Every problem is a :class:`~skpxl.problems.Problem` located by sheet and cell: the schema's
+(:mod:`skpxl.schemacheck`) and the SKP rules' (here). Files are checked independently (so
+batches run in parallel); the batch-level rule (the same NIP and period twice) runs
+afterwards over the small per-file records.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from . import domain
@@ -22,26 +20,16 @@ from .executor import map_ordered
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
 from .extract import cells_by_sheet, extract
-from .manifest import METADATA_SHEET
 from .nip import check_nip
 from .periods import parse_period
 from .problems import ERROR, WARNING, Problem, define
 from .reader import read_workbook
-from .resources import schemas_dir
+from .schemacheck import label_of, problem_at, schema_problems
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 define("file.unreadable", ERROR, "Berkas tidak dapat dibaca: {detail}",
        "The file cannot be read: {detail}")
-define("schema.required", ERROR, "{label} belum diisi.", "{label} is empty.")
-define("schema.type", ERROR, "{label} berisi '{value}', seharusnya {expected}.",
-       "{label} holds '{value}'; expected {expected}.")
-define("schema.enum", ERROR, "{label} berisi '{value}', bukan salah satu pilihan: {expected}. "
-       "Pilih dari daftar pada sel.", "{label} holds '{value}', which is not one of: {expected}. "
-       "Pick from the cell's list.")
-define("schema.format", ERROR, "{label} berisi '{value}', bukan {expected} yang sah.",
-       "{label} holds '{value}', not a valid {expected}.")
-define("schema.invalid", ERROR, "{label}: {detail}", "{label}: {detail}")
 define("skp.nip_mismatch", ERROR,
        "NIP pada file ({found}) berbeda dengan NIP saat file dibuat ({expected}). Apakah ini "
        "file milik pegawai lain?", "The NIP in the file ({found}) differs from the NIP the file "
@@ -100,126 +88,6 @@ define("skp.duplicate", WARNING,
 define("skp.stage", WARNING, "Tahap '{stage}' ditentukan otomatis dari isian file.",
        "Stage '{stage}' was inferred from what the file holds.")
 
-LABELS = {
-    "nama": ("Nama", "Name"), "nip": ("NIP", "NIP"), "pangkat": ("Pangkat/Gol.", "Rank"),
-    "jabatan": ("Jabatan", "Position"), "unit_kerja": ("Unit kerja", "Unit"),
-    "rhk": ("Rencana hasil kerja (RHK)", "Work plan (RHK)"),
-    "rhk_pimpinan": ("RHK pimpinan yang diintervensi", "Superior's RHK"),
-    "aspek": ("Aspek", "Aspect"), "indikator": ("Indikator kinerja individu (IKI)", "IKI"),
-    "target": ("Target", "Target"), "satuan": ("Satuan", "Unit of target"),
-    "perspektif": ("Perspektif", "Perspective"), "realisasi": ("Realisasi", "Realisation"),
-    "umpan_balik": ("Umpan balik", "Feedback"), "rating_hasil_kerja": (
-        "Rating hasil kerja", "Work result rating"),
-    "rating_perilaku": ("Rating perilaku kerja", "Behaviour rating"),
-    "predikat": ("Predikat kinerja pegawai", "Performance predikat"),
-    "capaian_organisasi": ("Capaian kinerja organisasi", "Organisation achievement"),
-    "tanggal": ("Tanggal", "Date"), "kode": ("Kode periode", "Period code"),
-    "utama": ("Hasil kerja utama", "Main results"), "iki": ("IKI", "IKI"),
-    "nilai": ("Perilaku kerja", "Behaviour"), "instansi": ("Nama instansi", "Agency name"),
-}
-WHO = {"pegawai": ("pegawai", "employee"), "penilai": ("pejabat penilai", "assessor"),
-       "atasan_penilai": ("atasan pejabat penilai", "assessor's superior")}
-EXPECTED = {"string": ("teks", "text"), "number": ("angka", "a number"),
-            "date": ("tanggal", "a date"), "array": ("daftar", "a list"),
-            "object": ("isian", "a record")}
-
-
-def label_of(path: str, lang: str = "id") -> str:
-    """A human label for a document path: ``NIP pegawai``, ``Target (RHK 2, IKI 1)``."""
-    names = re.findall(r"\.([a-z_]+)", path)
-    indexes = [int(i) for i in re.findall(r"\[(\d+)\]", path)]
-    last = names[-1] if names else path
-    pair = LABELS.get(last, (last.replace("_", " ").capitalize(),) * 2)
-    text = pair[1] if lang == "en" else pair[0]
-    if names and names[0] in WHO and len(names) > 1:
-        text += " " + WHO[names[0]][1 if lang == "en" else 0]
-    if "hasil_kerja" in names and indexes:
-        where = f"RHK {indexes[0] + 1}" + (f", IKI {indexes[1] + 1}" if len(indexes) > 1 else "")
-        section = "tambahan" if "tambahan" in names else "utama"
-        text += f" ({section} {where})"
-    elif "perilaku" in names and indexes:
-        text += f" ({domain.BERAKHLAK[indexes[0]][0]})" if indexes[0] < 7 else ""
-    return text
-
-
-STAGE_SCHEMAS = {"plan": "skp-plan", "evaluation": "skp-evaluation"}
-
-
-@lru_cache(maxsize=None)
-def _stage_schemas() -> dict[str, dict]:
-    return {name: json.loads((schemas_dir() / f"{name}.schema.json").read_text("utf-8"))
-            for name in STAGE_SCHEMAS.values()}
-
-
-@lru_cache(maxsize=None)
-def schema_validators() -> dict:
-    """jsonschema validators for the two stages (Draft 2020-12, format checks on): they
-    collect every error of a document, each with its path."""
-    return _validators(_stage_schemas())
-
-
-@lru_cache(maxsize=64)
-def _section_validator(stage: str, sections: frozenset):
-    """The stage's jsonschema validator with every top-level section but ``sections``
-    accepted as it is (its subschema replaced by ``true``, in the stage schema and in the
-    plan schema it refers to): see :func:`schema_errors`."""
-    schemas = copy.deepcopy(_stage_schemas())
-    for schema in schemas.values():
-        properties = schema.get("properties", {})
-        for key in properties:
-            if key not in sections:
-                properties[key] = True
-    return _validators(schemas)[stage]
-
-
-def schema_errors(doc, stage: str):
-    """jsonschema's errors of ``doc``: every one, in its order, found faster.
-
-    The stage schemas check each top-level section on its own (``properties`` and
-    ``required``; no conditionals, no keyword relating two sections), so jsonschema only
-    needs to walk the sections in which jsonschema-rs finds an error: the others are
-    accepted as they are (:func:`_section_validator`), and the errors are the same, in the
-    same order (the tests compare both ways on randomly broken documents). Without
-    jsonschema-rs the whole document is walked."""
-    fast = fast_validators()
-    if fast is None or not isinstance(doc, dict):
-        return schema_validators()[stage].iter_errors(doc)
-    failing = frozenset(e.instance_path[0] for e in fast[stage].iter_errors(doc)
-                        if e.instance_path)
-    return _section_validator(stage, failing).iter_errors(doc)
-
-
-def _validators(schemas: dict[str, dict]) -> dict:
-    from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
-
-    registry = Registry().with_resources(
-        (s["$id"], Resource.from_contents(s)) for s in schemas.values())
-    registry = registry.with_resources(
-        (f"{name}.schema.json", Resource.from_contents(s)) for name, s in schemas.items())
-    return {stage: Draft202012Validator(schemas[name], registry=registry,
-                                        format_checker=Draft202012Validator.FORMAT_CHECKER)
-            for stage, name in STAGE_SCHEMAS.items()}
-
-
-@lru_cache(maxsize=None)
-def fast_validators() -> dict | None:
-    """jsonschema-rs validators for the same schemas: ``is_valid`` in microseconds, so the
-    Python validator (milliseconds) only runs for documents that have errors to collect.
-    None when jsonschema-rs is not installed."""
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    schemas = _stage_schemas()
-    registry = jsonschema_rs.Registry(
-        [(s["$id"], s) for s in schemas.values()]
-        + [(f"{name}.schema.json", s) for name, s in schemas.items()])
-    return {stage: jsonschema_rs.Draft202012Validator(schemas[name], validate_formats=True,
-                                                      registry=registry)
-            for stage, name in STAGE_SCHEMAS.items()}
-
-
 @dataclass
 class FileReport:
     """The outcome for one file; small and picklable (workers return it)."""
@@ -277,14 +145,6 @@ def infer_stage(doc: dict) -> str:
     return "plan"
 
 
-def _at(extraction, path: str, code: str, params=None, *, value=None, severity=None) -> Problem:
-    sheet, cell = extraction.locate(path)
-    if sheet == METADATA_SHEET:  # hidden from staff: point at nothing rather than mislead
-        sheet = cell = None
-    return Problem(code, params or {}, severity=severity or "", sheet=sheet, cell=cell,
-                   path=path, value=value)
-
-
 def check_rules(extraction, stage: str, *, period: str | None, roster_index: dict | None,
                 lang: str = "id") -> list[Problem]:
     """The SKP rules a schema cannot express."""
@@ -297,55 +157,55 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
             continue
         status = get_path(doc, "$.pegawai.status_asn") if who == "pegawai" else None
         for code, params in check_nip(raw, expect_kind=status or None).problems:
-            out.append(_at(extraction, f"$.{who}.nip", code, params, value=raw))
+            out.append(problem_at(extraction, f"$.{who}.nip", code, params, value=raw))
     meta_nip = get_path(doc, "$.meta.nip")
     nip = get_path(doc, "$.pegawai.nip")
     if meta_nip and isinstance(nip, str) and nip != meta_nip:
-        out.append(_at(extraction, "$.pegawai.nip", "skp.nip_mismatch",
+        out.append(problem_at(extraction, "$.pegawai.nip", "skp.nip_mismatch",
                        {"found": nip, "expected": meta_nip}, value=raw_nip))
     if roster_index is not None and isinstance(nip, str):
         emp = roster_index.get(nip)
         if emp is None:
-            out.append(_at(extraction, "$.pegawai.nip", "skp.not_in_roster", {"nip": nip}))
+            out.append(problem_at(extraction, "$.pegawai.nip", "skp.not_in_roster", {"nip": nip}))
         elif get_path(doc, "$.pegawai.unit_kerja") not in (None, emp.unit_kerja):
-            out.append(_at(extraction, "$.pegawai.unit_kerja", "skp.unit_mismatch", {
+            out.append(problem_at(extraction, "$.pegawai.unit_kerja", "skp.unit_mismatch", {
                 "nip": nip, "expected": emp.unit_kerja,
                 "found": get_path(doc, "$.pegawai.unit_kerja")}))
     kode = get_path(doc, "$.periode.kode")
     if period and kode and str(kode) != period:
-        out.append(_at(extraction, "$.periode.kode", "skp.period_mismatch",
+        out.append(problem_at(extraction, "$.periode.kode", "skp.period_mismatch",
                        {"found": kode, "expected": period}))
     if not get_path(doc, "$.penilai.nama"):
-        out.append(_at(extraction, "$.penilai.nama", "skp.penilai_empty"))
+        out.append(problem_at(extraction, "$.penilai.nama", "skp.penilai_empty"))
     if not doc.get("hasil_kerja", {}).get("utama"):
-        out.append(_at(extraction, "$.hasil_kerja.utama", "skp.no_rhk",
+        out.append(problem_at(extraction, "$.hasil_kerja.utama", "skp.no_rhk",
                        {"section": "utama"}))
     kuantitatif = tmpl is not None and tmpl.pendekatan == "kuantitatif"
     for section in ("utama", "tambahan"):
         for i, item in enumerate(doc.get("hasil_kerja", {}).get(section, [])):
             base = f"$.hasil_kerja.{section}[{i}]"
             if item.get("rhk") and not item.get("iki"):
-                out.append(_at(extraction, f"{base}.iki", "skp.rhk_without_iki",
+                out.append(problem_at(extraction, f"{base}.iki", "skp.rhk_without_iki",
                                {"rhk": item.get("rhk")}))
             for j, iki in enumerate(item.get("iki", [])):
                 ipath = f"{base}.iki[{j}]"
                 target = iki.get("target")
                 if kuantitatif and target is not None:
                     if not isinstance(target, (int, float)):
-                        out.append(_at(extraction, f"{ipath}.target", "skp.target_not_number",
+                        out.append(problem_at(extraction, f"{ipath}.target", "skp.target_not_number",
                                        {"value": target}, value=target))
                     elif not iki.get("satuan"):
-                        out.append(_at(extraction, f"{ipath}.satuan", "skp.satuan_missing",
+                        out.append(problem_at(extraction, f"{ipath}.satuan", "skp.satuan_missing",
                                        {"value": target}))
                 if stage == "evaluation" and iki.get("realisasi") in (None, "") and \
                         iki.get("indikator"):
-                    out.append(_at(extraction, f"{ipath}.realisasi", "skp.realisasi_missing",
+                    out.append(problem_at(extraction, f"{ipath}.realisasi", "skp.realisasi_missing",
                                    {"iki": iki.get("indikator")}))
     perilaku = doc.get("perilaku") or []
     for i, (name, _) in enumerate(domain.BERAKHLAK):
         text = (perilaku[i] or {}).get("nilai") if i < len(perilaku) else None
         if not isinstance(text, str) or not text.strip().lower().startswith(name.lower()):
-            out.append(_at(extraction, f"$.perilaku[{i}].nilai", "skp.perilaku_missing",
+            out.append(problem_at(extraction, f"$.perilaku[{i}].nilai", "skp.perilaku_missing",
                            {"number": i + 1, "expected": name}))
     if stage == "evaluation":
         out += _check_ratings(extraction, lang)
@@ -360,17 +220,17 @@ def _check_ratings(extraction, lang: str) -> list[Problem]:
     hk, pk = evaluasi.get("rating_hasil_kerja"), evaluasi.get("rating_perilaku")
     for key, value in (("rating_hasil_kerja", hk), ("rating_perilaku", pk)):
         if value in (None, ""):
-            out.append(_at(extraction, f"$.evaluasi.{key}", "skp.rating_missing",
+            out.append(problem_at(extraction, f"$.evaluasi.{key}", "skp.rating_missing",
                            {"label": label_of(f"$.evaluasi.{key}", lang)}))
     if hk in domain.RATINGS and pk in domain.RATINGS:
         expected = domain.predikat_for(hk, pk)
         found = evaluasi.get("predikat")
         if found in (None, "", "?"):
-            out.append(_at(extraction, "$.evaluasi.predikat", "skp.predikat_not_computed",
+            out.append(problem_at(extraction, "$.evaluasi.predikat", "skp.predikat_not_computed",
                            {"expected": expected}))
             evaluasi["predikat"] = expected
         elif found != expected:
-            out.append(_at(extraction, "$.evaluasi.predikat", "skp.predikat_mismatch", {
+            out.append(problem_at(extraction, "$.evaluasi.predikat", "skp.predikat_mismatch", {
                 "found": found, "expected": expected, "hk": hk, "pk": pk}, value=found))
     elif evaluasi.get("predikat") == "?":
         evaluasi.pop("predikat")
@@ -399,68 +259,10 @@ def _check_prefilled(extraction, lang: str) -> list[Problem]:
             continue
         code = "skp.prefilled_changed" if path.startswith(IDENTITY_PREFIXES) else \
             "skp.heading_changed"
-        out.append(_at(extraction, path, code, {"label": label_of(path, lang)},
+        out.append(problem_at(extraction, path, code, {"label": label_of(path, lang)},
                        value=current.get(path)))
     if not checks and not out:
         out.append(Problem("skp.fingerprint"))
-    return out
-
-
-def _json_path(parts) -> str:
-    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
-
-
-def schema_problems(extraction, stage: str, lang: str, reported: set[str],
-                    doc: dict | None = None) -> list[Problem]:
-    """Every schema error (not just the first), mapped to a cell through the manifest.
-    ``doc``: the document already made JSON-able, if the caller has it."""
-    out = []
-    doc = to_jsonable(extraction.document) if doc is None else doc
-    fast = fast_validators()
-    if fast is not None and fast[stage].is_valid(doc):
-        return out
-    for error in schema_errors(doc, stage):
-        base = _json_path(error.absolute_path)
-        if error.validator == "required":
-            missing = [name for name in error.validator_value
-                       if not isinstance(error.instance, dict) or name not in error.instance]
-            for name in missing:
-                path = f"{base}.{name}"
-                if path in reported or (stage == "evaluation" and path.endswith(".realisasi")):
-                    continue
-                if path.endswith(".iki") or path.startswith(("$.evaluasi.rating",
-                                                              "$.evaluasi.predikat")):
-                    continue  # covered by the SKP rules with better messages
-                out.append(_at(extraction, path, "schema.required",
-                               {"label": label_of(path, lang)}))
-            continue
-        if base in reported or any(base.startswith(r + "[") for r in reported):
-            continue
-        if error.validator == "minItems" and base.endswith(".iki"):
-            continue
-        value = error.instance
-        shown = value if not isinstance(value, (dict, list)) else ""
-        params = {"label": label_of(base, lang), "value": shown}
-        lang_index = 1 if lang == "en" else 0
-        if error.validator == "enum":
-            params["expected"] = ", ".join(error.validator_value)
-            code = "schema.enum"
-        elif error.validator in ("type", "pattern"):
-            expected = error.validator_value if error.validator == "type" else "string"
-            if isinstance(expected, list):
-                expected = expected[0]
-            params["expected"] = EXPECTED.get(expected, (str(expected),) * 2)[lang_index]
-            if base.endswith(".nip"):
-                params["expected"] = "NIP 18 digit" if lang != "en" else "an 18-digit NIP"
-            code = "schema.type"
-        elif error.validator == "format":
-            params["expected"] = EXPECTED.get(error.validator_value, (error.validator_value,) * 2)[
-                lang_index]
-            code = "schema.format"
-        else:
-            params["detail"] = error.message
-            code = "schema.invalid"
-        out.append(_at(extraction, base, code, params, value=shown or None))
     return out
 
 

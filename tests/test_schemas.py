@@ -98,7 +98,7 @@ def test_fast_gate_agrees_with_jsonschema(filled_document, data):
     costs time: e.g. Python's ``$`` accepts a NIP with a trailing newline, Rust's does not.)"""
     import copy
 
-    from skpxl.validate import fast_validators, schema_validators
+    from skpxl.schemacheck import fast_validators, schema_validators
     fast = fast_validators()
     assert fast is not None, "jsonschema-rs is an install requirement"
     doc = copy.deepcopy(filled_document)
@@ -122,7 +122,7 @@ def test_fast_gate_agrees_with_jsonschema(filled_document, data):
 
 
 def test_fast_gate_passes_a_valid_document(filled_document):
-    from skpxl.validate import fast_validators, schema_validators
+    from skpxl.schemacheck import fast_validators, schema_validators
     for stage in ("plan", "evaluation"):
         assert not list(schema_validators()[stage].iter_errors(filled_document))
         assert fast_validators()[stage].is_valid(filled_document)
@@ -141,7 +141,7 @@ def test_errors_of_the_broken_sections_are_the_errors_of_the_document(filled_doc
     errors jsonschema gives for the whole document, in the same order."""
     import copy
 
-    from skpxl.validate import schema_errors, schema_validators
+    from skpxl.schemacheck import schema_errors, schema_validators
     doc = copy.deepcopy(filled_document)
     paths = [p for p in _leaves(doc) if p]
     for _ in range(data.draw(st.integers(1, 4))):
