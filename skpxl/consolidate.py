@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import domain
-from .executor import map_ordered
+from .executor import map_ordered, shipped_path
 from .kurva import KurvaResult
 from .kurva import check as check_kurva
 from .periods import Period
@@ -240,9 +240,12 @@ def input_files(paths) -> tuple[list[tuple[Path, str, str]], list[dict]]:
 
 
 def submissions(files, *, period, months, roster_ref, lang, work, progress) -> list[Submission]:
-    tasks = [(p, name, folder, period, months, roster_ref, lang) for p, name, folder in files]
+    tasks = [(shipped_path(p, work), name, folder, period, months, roster_ref, lang)
+             for p, name, folder in files]
     advance = progress(len(tasks)) if progress else None
     subs = list(map_ordered(_submission_task, tasks, work, advance))
+    for sub, (path, _, _) in zip(subs, files):
+        sub.path = str(path)   # as found, whatever the workers were sent
     check_workers_saw([s.report for s in subs if s.report is not None], work)
     return subs
 

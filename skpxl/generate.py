@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__, domain
 from .document import field_checks, fingerprint
 from .errors import EngineError, OutputError, RosterError, UsageError
-from .executor import map_ordered
+from .executor import map_ordered, shipped_path
 from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
 from .periods import Period, parse_period
@@ -235,7 +235,8 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
             record.status = "failed"
             continue
         doc_args = (per, emp, penilai, atasan, plan, penilai_plan, generated_at, lang)
-        tasks.append((ref, password, doc_args, str(target), force))
+        shipped_ref = shipped_path(ref, executor) if Path(ref).suffix else ref  # a path, not an id
+        tasks.append((shipped_ref, password, doc_args, shipped_path(target, executor), force))
         pending.append(record)
     advance = progress(len(tasks)) if progress else None
     for record, (status, _) in zip(pending, map_ordered(_write_one, tasks, executor or jobs,

@@ -20,7 +20,7 @@ from .consolidate import (JATIM_UNITS, NOT_SUBMITTED, MergeResult, Submission, U
                           UnitSummary, count_unit, input_files, now_iso, parse_time, person_row,
                           reduce_unit, submissions, unit_from_report)
 from .errors import UsageError
-from .executor import map_ordered
+from .executor import map_ordered, shipped_path
 from .kurva import normalize_org_predikat
 from .kurva import check as check_kurva
 from .periods import Period, parse_period
@@ -56,6 +56,8 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
     per = parse_period(period) if period else None
     roster_obj, roster_ref = _load_roster(roster)
     work = executor or jobs
+    if isinstance(roster_ref, str):
+        roster_ref = shipped_path(roster_ref, work)
     if level == "unit":
         if per is None:
             raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3",
@@ -198,12 +200,13 @@ def _merge_province(paths, per, roster, roster_ref, org, work, lang, progress):
 
     def read(found: list[Path]) -> None:
         """Read and verify unit reports, in the workers (each is a few thousand rows)."""
-        tasks = [(path, lang) for path in found]
-        for data, content, refused in map_ordered(_report_task, tasks,
-                                                  work if len(tasks) > 1 else 1):
+        tasks = [(shipped_path(path, work), lang) for path in found]
+        for path, (data, content, refused) in zip(found, map_ordered(
+                _report_task, tasks, work if len(tasks) > 1 else 1)):
             if refused is not None:
-                rejected.append(refused)
+                rejected.append(refused | {"path": str(path)})
             else:
+                content.path = str(path)   # as given, whatever the workers were sent
                 reports.append((data, content))
 
     read(explicit)

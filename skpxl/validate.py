@@ -16,7 +16,7 @@ from pathlib import Path
 from . import domain
 from .document import fingerprint, get_path, parse_field_checks, short_hash, to_jsonable
 from .errors import EngineError, UnreadableFileError, UsageError
-from .executor import map_ordered
+from .executor import map_ordered, shipped_path
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
 from .extract import cells_by_sheet, extract
@@ -301,9 +301,8 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
     path = Path(path)
     report = FileReport(path=str(path))
     try:
-        stat = path.stat()
-        report.mtime = stat.st_mtime
-        wb = read_workbook(path)
+        wb = read_workbook(path)   # first: a missing or unreadable file gets its own file.* code
+        report.mtime = path.stat().st_mtime
         report.format = wb.format
         report.sha256 = wb.content_sha256()
         extraction = extract(path, wb=wb)
@@ -433,12 +432,15 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     if roster is not None:
         from .roster import read_roster_once
         read_roster_once(str(roster))   # read here: workers get the path (roster.index_for)
-        roster_ref = str(roster)
+        roster_ref = shipped_path(roster, executor)
     files, skipped = collect_files(paths)
-    tasks = [(p, period, stage, roster_ref, lang, keep_documents) for p in files]
+    tasks = [(shipped_path(p, executor), period, stage, roster_ref, lang, keep_documents)
+             for p in files]
     advance = progress(len(tasks)) if progress else None
     report = ValidationReport(skipped=skipped)
     report.files = list(map_ordered(_validate_task, tasks, executor or jobs, advance))
+    for file, path in zip(report.files, files):
+        file.path = str(path)   # as the user gave it, whatever the workers were sent
     check_workers_saw(report.files, executor)
     mark_duplicates(report.files)
     if annotate:

@@ -25,6 +25,25 @@ def test_order_is_kept_on_every_local_executor():
     assert list(map_ordered(_square, tasks, make_executor("local", jobs=2))) == expected
 
 
+def test_dask_gets_files_in_ordered_chunks():
+    distributed = pytest.importorskip("dask.distributed")
+    from skpxl.executor import DASK_CHUNK, _chunks
+
+    tasks = list(range(1000))
+    for threads in (1, 2, 8, 64):
+        chunks = _chunks(tasks, threads)
+        assert [t for chunk in chunks for t in chunk] == tasks
+        assert max(map(len, chunks)) <= DASK_CHUNK and len(chunks) >= min(1000, 4 * threads)
+    assert _chunks([7], 8) == [[7]] and _chunks([], 2) == []
+    done = []
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            result = list(map_ordered(_square, tasks, make_executor("dask", scheduler=client),
+                                      done.append))
+    assert result == [x * x for x in tasks] and sum(done) == len(tasks) and len(done) < 1000
+
+
 def test_bad_executor_options_are_usage_errors():
     with pytest.raises(UsageError):
         make_executor("spark")
@@ -131,3 +150,30 @@ def test_workbooks_written_on_the_workers_own_disks_are_reported(roster_csv, tmp
                          executor=make_executor("dask", scheduler=client))
     assert "disk worker" in caught.value.message and "shared folder" in caught.value.hint_en
     assert list(elsewhere.rglob("*.xlsx")) and not (tmp_path / "skp").exists()
+
+
+def test_relative_paths_reach_dask_workers_in_another_folder(roster_csv, tmp_path,
+                                                             monkeypatch):
+    """Workers do not share this process's working folder: relative paths (roster, files,
+    output folder) are sent absolute, and results show them as they were given."""
+    distributed = pytest.importorskip("dask.distributed")
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)   # started here ...
+    monkeypatch.chdir(tmp_path)                                   # ... then we move
+    roster = roster_csv.name
+    try:
+        with distributed.Client(cluster) as client:
+            dask = make_executor("dask", scheduler=client)
+            made = generate(roster, "2025-Q3", "skp", executor=dask)
+            on_dask = validate(["skp"], period="2025-Q3", roster=roster, executor=dask)
+            merged = merge(sorted(Path("skp").iterdir()), period="2025-Q3", roster=roster,
+                           level="province", output="rekap.xlsx", executor=dask)
+    finally:
+        cluster.close()
+    assert made.count("written") == len(list(Path("skp").rglob("*.xlsx"))) > 0
+    assert all(not Path(f.path).is_absolute() for f in made.files + on_dask.files)
+    assert _report_data(on_dask) == _report_data(
+        validate(["skp"], period="2025-Q3", roster=roster, jobs=1))
+    assert merged.to_dict() | {"output": ""} == merge(
+        sorted(Path("skp").iterdir()), period="2025-Q3", roster=roster, level="province",
+        output="rekap-serial.xlsx", jobs=1).to_dict() | {"output": ""}

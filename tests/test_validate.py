@@ -333,3 +333,11 @@ def test_cached_document_layouts_give_what_a_fresh_read_gives(batch, tmp_path):
     assert len(E._LAYOUTS) >= 2
     assert len(alone[fewer][0]["hasil_kerja"]["utama"][0]["iki"]) == \
         len(alone[paths[2]][0]["hasil_kerja"]["utama"][0]["iki"]) - 1
+
+
+def test_a_file_gone_missing_is_file_not_found_in_both_languages(tmp_path):
+    report = validate_file(tmp_path / "hilang.xlsx")
+    (problem,) = report.issues
+    assert problem.code == "file.not_found" and not report.valid
+    assert "hilang.xlsx" in problem.message("id") and "Errno" not in problem.message("id")
+    assert problem.message("en") == "File hilang.xlsx was not found."
