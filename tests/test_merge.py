@@ -611,3 +611,19 @@ def test_cli_province_json_is_the_library_summary(quarter, reports, tmp_path):
                                      str(tmp_path / "c.xlsx"), "--roster",
                                      str(quarter["roster"])])
     assert "Laporan provinsi periode 2025-Q3: 2 unit (2 ada laporan" in table.output
+
+
+def test_cli_province_table_in_english(quarter, reports, tmp_path):
+    inputs = [str(reports["kota_path"]), str(reports["kab_path"])]
+    table = CliRunner().invoke(cli, ["merge", "--level", "province", *inputs, "-o",
+                                     str(tmp_path / "en.xlsx"), "--roster",
+                                     str(quarter["roster"]), "--lang", "en"])
+    lines = table.output.splitlines()
+    assert lines[0].startswith("Province report for 2025-Q3: 2 units (2 reported")
+    assert "Expected" in lines[1] and lines[-1].startswith("Report written:")
+    verdicts = {line.split("  ")[-1].strip() for line in lines[2:-1] if line.startswith("  ")}
+    assert verdicts and verdicts <= {"fits", "DOES NOT FIT", "not checked"}, verdicts
+    assert "sesuai" not in table.output.lower() and "diperiksa" not in table.output
+    end = lines[1].index("Expected") + len("Expected")   # numbers right-aligned under it
+    for line in lines[2:-1]:
+        assert line[end - 1] in "0123456789-" and line[end] == " ", (lines[1], line)

@@ -32,7 +32,8 @@ _WORDS = {
            "head": ("Unit", "Harap", "Sah", "Tdk sah", "Belum", "Tingkat", "Kurva"),
            "total": "Jumlah", "rejected": "Ditolak", "written": "Laporan ditulis: {path}",
            "exported": "Tabel diekspor: {n} file di {dir}",
-           "see": "Rincian file tidak valid: sheet 'Tidak Valid' di {path}."},
+           "see": "Rincian file tidak valid: sheet 'Tidak Valid' di {path}.",
+           "verdict": {ok: verdict(ok) for ok in (True, False, None)}, "status": STATUS_TEXT},
     "en": {"unit": "Unit report: {unit}, period {period}", "expected": "Employees in roster",
            "files": "Files received", "files_detail": "{valid} valid, {invalid} invalid, "
            "{duplicates} duplicates set aside", "missing": "Without a valid SKP",
@@ -43,7 +44,9 @@ _WORDS = {
            "head": ("Unit", "Expected", "Valid", "Invalid", "Missing", "Rate", "Curve"),
            "total": "Total", "rejected": "Rejected", "written": "Report written: {path}",
            "exported": "Tables exported: {n} files in {dir}",
-           "see": "Invalid files in detail: sheet 'Tidak Valid' of {path}."},
+           "see": "Invalid files in detail: sheet 'Tidak Valid' of {path}.",
+           "verdict": {True: "fits", False: "DOES NOT FIT", None: "not checked"},
+           "status": {"ok": "present", "missing": "no report yet", "rejected": "rejected"}},
 }
 
 
@@ -63,7 +66,7 @@ def render_unit(result: MergeResult, lang: str) -> str:
                      w["missing_detail"].format(n=s.not_submitted) + ")")
     lines.append(f"  {w['predikat']:<24}: " + ", ".join(f"{p} {s.predikat[p]}" for p in PREDIKAT))
     org = f" ({s.kurva.org_predikat})" if s.kurva.org_predikat else ""
-    lines.append(f"  {w['kurva'] + org:<24}: {verdict(s.kurva.ok)}")
+    lines.append(f"  {w['kurva'] + org:<24}: {w['verdict'][s.kurva.ok]}")
     lines += [f"    ! {m}" if s.kurva.ok is False else f"    - {m}" for m in s.kurva.messages]
     if s.invalid:
         lines.append(w["see"].format(path=result.output))
@@ -77,17 +80,19 @@ def render_province(result: MergeResult, lang: str) -> str:
                                   ok=status.count("ok"), rejected=status.count("rejected"),
                                   missing=status.count("missing"))]
     head = w["head"]
-    lines.append(f"  {head[0]:<42} {head[1]:>6} {head[2]:>6} {head[3]:>7} {head[4]:>6} "
-                 f"{head[5]:>8}  {head[6]}")
+    # column widths: the numbers', or the heading's where it is longer (English)
+    e, v, i, m, r = (max(width, len(text)) for width, text in zip((6, 6, 7, 6, 8), head[1:6]))
+    lines.append(f"  {head[0]:<42} {head[1]:>{e}} {head[2]:>{v}} {head[3]:>{i}} {head[4]:>{m}} "
+                 f"{head[5]:>{r}}  {head[6]}")
     for s in [*result.units, result.totals]:
         name = w["total"] if s is result.totals else s.unit or "?"
         name = name if len(name) <= 42 else name[:41] + "…"
         rate = percent(s.rate, lang) if s.rate is not None else "-"
         expected = "-" if s.expected is None else s.expected
         missing = "-" if s.missing is None else s.missing
-        state = f"  [{STATUS_TEXT[s.status]}]" if s.status not in (None, "ok") else ""
-        lines.append(f"  {name:<42} {expected:>6} {s.valid:>6} {s.invalid:>7} {missing:>6} "
-                     f"{rate:>8}  {verdict(s.kurva.ok)}{state}")
+        state = f"  [{w['status'][s.status]}]" if s.status not in (None, "ok") else ""
+        lines.append(f"  {name:<42} {expected:>{e}} {s.valid:>{v}} {s.invalid:>{i}} "
+                     f"{missing:>{m}} {rate:>{r}}  {w['verdict'][s.kurva.ok]}{state}")
     for item in result.rejected:
         lines.append(f"  x {w['rejected']}: {item['path']}: {item['reason']}")
     return "\n".join(lines)
