@@ -225,6 +225,8 @@ def test_english_messages(batch):
     result = CliRunner().invoke(cli, ["validate", str(batch["broken"]["rating_missing"]),
                                       "--lang", "en"])
     assert "has not been chosen" in result.output
+    for word in ("kesalahan", "peringatan", "sah ", "dilewati"):
+        assert word not in result.output, word
 
 
 def test_annotated_copy_marks_cells_and_lists_problems(batch, tmp_path):

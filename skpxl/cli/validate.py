@@ -21,6 +21,10 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(_CSV_DANGER) else text
 
 
+#: why a file was skipped (the JSON keeps the Indonesian text), for --lang en
+_SKIP_EN = {"file kunci/sementara": "lock/temporary file", "bukan workbook": "not a workbook"}
+
+
 def render_table(report, lang: str) -> str:
     lines = []
     for f in report.files:
@@ -32,14 +36,16 @@ def render_table(report, lang: str) -> str:
             head = "FAIL " if lang == "en" else "SALAH"
         who = f" {f.nip or '?'}" + (f" {f.nama}" if f.nama else "")
         stage = f" [{f.stage}]" if f.stage else ""
-        lines.append(f"{head} {f.path}{who}{stage}" +
-                     (f"  ({errors} kesalahan, {warnings} peringatan)" if f.issues else ""))
+        counts = (f"  ({errors} errors, {warnings} warnings)" if lang == "en" else
+                  f"  ({errors} kesalahan, {warnings} peringatan)")
+        lines.append(f"{head} {f.path}{who}{stage}" + (counts if f.issues else ""))
         for p in f.issues:
             mark = "x" if p.severity == "error" else "!"
             where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else "-"
             lines.append(f"   {mark} {where:<22} {p.message(lang)}")
     for item in report.skipped:
-        lines.append(f"skip  {item['path']} ({item['reason']})")
+        reason = _SKIP_EN.get(item["reason"], item["reason"]) if lang == "en" else item["reason"]
+        lines.append(f"skip  {item['path']} ({reason})")
     s = report.stats()
     if lang == "en":
         lines.append(f"{s['files']} files: {s['valid']} valid, {s['invalid']} with errors "
