@@ -32,10 +32,16 @@ class Executor:
         return max(1, min(self.jobs or os.cpu_count() or 1, tasks or 1))
 
 
+def on_dask(executor) -> bool:
+    """Whether ``executor`` (an :class:`Executor`, a job count or None) is a Dask cluster,
+    whose workers share neither this process's working folder nor, maybe, its disks."""
+    return getattr(executor, "kind", None) == "dask"
+
+
 def shipped_path(path, executor) -> str:
     """``path`` as the workers need it: absolute on a Dask cluster (a worker's working folder
     is not this process's), as given otherwise (a local pool shares it)."""
-    if getattr(executor, "kind", None) == "dask":
+    if on_dask(executor):
         return str(Path(path).absolute())
     return str(path)
 
@@ -58,7 +64,7 @@ def map_ordered(func: Callable, tasks: list, executor: Executor | int | None = N
     """Yield ``func(task)`` for every task, in order, on the chosen executor."""
     if not isinstance(executor, Executor):
         executor = make_executor(jobs=executor or 0)
-    if executor.kind == "dask":
+    if on_dask(executor):
         yield from _dask(func, tasks, executor.scheduler, advance)
         return
     workers = executor.workers(len(tasks))

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__, domain
 from .document import field_checks, fingerprint
 from .errors import EngineError, OutputError, RosterError, UsageError
-from .executor import map_ordered, shipped_path
+from .executor import map_ordered, on_dask, shipped_path
 from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
 from .periods import Period, parse_period
@@ -244,7 +244,7 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         record.status = status
         if status == "skipped":
             record.problems.append(Problem("generate.exists", {"file": record.path}))
-    if getattr(executor, "kind", None) == "dask":
+    if on_dask(executor):
         _check_written_here([r.path for r in pending if r.status == "written"], outdir)
     return result
 

@@ -149,7 +149,8 @@ def fast_validators() -> dict | None:
             for stage, name in STAGE_SCHEMAS.items()}
 
 
-def problem_at(extraction, path: str, code: str, params=None, *, value=None, severity=None) -> Problem:
+def problem_at(extraction, path: str, code: str, params=None, *, value=None,
+               severity=None) -> Problem:
     """A problem located at the cell the document ``path`` comes from."""
     sheet, cell = extraction.locate(path)
     if sheet == METADATA_SHEET:  # hidden from staff: point at nothing rather than mislead
@@ -184,7 +185,7 @@ def schema_problems(extraction, stage: str, lang: str, reported: set[str],
                                                               "$.evaluasi.predikat")):
                     continue  # covered by the SKP rules with better messages
                 out.append(problem_at(extraction, path, "schema.required",
-                               {"label": label_of(path, lang)}))
+                                      {"label": label_of(path, lang)}))
             continue
         if base in reported or any(base.startswith(r + "[") for r in reported):
             continue

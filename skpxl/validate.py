@@ -16,7 +16,7 @@ from pathlib import Path
 from . import domain
 from .document import fingerprint, get_path, parse_field_checks, short_hash, to_jsonable
 from .errors import EngineError, UnreadableFileError, UsageError
-from .executor import map_ordered, shipped_path
+from .executor import map_ordered, on_dask, shipped_path
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
 from .extract import cells_by_sheet, extract
@@ -162,7 +162,7 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
     nip = get_path(doc, "$.pegawai.nip")
     if meta_nip and isinstance(nip, str) and nip != meta_nip:
         out.append(problem_at(extraction, "$.pegawai.nip", "skp.nip_mismatch",
-                       {"found": nip, "expected": meta_nip}, value=raw_nip))
+                              {"found": nip, "expected": meta_nip}, value=raw_nip))
     if roster_index is not None and isinstance(nip, str):
         emp = roster_index.get(nip)
         if emp is None:
@@ -174,39 +174,40 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
     kode = get_path(doc, "$.periode.kode")
     if period and kode and str(kode) != period:
         out.append(problem_at(extraction, "$.periode.kode", "skp.period_mismatch",
-                       {"found": kode, "expected": period}))
+                              {"found": kode, "expected": period}))
     if not get_path(doc, "$.penilai.nama"):
         out.append(problem_at(extraction, "$.penilai.nama", "skp.penilai_empty"))
     if not doc.get("hasil_kerja", {}).get("utama"):
         out.append(problem_at(extraction, "$.hasil_kerja.utama", "skp.no_rhk",
-                       {"section": "utama"}))
+                              {"section": "utama"}))
     kuantitatif = tmpl is not None and tmpl.pendekatan == "kuantitatif"
     for section in ("utama", "tambahan"):
         for i, item in enumerate(doc.get("hasil_kerja", {}).get(section, [])):
             base = f"$.hasil_kerja.{section}[{i}]"
             if item.get("rhk") and not item.get("iki"):
                 out.append(problem_at(extraction, f"{base}.iki", "skp.rhk_without_iki",
-                               {"rhk": item.get("rhk")}))
+                                      {"rhk": item.get("rhk")}))
             for j, iki in enumerate(item.get("iki", [])):
                 ipath = f"{base}.iki[{j}]"
                 target = iki.get("target")
                 if kuantitatif and target is not None:
                     if not isinstance(target, (int, float)):
-                        out.append(problem_at(extraction, f"{ipath}.target", "skp.target_not_number",
-                                       {"value": target}, value=target))
+                        out.append(problem_at(extraction, f"{ipath}.target",
+                                              "skp.target_not_number", {"value": target},
+                                              value=target))
                     elif not iki.get("satuan"):
                         out.append(problem_at(extraction, f"{ipath}.satuan", "skp.satuan_missing",
-                                       {"value": target}))
+                                              {"value": target}))
                 if stage == "evaluation" and iki.get("realisasi") in (None, "") and \
                         iki.get("indikator"):
                     out.append(problem_at(extraction, f"{ipath}.realisasi", "skp.realisasi_missing",
-                                   {"iki": iki.get("indikator")}))
+                                          {"iki": iki.get("indikator")}))
     perilaku = doc.get("perilaku") or []
     for i, (name, _) in enumerate(domain.BERAKHLAK):
         text = (perilaku[i] or {}).get("nilai") if i < len(perilaku) else None
         if not isinstance(text, str) or not text.strip().lower().startswith(name.lower()):
             out.append(problem_at(extraction, f"$.perilaku[{i}].nilai", "skp.perilaku_missing",
-                           {"number": i + 1, "expected": name}))
+                                  {"number": i + 1, "expected": name}))
     if stage == "evaluation":
         out += _check_ratings(extraction, lang)
     reported = {p.path for p in out}
@@ -221,13 +222,13 @@ def _check_ratings(extraction, lang: str) -> list[Problem]:
     for key, value in (("rating_hasil_kerja", hk), ("rating_perilaku", pk)):
         if value in (None, ""):
             out.append(problem_at(extraction, f"$.evaluasi.{key}", "skp.rating_missing",
-                           {"label": label_of(f"$.evaluasi.{key}", lang)}))
+                                  {"label": label_of(f"$.evaluasi.{key}", lang)}))
     if hk in domain.RATINGS and pk in domain.RATINGS:
         expected = domain.predikat_for(hk, pk)
         found = evaluasi.get("predikat")
         if found in (None, "", "?"):
             out.append(problem_at(extraction, "$.evaluasi.predikat", "skp.predikat_not_computed",
-                           {"expected": expected}))
+                                  {"expected": expected}))
             evaluasi["predikat"] = expected
         elif found != expected:
             out.append(problem_at(extraction, "$.evaluasi.predikat", "skp.predikat_mismatch", {
@@ -260,7 +261,7 @@ def _check_prefilled(extraction, lang: str) -> list[Problem]:
         code = "skp.prefilled_changed" if path.startswith(IDENTITY_PREFIXES) else \
             "skp.heading_changed"
         out.append(problem_at(extraction, path, code, {"label": label_of(path, lang)},
-                       value=current.get(path)))
+                              value=current.get(path)))
     if not checks and not out:
         out.append(Problem("skp.fingerprint"))
     return out
@@ -446,7 +447,7 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     if annotate:
         from .annotate import annotate_files
         annotate_files([f for f in report.files if f.issues], Path(annotate), lang=lang,
-                       jobs=executor if executor is not None and executor.kind != "dask" else jobs)
+                       jobs=jobs if executor is None or on_dask(executor) else executor)
     return report
 
 
@@ -454,7 +455,7 @@ def check_workers_saw(files: list[FileReport], executor) -> None:
     """On a Dask cluster, every file "not found" by the workers while this computer has them
     means the workers do not share the folder: one :class:`EngineError` says so, instead of
     one "not found" per file."""
-    if getattr(executor, "kind", None) != "dask" or not files:
+    if not on_dask(executor) or not files:
         return
     if all(any(p.code == "file.not_found" for p in f.issues) for f in files) \
             and Path(files[0].path).is_file():
