@@ -8,17 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import UsageError
+from .textfmt import BULAN, MONTHS_EN, date_range, long_date
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember")
-MONTHS_EN = tuple(calendar.month_name[1:])
 ROMAN = ("I", "II", "III", "IV")
 
 
 def format_date_id(day: date, *, upper: bool = False) -> str:
     """``1 Juli 2025`` (``1 JULI 2025`` with ``upper``)."""
-    text = f"{day.day} {BULAN[day.month - 1]} {day.year}"
-    return text.upper() if upper else text
+    return long_date(day, upper=upper)
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,25 @@ class Period:
         if self.kind == "bulanan":
             return BULAN[self.number - 1].upper()
         return "TAHUNAN"
+
+    def heading(self, lang: str = "id") -> str:
+        """The period with its year, as a paper's header names it: ``TRIWULAN III 2025``,
+        ``TAHUN 2025``, ``JULI 2025`` (``QUARTER III 2025``, ``YEAR 2025``, ``JULY 2025``)."""
+        if lang == "en":
+            if self.kind == "triwulan":
+                return f"QUARTER {ROMAN[self.number - 1]} {self.year}"
+            if self.kind == "bulanan":
+                return f"{MONTHS_EN[self.number - 1].upper()} {self.year}"
+            return f"YEAR {self.year}"
+        if self.kind == "triwulan":
+            return f"TRIWULAN {ROMAN[self.number - 1]} {self.year}"
+        if self.kind == "bulanan":
+            return f"{BULAN[self.number - 1].upper()} {self.year}"
+        return f"TAHUN {self.year}"
+
+    def dates(self, lang: str = "id") -> str:
+        """``1 Juli – 30 September 2025``."""
+        return date_range(self.start, self.end, lang)
 
     @property
     def range_text(self) -> str:
