@@ -2,7 +2,7 @@
 
 The demo runs the real library on fictional data, step by step, the way a HR officer would:
 
-    DIR/0-data/       the roster (and plans) used
+    DIR/0-data/       the roster (and plans, and the agency profile instansi.toml) used
     DIR/1-skp/        ``generate``: one pre-filled workbook per employee, per unit
     DIR/2-kembali/    simulated returns: most valid, ~10 % with a typical mistake,
                       ~5 % never returned
@@ -52,6 +52,8 @@ MISTAKE_SHARE = 0.10
 
 SAMPLE_ROSTER = "pegawai-bawaslu-jatim"
 SAMPLE_PLANS = "rencana-kerja"
+#: the agency profile of the samples (agency, region, order of the units), passed to merge
+SAMPLE_PROFILE = "instansi.toml"
 
 #: ``progress(label, total)`` returns ``advance(n)``; ``echo(text)`` prints a step line
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -252,6 +254,8 @@ def prepare_data(data_dir: Path, *, units: int | None, seed: int) -> tuple[str, 
     if source_plans.is_file():
         plans = data_dir / source_plans.name
         shutil.copy2(source_plans, plans)
+    if (samples / SAMPLE_PROFILE).is_file():
+        shutil.copy2(samples / SAMPLE_PROFILE, data_dir / SAMPLE_PROFILE)
     return "samples", roster, plans
 
 
@@ -337,11 +341,11 @@ def _chunks(items: list, jobs: int) -> list[list]:
 
 def _merge_unit_task(task: tuple) -> dict:
     """Worker: merge one unit's returned folder into its report."""
-    folder, unit, period, roster, output = task
+    folder, unit, period, roster, profile, output = task
     try:
         from .merge import merge
         result = merge([folder], period=period, roster=roster, org_predikat=ORG_PREDIKAT,
-                       output=output, level="unit", unit=unit, jobs=1)
+                       output=output, level="unit", unit=unit, jobs=1, profile=profile)
         return {"unit": unit, "output": output, "summary": result.to_dict(), "error": None}
     except Exception as exc:  # noqa: BLE001 - the other units still get their report
         return {"unit": unit, "output": output, "summary": None,
@@ -492,8 +496,10 @@ def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> 
     from .executor import map_ordered
     rekap = root / "4-rekap"
     rekap.mkdir(parents=True, exist_ok=True)
+    profile = root / "0-data" / SAMPLE_PROFILE
+    profile = str(profile) if profile.is_file() else None
     tasks = [(str(root / "2-kembali" / slug(unit, fallback="unit")), unit, result.period,
-              str(roster), str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
+              str(roster), profile, str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
              for unit in result.units]
     for outcome in map_ordered(_merge_unit_task, tasks, jobs,
                              _start(bar("4/4 Merekap unit"), len(tasks))):
@@ -507,7 +513,7 @@ def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> 
     try:
         province = merge(result.unit_reports, period=result.period, roster=roster,
                          org_predikat=ORG_PREDIKAT, output=output, level="province", jobs=jobs,
-                         progress=bar("4/4 Merekap provinsi"))
+                         progress=bar("4/4 Merekap provinsi"), profile=profile)
     except Exception as exc:  # noqa: BLE001 - reported, the unit reports are still there
         result.notes.append(f"Rekap provinsi gagal: {type(exc).__name__}: "
                             f"{getattr(exc, 'message', exc)}")
@@ -575,7 +581,9 @@ def render_summary(r: DemoResult) -> str:
     lines = [f"Demo skpxl: {label} ({r.period}), Bawaslu Provinsi Jawa Timur, data fiktif",
              f"({data}: {len(r.units)} unit, {r.employees} pegawai).", "",
              f"Yang dibuat di folder {_show(root)}:",
-             f"  0-data/       daftar pegawai{' dan rencana kerja' * bool(r.plans)} yang dipakai",
+             f"  0-data/       daftar pegawai{' dan rencana kerja' * bool(r.plans)} yang dipakai"
+             + (" (dan profil instansi)" if (root / "0-data" / SAMPLE_PROFILE).is_file()
+                else ""),
              f"  1-skp/        {r.generated} SKP siap dikirim, satu per pegawai, per unit",
              f"  2-kembali/    {r.returned} SKP yang dikirim kembali oleh pegawai "
              f"({len(r.not_returned)} pegawai belum mengirim)",

@@ -38,11 +38,18 @@ OLDEST, YOUNGEST = 57, 23
 FIXED_TIME = datetime(2025, 1, 2, 8, 0, 0)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from skpxl.domain import KABUPATEN_JATIM, KOTA_JATIM, PROVINCE_UNIT_JATIM  # noqa: E402
 
 INSTANSI = "Badan Pengawas Pemilihan Umum"
-PROVINCE_UNIT = PROVINCE_UNIT_JATIM
+#: Bawaslu Provinsi Jawa Timur: the province secretariat and 38 kab/kota secretariats in
+#: Kemendagri code order (3501-3529, 3571-3579); skpxl itself knows no agency's units
+PROVINCE_UNIT = "Sekretariat Bawaslu Provinsi Jawa Timur"
+KABUPATEN = ("Pacitan", "Ponorogo", "Trenggalek", "Tulungagung", "Blitar", "Kediri", "Malang",
+             "Lumajang", "Jember", "Banyuwangi", "Bondowoso", "Situbondo", "Probolinggo",
+             "Pasuruan", "Sidoarjo", "Mojokerto", "Jombang", "Nganjuk", "Madiun", "Magetan",
+             "Ngawi", "Bojonegoro", "Tuban", "Lamongan", "Gresik", "Bangkalan", "Sampang",
+             "Pamekasan", "Sumenep")
+KOTA = ("Kediri", "Blitar", "Malang", "Probolinggo", "Pasuruan", "Mojokerto", "Madiun",
+        "Surabaya", "Batu")
 
 ROSTER_HEADER = ["NIP", "Nama", "Status ASN", "Pangkat/Gol", "Jabatan", "Jenis Jabatan",
                  "Jenjang", "Unit Kerja", "Instansi", "NIP Penilai", "Pendekatan", "Tempat"]
@@ -54,7 +61,6 @@ ROSTER_XLSX = "pegawai-bawaslu-jatim.xlsx"
 PLANS_CSV = "rencana-kerja.csv"
 PLANS_XLSX = "rencana-kerja.xlsx"
 
-KABUPATEN, KOTA = KABUPATEN_JATIM, KOTA_JATIM  # Kemendagri code order (skpxl.domain)
 REGIONS = [f"Kabupaten {name}" for name in KABUPATEN] + [f"Kota {name}" for name in KOTA]
 LARGE = {"Kota Surabaya", "Kabupaten Malang", "Kabupaten Jember", "Kabupaten Sidoarjo",
          "Kabupaten Banyuwangi", "Kabupaten Gresik"}

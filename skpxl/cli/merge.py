@@ -104,7 +104,11 @@ def render_province(result: MergeResult, lang: str) -> str:
               help="Period, e.g. 2025-Q3 (required for returned workbooks; for --level "
                    "province it is read from the unit reports when omitted).")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
-              help="Roster: who is expected (missing employees and units are listed).")
+              help="Roster: who is expected (missing employees and units are listed) and who "
+                   "heads each unit (the signature on the report).")
+@click.option("--profile", type=click.Path(exists=True, dir_okay=False),
+              help="Agency profile (instansi.toml): agency name, region, signing place and "
+                   "signatories printed on the report, order of the units.")
 @click.option("--org-predikat", type=click.Choice(PREDIKAT_ORGANISASI, case_sensitive=False),
               help="The organisation's predikat: check the distribution curve (SE MenPANRB "
                    "3/2023).")
@@ -123,15 +127,17 @@ def render_province(result: MergeResult, lang: str) -> str:
 @executor_options
 @click.option("--force", is_flag=True, help="Overwrite an existing report or export files.")
 @lang_option
-def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, export, jobs,
-              executor, scheduler, force, lang):
+def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit, fmt, export,
+              jobs, executor, scheduler, force, lang):
     """Merge returned SKP workbooks into one report workbook.
 
     Every workbook is validated first (same rules as 'skpxl validate', evaluation stage);
-    only valid ones are merged, the others are listed with their reasons. The report has
-    sheets Ringkasan (counts, predikat chart, curve check), Rekap Pegawai, Hasil Kerja,
-    Perilaku, Belum Mengumpulkan, Tidak Valid and Duplikat. With --level province, PATHS
-    are unit reports (verified: an edited or foreign file is rejected) and/or folders.
+    only valid ones are merged, the others are listed with their reasons. The report opens on
+    Ringkasan, a signing sheet for the unit head (counts, predikat chart, curve check,
+    signature block), then Rekap Pegawai, Hasil Kerja, Perilaku, Belum Mengumpulkan, Tidak
+    Valid and Duplikat, each printable on A4. With --level province, PATHS are unit reports
+    (verified: an edited or foreign file is rejected) and/or folders; the units listed are
+    the roster's (or the profile's) and those found, never a built-in list.
 
     Exit code 0 when every input was valid and nobody is missing, 1 when some input was
     invalid or someone is missing (the report is still written), 2 on a usage error (an
@@ -140,7 +146,8 @@ def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, exp
     \b
     Example:
       skpxl merge kembali/ --period 2025-Q3 --roster pegawai.xlsx -o rekap-batu.xlsx
-      skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx -o provinsi.xlsx
+      skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx \\
+          --profile instansi.toml -o provinsi.xlsx
       skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
           -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
     """
@@ -148,7 +155,7 @@ def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, exp
         result = merge(paths, period=period, roster=roster, org_predikat=org_predikat,
                        output=output, level=level, unit=unit, export=export, jobs=jobs,
                        force=force, lang=lang, progress=advance,
-                       executor=build_executor(executor, jobs, scheduler))
+                       executor=build_executor(executor, jobs, scheduler), profile=profile)
     if fmt == "json":
         echo_json(result.to_dict())
     else:
