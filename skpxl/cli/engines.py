@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..engines import ENGINES, FORM_SHEETS, PREVIEW_SHEETS, get_engine, preview_templates
+from ..engines import ENGINES, PREVIEW_SHEETS, get_engine, preview_templates
 from ..validate import collect_files
 from .common import echo_json, jobs_option
 
@@ -75,26 +75,44 @@ def export_group() -> None:
 @export_group.command("pdf")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @outdir_option
-@click.option("--sheets", default=",".join(FORM_SHEETS), show_default=True,
-              help="Comma-separated sheets to print, in workbook order.")
+@click.option("--sheets",
+              help="Comma-separated sheets to print, in workbook order. Default: an SKP "
+                   "workbook's form sheets (SKP, Lampiran SKP, Evaluasi, Dokumen Evaluasi), "
+                   "every visible sheet of a report.")
 @engine_option
 @jobs_option
 @force_option
 @format_option
 def pdf_cmd(paths, outdir, sheets, engine_name, jobs, force, fmt):
-    """Print each workbook to one A4 PDF (one PDF per employee).
+    """Print each workbook to one A4 PDF: SKP forms and unit or province reports.
 
-    Formulas are computed before printing. Selecting sheets needs .xlsx/.xlsm files
-    (run 'skpxl recalc' on .xls/.ods first).
+    Formulas are computed before printing. A file that cannot be printed (unreadable, or
+    without the sheets asked for) does not stop the others: they are written and the
+    failure is named. Selecting sheets needs .xlsx/.xlsm files (run 'skpxl recalc' on
+    .xls/.ods first).
+
+    Exit code 0 when every file was printed, 1 when some file could not be, 2 on a usage
+    error (a sheet no file has), 3 when the spreadsheet program failed or is missing.
 
     \b
     Example:
+      skpxl export pdf kembali/ rekap/ -o pdf/
       skpxl export pdf kembali/ -o pdf/ --sheets "SKP,Evaluasi,Dokumen Evaluasi"
     """
-    selected = [s.strip() for s in sheets.split(",") if s.strip()] or None
+    selected = [s.strip() for s in (sheets or "").split(",") if s.strip()] or "auto"
     engine = _engine(engine_name)
-    _report(engine, engine.to_pdf(_workbooks(paths), outdir, sheets=selected, jobs=jobs,
-                                  force=force), fmt)
+    result = engine.export_pdf(_workbooks(paths), outdir, sheets=selected, jobs=jobs,
+                               force=force)
+    if fmt == "json":
+        echo_json(result.to_dict())
+    else:
+        for path in result.outputs:
+            click.echo(str(path))
+        for path, reason in result.failed.items():
+            click.echo(f"GAGAL {path}: {reason}", err=True)
+        click.echo(f"{len(result.outputs)} file ditulis, {len(result.failed)} gagal "
+                   f"({engine.name}).", err=True)
+    raise SystemExit(result.exit_code)
 
 
 @click.command("preview")
