@@ -64,8 +64,9 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
     ``roster`` is a roster path or :class:`~skpxl.roster.Roster`; it gives the expected
     employees (and units), and who heads each unit. ``profile`` is an agency profile
     (``instansi.toml`` path or :class:`~skpxl.profile.Profile`): agency name, region,
-    signing places and signatories for the signing sheet, the order of units. ``progress``, when given, is called once with the number of workbooks to read
-    and returns a callable advanced by one per workbook. ``executor``
+    signing places and signatories for the signing sheet, the order of units.
+    ``progress``, when given, is called once with the number of workbooks to read and
+    returns a callable advanced by one per workbook. ``executor``
     (:func:`~skpxl.executor.make_executor`), when given, says where the per-file work runs
     instead of ``jobs``: serially, in a local pool or on a Dask cluster. Refuses
     (:class:`UsageError`) an existing ``output`` without ``force``. The report is written

@@ -1,12 +1,17 @@
 """Report workbooks: their layouts, reading them back, and checking they were not edited.
 
 The unit and province reports (:func:`unit_book`, :func:`province_book`) are built with
-:class:`~skpxl.reportbook.ReportBook`, which writes their big tables fast.
+:class:`~skpxl.reportbook.ReportBook`, which writes their big tables fast. Each opens on a
+signing sheet (:mod:`skpxl.signing`); its tables print on A4 landscape, with the columns a
+level does not need hidden; what identifies files exactly (names, SHA-256, times) is in the
+hidden sheet Berkas, which never prints.
 
 A hidden sheet ``_skpxl_report`` holds the report's metadata as JSON (schema
 ``schemas/unit-report.schema.json``), including a SHA-256 of every checked range. Reading a
 report back (:func:`read_report`) validates that JSON and recomputes the hashes from the
-cells, so a hand-edited or foreign workbook is refused with the reason.
+cells, so a hand-edited or foreign workbook is refused with the reason. A unit report of an
+earlier layout (:data:`PREVIOUS_VERSIONS`) is refused too, asking the unit to make it again
+with ``skpxl merge``: its tables have other columns.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -30,8 +34,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from . import textfmt
 from .domain import PREDIKAT
 from .errors import UsageError
-from .reportbook import (ALIGN, BOLD, GRID, NUMBER_FORMATS, TABLE_BOLD, Column, ReportBook, TableSheet,
-                         bar_chart, parse_decimal, put, save, table_hash)
+from .reportbook import (ALIGN, BOLD, GRID, NUMBER_FORMATS, TABLE_BOLD, Column, ReportBook,
+                         TableSheet, bar_chart, parse_decimal, put, save, style, table_hash)
 from .resources import schemas_dir
 from .signing import Paper, write_signing_sheet
 from .writer import sheet_parts
@@ -164,14 +168,16 @@ def table_rows(content: ReportContent, sheet: str, columns) -> list[tuple]:
     if [str(v or "") for v in rows[0]] != [c.heading for c in columns]:
         raise ReportRejected(f"kolom sheet '{sheet}' berbeda dari versi laporan "
                              f"{REPORT_SCHEMA_VERSION}")
-    decimals = [i for i, c in enumerate(columns) if c.kind == "decimal"]
-    out = []
-    for row in rows[1:]:
-        row = [None if v == "" else int(v) if v.__class__ is float and v.is_integer()
-               and abs(v) < 1e15 else v for v in row]
-        for i in decimals:
-            row[i] = parse_decimal(row[i])
-        out.append(tuple(row))
+    out = [tuple(None if v == "" else int(v) if v.__class__ is float and v.is_integer()
+                 and abs(v) < 1e15 else v for v in row) for row in rows[1:]]
+    decimals = [i for i, c in enumerate(columns) if c.kind in ("decimal", "value")]
+    if decimals:    # the text a sheet showed for a number that is not whole: the number
+        for n, row in enumerate(out):
+            if any(row[i].__class__ is str for i in decimals):
+                row = list(row)
+                for i in decimals:
+                    row[i] = parse_decimal(row[i])
+                out[n] = tuple(row)
     return out
 
 
@@ -241,7 +247,7 @@ def _parquet_bytes(spec: TableSheet) -> bytes:
         values = [row[i] for row in spec.rows]
         numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
                       for v in values)
-        if numeric and column.kind in ("int", "number", "decimal", "percent"):
+        if numeric and column.kind in ("int", "number", "decimal", "value", "percent"):
             columns[column.heading] = pd.array(values, dtype="Float64")
         else:  # mixed cells (a target may be a number or text) are kept as text
             columns[column.heading] = pd.array(
@@ -254,51 +260,52 @@ def _parquet_bytes(spec: TableSheet) -> bytes:
 
 # --- the report layouts ---------------------------------------------------------------------
 # Row tuples are built in skpxl.consolidate and skpxl.merge in exactly these column orders.
-# Widths are for 8 pt text: each printed table fits A4 landscape at (nearly) 100 %, with the
-# columns a level does not print hidden (see UNIT_HIDDEN and PROVINCE_HIDDEN).
+# Widths are for 7.5 pt text: each printed table fits A4 landscape at 100 % (at most 112
+# units, skpxl.reportbook.PT_PER_UNIT), with the columns a level does not print hidden (see
+# UNIT_HIDDEN and PROVINCE_HIDDEN).
 
-REKAP = (Column("NIP", 14), Column("Nama", 16.5, "wrap"), Column("Status ASN", 5.5),
-         Column("Pangkat/Gol. Ruang", 12, "wrap"), Column("Jabatan", 16, "wrap"),
-         Column("Jenis Jabatan", 12), Column("Jenjang", 12), Column("Unit Kerja", 14, "wrap"),
-         Column("NIP Penilai", 14), Column("Nama Penilai", 14, "wrap"),
-         Column("Rating Hasil Kerja", 9, "wrap"), Column("Rating Perilaku", 9, "wrap"),
-         Column("Predikat", 11, "wrap"), Column("Angka Kredit", 7, "decimal"),
-         Column("Status", 11, "wrap"))
-HASIL = (Column("NIP", 14), Column("Nama", 13, "wrap"), Column("Unit Kerja", 13, "wrap"),
-         Column("Bagian", 6.5), Column("No RHK", 4, "int"),
-         Column("RHK Pimpinan yang Diintervensi", 15, "wrap"),
-         Column("Rencana Hasil Kerja", 17, "wrap"), Column("Aspek/Perspektif", 9, "wrap"),
-         Column("Indikator Kinerja Individu", 19, "wrap"), Column("Target", 8, "decimal"),
-         Column("Satuan", 7, "wrap"), Column("Realisasi", 9, "decimal"),
-         Column("Umpan Balik", 11, "wrap"))
-PERILAKU = (Column("NIP", 14), Column("Nama", 16, "wrap"), Column("Unit Kerja", 14, "wrap"),
-            Column("No", 3.5, "int"), Column("Perilaku Kerja", 14, "wrap"),
-            Column("Ekspektasi Khusus Pimpinan", 38, "wrap"), Column("Umpan Balik", 38, "wrap"))
-BELUM = (Column("NIP", 14), Column("Nama", 22, "wrap"), Column("Status ASN", 5.5),
-         Column("Jabatan", 24, "wrap"), Column("Unit Kerja", 20, "wrap"),
-         Column("NIP Penilai", 14), Column("Nama Penilai", 22, "wrap"))
-TIDAK_VALID = (Column("File", 23, "wrap"), Column("NIP", 14), Column("Nama", 16, "wrap"),
-               Column("Unit Kerja", 15, "wrap"), Column("Jumlah Kesalahan", 7, "int"),
-               Column("Masalah", 50, "wrap"))
-DUPLIKAT = (Column("NIP", 14), Column("Nama", 18, "wrap"), Column("File Dipakai", 28, "wrap"),
-            Column("File Disisihkan", 28, "wrap"), Column("Status File Disisihkan", 9, "wrap"),
-            Column("Alasan", 28, "wrap"))
+REKAP = (Column("NIP", 13), Column("Nama", 14.5, "wrap"), Column("Status ASN", 5),
+         Column("Pangkat/Gol. Ruang", 11, "wrap"), Column("Jabatan", 14.5, "wrap"),
+         Column("Jenis Jabatan", 11), Column("Jenjang", 11), Column("Unit Kerja", 12.5, "wrap"),
+         Column("NIP Penilai", 13), Column("Nama Penilai", 12.5, "wrap"),
+         Column("Rating Hasil Kerja", 8, "wrap"), Column("Rating Perilaku", 8, "wrap"),
+         Column("Predikat", 10, "wrap"), Column("Angka Kredit", 6, "decimal"),
+         Column("Status", 10, "wrap"))
+HASIL = (Column("NIP", 13), Column("Nama", 11, "wrap"), Column("Unit Kerja", 12, "wrap"),
+         Column("Bagian", 6), Column("No RHK", 3.5, "int"),
+         Column("RHK Pimpinan yang Diintervensi", 14, "wrap"),
+         Column("Rencana Hasil Kerja", 14.5, "wrap"), Column("Aspek/Perspektif", 8, "wrap"),
+         Column("Indikator Kinerja Individu", 15.5, "wrap"), Column("Target", 9, "value"),
+         Column("Satuan", 7.5, "wrap"), Column("Realisasi", 9, "value"),
+         Column("Umpan Balik", 8.5, "wrap"))
+PERILAKU = (Column("NIP", 13), Column("Nama", 16, "wrap"), Column("Unit Kerja", 12.5, "wrap"),
+            Column("No", 3, "int"), Column("Perilaku Kerja", 12.5, "wrap"),
+            Column("Ekspektasi Khusus Pimpinan", 33.5, "wrap"), Column("Umpan Balik", 34, "wrap"))
+BELUM = (Column("NIP", 13), Column("Nama", 20, "wrap"), Column("Status ASN", 5),
+         Column("Jabatan", 21.5, "wrap"), Column("Unit Kerja", 18, "wrap"),
+         Column("NIP Penilai", 13), Column("Nama Penilai", 20, "wrap"))
+TIDAK_VALID = (Column("File", 21, "wrap"), Column("NIP", 13), Column("Nama", 14.5, "wrap"),
+               Column("Unit Kerja", 13.5, "wrap"), Column("Jumlah Kesalahan", 6.5, "int"),
+               Column("Masalah", 43.5, "wrap"))
+DUPLIKAT = (Column("NIP", 13), Column("Nama", 16, "wrap"), Column("File Dipakai", 25, "wrap"),
+            Column("File Disisihkan", 25, "wrap"), Column("Status File Disisihkan", 8, "wrap"),
+            Column("Alasan", 25, "wrap"))
 #: every file and report read, with what identifies it exactly: a sheet that is not printed
 BERKAS = (Column("Unit Kerja", 30), Column("Jenis", 12), Column("File", 44), Column("NIP", 20),
           Column("Nama", 28), Column("Status", 12), Column("Dibuat", 26),
           Column("Waktu File", 22), Column("SHA-256", 66), Column("Sidik Data", 66))
-PREDIKAT_COLUMNS = (Column("Sangat Baik", 6.5, "int"), Column("Baik", 5, "int"),
-                    Column("Butuh Perbaikan", 8, "int"), Column("Kurang/Misconduct", 8.5, "int"),
-                    Column("Sangat Kurang", 6.5, "int"))
-PROVINSI = (Column("Unit Kerja", 33, "wrap"), Column("Status Laporan", 8, "wrap"),
-            Column("Diharapkan", 8, "int"), Column("File Masuk", 6, "int"),
-            Column("SKP Sah", 5, "int"), Column("Tidak Valid", 6, "int"),
-            Column("Duplikat", 7, "int"), Column("Belum Ada SKP Sah", 6.5, "int"),
-            Column("Belum Mengumpulkan", 11, "int"), Column("Tingkat SKP Sah", 7, "percent"),
+PREDIKAT_COLUMNS = (Column("Sangat Baik", 5.5, "int"), Column("Baik", 4.5, "int"),
+                    Column("Butuh Perbaikan", 7.5, "int"), Column("Kurang/Misconduct", 8, "int"),
+                    Column("Sangat Kurang", 6, "int"))
+PROVINSI = (Column("Unit Kerja", 30.5, "wrap"), Column("Status Laporan", 7.5, "wrap"),
+            Column("Diharapkan", 7.5, "int"), Column("File Masuk", 5.5, "int"),
+            Column("SKP Sah", 4.5, "int"), Column("Tidak Valid", 5.5, "int"),
+            Column("Duplikat", 6.5, "int"), Column("Belum Ada SKP Sah", 5.5, "int"),
+            Column("Belum Mengumpulkan", 9.5, "int"), Column("Tingkat SKP Sah", 6, "percent"),
             *PREDIKAT_COLUMNS, Column("Predikat Organisasi", 8, "wrap"),
-            Column("Kurva", 11, "wrap"), Column("Catatan Kurva", 60, "wrap"))
-SUMBER = (Column("Unit Kerja", 28, "wrap"), Column("Sumber", 32, "wrap"), Column("Jenis", 12),
-          Column("Periode", 8), Column("Status", 10), Column("Alasan", 35, "wrap"))
+            Column("Kurva", 10, "wrap"), Column("Catatan Kurva", 60, "wrap"))
+SUMBER = (Column("Unit Kerja", 25, "wrap"), Column("Sumber", 29, "wrap"), Column("Jenis", 11),
+          Column("Periode", 7), Column("Status", 9), Column("Alasan", 31, "wrap"))
 
 #: columns not printed (hidden) in a unit report: the report is one unit's, who assesses whom
 #: is in Nama Penilai, the employee's NIP is in Rekap Pegawai; the data and the exports keep
@@ -306,8 +313,8 @@ SUMBER = (Column("Unit Kerja", 28, "wrap"), Column("Sumber", 32, "wrap"), Column
 UNIT_HIDDEN = {"Rekap Pegawai": ("Jenis Jabatan", "Jenjang", "Unit Kerja", "NIP Penilai"),
                "Hasil Kerja": ("NIP", "Unit Kerja"), "Perilaku": ("Unit Kerja",),
                "Belum Mengumpulkan": ("Unit Kerja",)}
-PROVINCE_HIDDEN = {"Rekap Pegawai": ("Status ASN", "Pangkat/Gol. Ruang", "Jenis Jabatan", "Jenjang",
-                                     "NIP Penilai"),
+PROVINCE_HIDDEN = {"Rekap Pegawai": ("Status ASN", "Pangkat/Gol. Ruang", "Jenis Jabatan",
+                                     "Jenjang", "NIP Penilai"),
                    "Hasil Kerja": ("NIP", "Bagian"),
                    "Rekap Unit": ("File Masuk", "Tidak Valid", "Duplikat", "Predikat Organisasi",
                                   "Catatan Kurva")}
@@ -364,12 +371,18 @@ def write_metadata(book: ReportBook, data: dict) -> None:
         put(ws, 2 + i // _CHUNK, 1, text[i:i + _CHUNK])
 
 
+#: tables that are often empty: then their sheet is hidden (the signing sheet says 0), so
+#: no page of headings alone is printed
+OPTIONAL_TABLES = ("Belum Mengumpulkan", "Tidak Valid", "Duplikat")
+
+
 def _tables(book: ReportBook, layouts, hidden: dict) -> None:
-    """One printed table sheet per (sheet, columns, rows); Berkas hidden, never printed."""
+    """One printed table sheet per (sheet, columns, rows); Berkas, and an optional table
+    without rows, hidden (never printed)."""
     for sheet, columns, rows in layouts:
         spec = TableSheet(sheet, sheet.replace(" ", ""), columns, rows,
                           hidden=hidden.get(sheet, ()))
-        book.table(spec, hidden=sheet == "Berkas")
+        book.table(spec, hidden=sheet == "Berkas" or (sheet in OPTIONAL_TABLES and not rows))
 
 
 def unit_book(data, period, *, paper: Paper, roster=None, org_predikat=None) -> ReportBook:
@@ -417,9 +430,9 @@ def province_book(units: list, totals, period, *, paper: Paper, rekap, hasil, su
     for col, value in enumerate(total, start=1):
         column = PROVINSI[col - 1]
         cell = put(ws, row, col, textfmt.percent(value) if column.kind == "percent" and value
-                   is not None else value, font=TABLE_BOLD,
-                   number_format=NUMBER_FORMATS.get(column.kind))
-        cell.border, cell.alignment = GRID, ALIGN[column.kind]
+                   is not None else value)
+        style(cell, font=TABLE_BOLD, border=GRID, alignment=ALIGN[column.kind],
+              number_format=NUMBER_FORMATS.get(column.kind))
     book.check_range(ws, f"A{row}:{get_column_letter(len(PROVINSI))}{row}")
     unit_charts(book, spec)
     _tables(book, zip(PROVINCE_TABLES[1:], (REKAP, HASIL, SUMBER, BERKAS),

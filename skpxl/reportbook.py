@@ -1,7 +1,8 @@
 """Report workbooks written fast: openpyxl lays them out, the big tables' rows are spliced in.
 
 A report is laid out with openpyxl (headings, Excel Tables with filters, frozen header rows,
-A4 landscape print setup, charts), but the rows of the big tables are not: openpyxl needs
+A4 print setup with page headers and footers, charts), but the rows of the big tables are
+not: openpyxl needs
 tens of microseconds per cell, even in write-only mode, far too slow for 10,000 employees
 (1.3 million cells). Each table is written with its header and one *probe row* whose cells
 carry the column styles; after saving, the probe row is replaced in the sheet XML by the
@@ -22,8 +23,10 @@ import io
 import math
 import re
 import zipfile
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -35,6 +38,8 @@ from openpyxl.chart.title import Title
 from openpyxl.drawing.text import (CharacterProperties, Paragraph, ParagraphProperties,
                                    RegularTextRun)
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -46,29 +51,31 @@ from .writer import sheet_parts, write_atomic
 MAX_CELL_CHARS = 32767
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-#: table text size: every table is laid out so that it prints on A4 landscape at (nearly)
-#: 100 %, so this is also the printed size (tests hold it to 7 pt or more on paper)
-TABLE_SIZE = 8
+#: table text size: every table is laid out so that it prints on A4 landscape at 100 %, so
+#: this is also the printed size (tests hold it to 7 pt or more on paper). At 100 %, not
+#: scaled down: LibreOffice now and then adds a blank page after a scaled sheet whose
+#: heading row repeats on every page
+TABLE_SIZE = 7.5
 FONT = "Calibri"   # LibreOffice prints it with the metric-compatible Carlito
 HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF", size=TABLE_SIZE)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 TABLE_FONT = Font(name=FONT, size=TABLE_SIZE)
 TABLE_BOLD = Font(name=FONT, bold=True, size=TABLE_SIZE)
-ROW_PT = 11.5    # a table row of one line
+ROW_PT = 11.0    # a table row of one line
 _LINE = Side(style="thin", color="A6A6A6")
 GRID = Border(left=_LINE, right=_LINE, top=_LINE, bottom=_LINE)
 TITLE_FONT = Font(name=FONT, bold=True, size=13)
 BOLD = Font(name=FONT, bold=True, size=10)
 TEXT_FONT = Font(name=FONT, size=10)
-SMALL_FONT = Font(name=FONT, size=9, color="595959")
+SMALL_FONT = Font(name=FONT, size=10, color="595959")   # still 8 pt at 80 %
 WARN_FONT = Font(name=FONT, bold=True, size=10, color="9C0006")
 #: number formats of table columns; "decimal" and "percent" columns show text instead
 NUMBER_FORMATS = {"int": "0"}
-#: characters of 8 pt text that fit in one unit of column width (units are sized for the
+#: characters of 7.5 pt text that fit in one unit of column width (units are sized for the
 #: workbook's 11 pt default font): whole words (headings), and on average for the row
 #: heights of wrapped text (:func:`render_rows` adds its own margin for word breaks)
-_CHARS_PER_UNIT = 1.3
-_WRAP_CHARS_PER_UNIT = 1.4
+_CHARS_PER_UNIT = 1.39
+_WRAP_CHARS_PER_UNIT = 1.49
 
 
 def cell_value(value):
@@ -124,8 +131,8 @@ class Column:
 
     Kinds: ``text``, ``wrap`` (text that wraps), ``int``, ``number`` (any number, as the
     reader's spreadsheet shows it: for sheets that are not printed), ``decimal`` (a number;
-    one that is not whole shows as Indonesian text, ``2,344``) and ``percent`` (a share,
-    shown as ``81,8%``). Printed sheets must not depend on the reader's locale, which decides how
+    one that is not whole shows as Indonesian text, ``2,344``), ``value`` (a number as for
+    ``decimal``, or text, as a target can be) and ``percent`` (a share, shown as ``81,8%``). Printed sheets must not depend on the reader's locale, which decides how
     Excel shows a decimal number; the rows themselves (and the exports) keep the numbers.
     """
 
@@ -189,7 +196,8 @@ def shown_rows(columns, rows: list[tuple]) -> list[tuple]:
     """``rows`` as the sheet shows them: ``decimal`` and ``percent`` columns as text.
 
     Rows without such values are the same tuples (no copy for the big tables)."""
-    picks = [(i, c.kind) for i, c in enumerate(columns) if c.kind in ("decimal", "percent")]
+    picks = [(i, c.kind) for i, c in enumerate(columns)
+             if c.kind in ("decimal", "value", "percent")]
     if not picks:
         return rows
     out = []
@@ -299,32 +307,27 @@ class ReportBook:
         for col, column in enumerate(spec.columns, start=1):
             head = ws.cell(row=spec.top, column=col, value=column.heading)
             head.data_type = "s"
-            head.font, head.fill, head.border = HEADER_FONT, HEADER_FILL, GRID
-            head.alignment = Alignment(wrap_text=True, vertical="center")
-            probe = ws.cell(row=spec.top + 1, column=col)
-            probe.font, probe.border = TABLE_FONT, GRID
-            probe.alignment = ALIGN[column.kind]
-            if column.kind in NUMBER_FORMATS:
-                probe.number_format = NUMBER_FORMATS[column.kind]
+            style(head, font=HEADER_FONT, fill=HEADER_FILL, border=GRID, alignment=HEAD_ALIGN)
+            style(ws.cell(row=spec.top + 1, column=col), font=TABLE_FONT, border=GRID,
+                  alignment=ALIGN[column.kind], number_format=NUMBER_FORMATS.get(column.kind))
             letter = get_column_letter(col)
-            ws.column_dimensions[letter].width = column.width
             # the column's style draws the lines of empty cells too (a row has no cell where
             # a value is empty); it adds nothing to what prints below the table
-            ws.column_dimensions[letter].border = GRID
-            ws.column_dimensions[letter].font = TABLE_FONT
+            style(ws.column_dimensions[letter], font=TABLE_FONT, border=GRID)
+            ws.column_dimensions[letter].width = column.width
             if column.heading in spec.hidden:
                 ws.column_dimensions[letter].hidden = True
             else:
                 lines = max(lines, _lines(column.heading, column.width))
         if ws.sheet_state == "visible":
             fit_width(ws, [c.width for c in spec.columns if c.heading not in spec.hidden])
-        # one line of 8 pt text: rows that do not wrap take no more (LibreOffice would give
+        # one line of table text: rows that do not wrap take no more (LibreOffice would give
         # them the 15 pt of the workbook's 11 pt default font)
         ws.sheet_format.defaultRowHeight = ROW_PT
         ws.sheet_format.customHeight = True
         # columns given explicitly: otherwise openpyxl reads (and so creates) every cell of
         # the range to find the headings, which costs seconds on a big table
-        ws.row_dimensions[spec.top].height = 4 + 11 * lines
+        ws.row_dimensions[spec.top].height = 4 + 10.5 * lines
         table = Table(displayName=spec.name, ref=spec.ref, autoFilter=AutoFilter(ref=spec.ref),
                       tableColumns=[TableColumn(id=i, name=c.heading)
                                     for i, c in enumerate(spec.columns, start=1)])
@@ -351,18 +354,20 @@ class ReportBook:
         return splice_rows(buffer.getvalue(), self.tables)
 
 
-#: numbers centred or right-aligned, running text indented: a number never touches the
-#: next column's text ("0Baik"); short codes (NIP, status) start at the edge
+HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
+#: numbers centred, text from the left edge: a number never touches the next column's text
+#: ("0Baik"), and no room is lost to indents
 ALIGN = {"text": Alignment(vertical="top", horizontal="left"),
-          "wrap": Alignment(vertical="top", horizontal="left", indent=1, wrap_text=True),
-          "int": Alignment(vertical="top", horizontal="center"),
-          "percent": Alignment(vertical="top", horizontal="center"),
-          "number": Alignment(vertical="top", horizontal="right"),
-          "decimal": Alignment(vertical="top", horizontal="right", wrap_text=True)}
+         "wrap": Alignment(vertical="top", horizontal="left", wrap_text=True),
+         "int": Alignment(vertical="top", horizontal="center"),
+         "percent": Alignment(vertical="top", horizontal="center"),
+         "number": Alignment(vertical="top", horizontal="center"),
+         "decimal": Alignment(vertical="top", horizontal="center", wrap_text=True),
+         "value": Alignment(vertical="top", horizontal="center", wrap_text=True)}
 
 
 def _lines(text: str, width: float) -> int:
-    """Lines that ``text`` takes at 8 pt in a column ``width`` wide (words kept whole)."""
+    """Lines that ``text`` takes in a table column ``width`` wide (words kept whole)."""
     room, lines, used = width * _CHARS_PER_UNIT, 1, 0
     for word in text.split():
         if used and used + 1 + len(word) > room:
@@ -430,8 +435,39 @@ def fit_width(ws, widths) -> int:
     return scale
 
 
+def style(target, *, font=None, fill=None, border=None, alignment=None,
+          number_format: str | None = None):
+    """Give a cell or a column these style parts (shared objects, such as the constants
+    above); the others are the workbook's defaults.
+
+    Each distinct style is built once per workbook and copied after that: openpyxl hashes
+    every style object it is handed, which for the few hundred styled cells of a report
+    cost more than writing its rows."""
+    cache = target.parent.parent.__dict__.setdefault("_skpxl_styles", {})
+    key = (id(font), id(fill), id(border), id(alignment), number_format)
+    found = cache.get(key)
+    if found is None:
+        target._style = StyleArray()
+        for name, part in (("font", font), ("fill", fill), ("border", border),
+                           ("alignment", alignment), ("number_format", number_format)):
+            if part is not None:
+                setattr(target, name, part)
+        # the parts are kept with the style, so their ids stay theirs
+        found = cache[key] = (copy(target._style), (font, fill, border, alignment))
+    else:
+        target._style = copy(found[0])
+    return target
+
+
+@lru_cache(maxsize=None)
+def alignment(horizontal: str | None = None, wrap: bool = False) -> Alignment:
+    """A shared top-aligned :class:`Alignment` (see :func:`style`)."""
+    return Alignment(horizontal=horizontal, vertical="top", wrap_text=wrap)
+
+
 def put(ws, row: int, col: int, value, *, font=None, number_format: str | None = None,
-        wrap: bool = False, left: bool = False, align: str | None = None):
+        wrap: bool = False, left: bool = False, align: str | None = None, fill=None,
+        border=None):
     """Write one cell; text always stays text (a leading ``=`` is never a formula).
 
     Without ``font`` the cell gets :data:`TEXT_FONT`."""
@@ -440,13 +476,17 @@ def put(ws, row: int, col: int, value, *, font=None, number_format: str | None =
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-    cell.font = font or TEXT_FONT
-    if number_format:
-        cell.number_format = number_format
-    if wrap or left or align:
-        cell.alignment = Alignment(wrap_text=wrap, vertical="top",
-                                   horizontal=align or ("left" if left else None))
-    return cell
+    place = alignment(align or ("left" if left else None), wrap) if wrap or left or align \
+        else None
+    return style(cell, font=font or TEXT_FONT, fill=fill, border=border, alignment=place,
+                 number_format=number_format)
+
+
+def merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """Merge a range whose other cells are empty (openpyxl's ``merge_cells`` also makes a
+    cell object for each of them and draws their borders: slow, and not needed here)."""
+    ws.merged_cells.add(CellRange(min_col=first_col, min_row=first_row, max_col=last_col,
+                                  max_row=last_row))
 
 
 def _text_properties(size: float) -> RichText:
@@ -575,7 +615,7 @@ def _sheet_chunks(xml: str, specs: list[TableSheet]):
         letters = [get_column_letter(col) for col in range(1, len(spec.columns) + 1)]
         attrs = [f' s="{styles[L]}"' if styles.get(L) else "" for L in letters]
         # a hidden column does not print, so its text does not make a row taller
-        wraps = [c.width * _WRAP_CHARS_PER_UNIT if c.kind in ("wrap", "decimal") and
+        wraps = [c.width * _WRAP_CHARS_PER_UNIT if c.kind in ("wrap", "decimal", "value") and
                  c.heading not in spec.hidden else None for c in spec.columns]
         rows = spec.cells if spec.cells is not None else spec.rows
         for start in range(0, len(rows), _CHUNK_ROWS):

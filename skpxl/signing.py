@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl.chart import Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.worksheet.pagebreak import Break
 
 from . import textfmt
@@ -26,7 +26,7 @@ from .domain import PREDIKAT
 from .periods import Period
 from .profile import Signatory
 from .reportbook import (BOLD, FONT, SMALL_FONT, TEXT_FONT, TITLE_FONT, WARN_FONT, PageHeader,
-                         ReportBook, bar_chart, fit_width, header_size, put)
+                         ReportBook, bar_chart, fit_width, header_size, merge, put)
 
 #: columns A-E of the sheet, in character widths (A4 portrait at 100 % even where a column
 #: unit is widest, see skpxl.reportbook.PT_PER_UNIT); F (hidden) holds
@@ -38,6 +38,7 @@ SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LINE = Side(style="thin", color="808080")
 BOX = Border(left=_LINE, right=_LINE, top=_LINE, bottom=_LINE)
 NAME_FONT = Font(name=FONT, bold=True, underline="single", size=10)
+WARN_TEXT = Font(name=FONT, size=10, color="9C0006")
 SUBTITLE_FONT = Font(name=FONT, bold=True, size=11)
 CHART_ROWS, ROW_HEIGHT, GAP = 9, 14.0, 7.0
 #: printable height of A4 portrait with the report margins (0.7 in top and bottom)
@@ -89,7 +90,7 @@ def _merged(ws, row: int, value, *, font=None, align: str = "left", wrap: bool =
             first: int = 1, last: int = LAST_COL):
     cell = put(ws, row, first, value, font=font, wrap=wrap, align=align)
     if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        merge(ws, row, first, row, last)
     return cell
 
 
@@ -102,14 +103,12 @@ def _height(text: str, width_units: float, size: float = 10) -> float:
 
 def _table_head(ws, row: int, headings) -> None:
     for col, text in enumerate(headings, start=1):
-        cell = put(ws, row, col, text, font=BOLD)
-        cell.fill, cell.border = SECTION_FILL, BOX
+        put(ws, row, col, text, font=BOLD, fill=SECTION_FILL, border=BOX)
 
 
 def _table_row(ws, row: int, values, *, font=None) -> None:
     for col, value in enumerate(values, start=1):
-        cell = put(ws, row, col, value, font=font, align="right" if col > 1 else None)
-        cell.border = BOX
+        put(ws, row, col, value, font=font, align="right" if col > 1 else None, border=BOX)
 
 
 def summary_items(s, units=None) -> list[tuple[str, str]]:
@@ -122,7 +121,8 @@ def summary_items(s, units=None) -> list[tuple[str, str]]:
         items.append(("Unit kerja", f"{num(len(units))} ({num(status.count('ok'))} ada laporan, "
                                     f"{num(status.count('rejected'))} ditolak, "
                                     f"{num(status.count('missing'))} belum ada)"))
-    items += [("Pegawai menurut daftar pegawai", unknown if s.expected is None else num(s.expected)),
+    items += [("Pegawai menurut daftar pegawai",
+               unknown if s.expected is None else num(s.expected)),
               ("File SKP yang masuk", num(s.submitted)),
               ("Pegawai dengan SKP sah", num(s.valid)),
               ("File tidak sah", num(s.invalid)),
@@ -171,13 +171,13 @@ def write_signing_sheet(book: ReportBook, title: str, paper: Paper, s, *,
     first = rows.take()
     put(ws, first, 1, "A. Ringkasan", font=BOLD)
     head = rows.take()
-    _table_head(ws, head, ("Uraian", "Jumlah"))
-    ws.merge_cells(start_row=head, start_column=2, end_row=head, end_column=LAST_COL)
+    _table_head(ws, head, ("Uraian", "Jumlah", "", "", ""))
+    merge(ws, head, 2, head, LAST_COL)
     for label, value in summary_items(s, units):
         row = rows.take()
-        _table_row(ws, row, (label, value))
-        ws.cell(row=row, column=2).alignment = Alignment(horizontal="left")
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=LAST_COL)
+        for col, text in enumerate((label, value, "", "", ""), start=1):
+            put(ws, row, col, text, border=BOX)
+        merge(ws, row, 2, row, LAST_COL)
     rows.gap()
     put(ws, rows.take(), 1, "B. Predikat kinerja pegawai (SKP sah)", font=BOLD)
     head = rows.take()
@@ -193,7 +193,8 @@ def write_signing_sheet(book: ReportBook, title: str, paper: Paper, s, *,
                                  "100%" if s.valid else "-"), font=BOLD)
     chart = bar_chart(None, Reference(ws, min_col=6, min_row=head, max_row=head + 5),
                       Reference(ws, min_col=1, min_row=head + 1, max_row=head + 5),
-                      height=CHART_ROWS * ROW_HEIGHT / 28.35, width=16.5, values=True)
+                      height=CHART_ROWS * ROW_HEIGHT / 28.35, width=16.5, values=True,
+                      label_size=10)
     chart.visible_cells_only = False     # its numbers are in the hidden column F
     rows.gap()
     ws.add_chart(chart, f"A{rows.next}")
@@ -213,7 +214,7 @@ def write_signing_sheet(book: ReportBook, title: str, paper: Paper, s, *,
     for message in kurva.messages:
         row = rows.take(_height(message, sum(WIDTHS[1:])))
         _merged(ws, row, message, wrap=True, first=2,
-                font=Font(name=FONT, size=10, color="9C0006") if kurva.ok is False else None)
+                font=WARN_TEXT if kurva.ok is False else None)
     book.check_range(ws, f"A{first}:{chr(64 + LAST_COL)}{row}")
     for note in notes:
         _merged(ws, rows.take(_height(note, sum(WIDTHS))), note, wrap=True)
@@ -224,7 +225,7 @@ def write_signing_sheet(book: ReportBook, title: str, paper: Paper, s, *,
             + (f" dari daftar pegawai {paper.roster}" if paper.roster else "") + ". Rincian "
             "per pegawai ada di sheet berikutnya.")
     rows.gap()
-    _merged(ws, rows.take(_height(made, sum(WIDTHS), 9)), made, font=SMALL_FONT, wrap=True)
+    _merged(ws, rows.take(_height(made, sum(WIDTHS))), made, font=SMALL_FONT, wrap=True)
     scale = fit_width(ws, WIDTHS)
     fits = int(100 * PAGE_HEIGHT_PT / rows.total)
     if fits >= MIN_SCALE:
@@ -248,5 +249,5 @@ def signature_block(rows: _Rows, paper: Paper) -> None:
              (nama, NAME_FONT if signer.nama else TEXT_FONT, _height(nama, room)),
              (f"NIP. {signer.nip or DOTS[:24]}", TEXT_FONT, ROW_HEIGHT)]
     for text, font, height in lines:
-        cell = _merged(rows.ws, rows.take(height), text, font=font, first=SIGNATURE_COL)
-        cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        _merged(rows.ws, rows.take(height), text, font=font, first=SIGNATURE_COL,
+                align="center", wrap=True)
