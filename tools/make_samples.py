@@ -40,16 +40,21 @@ FIXED_TIME = datetime(2025, 1, 2, 8, 0, 0)
 ROOT = Path(__file__).resolve().parent.parent
 
 INSTANSI = "Badan Pengawas Pemilihan Umum"
-#: Bawaslu Provinsi Jawa Timur: the province secretariat and 38 kab/kota secretariats in
-#: Kemendagri code order (3501-3529, 3571-3579); skpxl itself knows no agency's units
-PROVINCE_UNIT = "Sekretariat Bawaslu Provinsi Jawa Timur"
-KABUPATEN = ("Pacitan", "Ponorogo", "Trenggalek", "Tulungagung", "Blitar", "Kediri", "Malang",
-             "Lumajang", "Jember", "Banyuwangi", "Bondowoso", "Situbondo", "Probolinggo",
-             "Pasuruan", "Sidoarjo", "Mojokerto", "Jombang", "Nganjuk", "Madiun", "Magetan",
-             "Ngawi", "Bojonegoro", "Tuban", "Lamongan", "Gresik", "Bangkalan", "Sampang",
-             "Pamekasan", "Sumenep")
-KOTA = ("Kediri", "Blitar", "Malang", "Probolinggo", "Pasuruan", "Mojokerto", "Madiun",
-        "Surabaya", "Batu")
+
+
+def _units() -> list[str]:
+    """The units of Bawaslu Provinsi Jawa Timur, in Kemendagri code order (3501-3529,
+    3571-3579): the sample agency profile samples/instansi.toml lists them (skpxl itself
+    knows no agency's units)."""
+    try:
+        import tomllib
+    except ImportError:   # Python 3.10
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "samples" / "instansi.toml").read_text("utf-8"))["unit_order"]
+
+
+UNITS = _units()
+PROVINCE_UNIT = UNITS[0]
 
 ROSTER_HEADER = ["NIP", "Nama", "Status ASN", "Pangkat/Gol", "Jabatan", "Jenis Jabatan",
                  "Jenjang", "Unit Kerja", "Instansi", "NIP Penilai", "Pendekatan", "Tempat"]
@@ -61,7 +66,7 @@ ROSTER_XLSX = "pegawai-bawaslu-jatim.xlsx"
 PLANS_CSV = "rencana-kerja.csv"
 PLANS_XLSX = "rencana-kerja.xlsx"
 
-REGIONS = [f"Kabupaten {name}" for name in KABUPATEN] + [f"Kota {name}" for name in KOTA]
+REGIONS = [unit.removeprefix("Sekretariat Bawaslu ") for unit in UNITS[1:]]
 LARGE = {"Kota Surabaya", "Kabupaten Malang", "Kabupaten Jember", "Kabupaten Sidoarjo",
          "Kabupaten Banyuwangi", "Kabupaten Gresik"}
 SMALL = {"Kota Batu", "Kota Mojokerto", "Kota Blitar", "Kota Madiun", "Kota Pasuruan",
