@@ -63,6 +63,8 @@ def test_wheel_contains_templates_and_schemas(wheel, source):
     # the bundled samples, so that `pip install . && skpxl demo` runs on them
     expected |= {f"skpxl/samples/{p.name}" for p in (source / "samples").iterdir()
                  if p.suffix in (".csv", ".xlsx")}
+    # the angka kredit data (percentages, coefficients, requirements with their sources)
+    expected.add("skpxl/data/angka_kredit.toml")
     assert any(name.endswith(".xlsx") for name in expected)
     assert expected <= names, sorted(expected - names)
     assert "skpxl/cli/__init__.py" in names

@@ -94,6 +94,7 @@ SECTIONS = {
     "structure": "Workbook structure (sheets, rows, defined names)",
     "schema": "validate: JSON Schema", "skp": "validate: SKP rules", "merge": "merge",
     "report": "merge: reports", "kurva": "merge: distribution curve",
+    "ak": "angka-kredit (angka kredit papers)",
 }
 
 
