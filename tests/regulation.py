@@ -70,3 +70,45 @@ QUARTERS_2025 = {1: (date(2025, 1, 1), date(2025, 3, 31)),
 def ak_close(got, expected) -> bool:
     """``got`` is ``expected`` rounded to 3 decimals (either way on an exact half)."""
     return got is not None and abs(got - expected) <= 0.0005 + 1e-9
+
+#: the seven BerAKHLAK core values with their three indicators each (PermenPANRB 6/2022;
+#: skp.md 2.3), in the order the PERILAKU KERJA table numbers them
+BERAKHLAK = (
+    ("Berorientasi Pelayanan", (
+        "Memahami dan memenuhi kebutuhan masyarakat",
+        "Ramah, cekatan, solutif, dan dapat diandalkan",
+        "Melakukan perbaikan tiada henti")),
+    ("Akuntabel", (
+        "Melaksanakan tugas dengan jujur, bertanggung jawab, cermat, disiplin, dan "
+        "berintegritas tinggi",
+        "Menggunakan kekayaan dan barang milik negara secara bertanggung jawab, efektif, dan "
+        "efisien",
+        "Tidak menyalahgunakan kewenangan jabatan")),
+    ("Kompeten", (
+        "Meningkatkan kompetensi diri untuk menjawab tantangan yang selalu berubah",
+        "Membantu orang lain belajar",
+        "Melaksanakan tugas dengan kualitas terbaik")),
+    ("Harmonis", (
+        "Menghargai setiap orang apapun latar belakangnya",
+        "Suka menolong orang lain",
+        "Membangun lingkungan kerja yang kondusif")),
+    ("Loyal", (
+        "Memegang teguh ideologi Pancasila, Undang-Undang Dasar Negara Republik Indonesia Tahun "
+        "1945, setia kepada Negara Kesatuan Republik Indonesia serta pemerintahan yang sah",
+        "Menjaga nama baik sesama ASN, Pimpinan, Instansi, dan Negara",
+        "Menjaga rahasia jabatan dan negara")),
+    ("Adaptif", (
+        "Cepat menyesuaikan diri menghadapi perubahan",
+        "Terus berinovasi dan mengembangkan kreativitas",
+        "Bertindak proaktif")),
+    ("Kolaboratif", (
+        "Memberi kesempatan kepada berbagai pihak untuk berkontribusi",
+        "Terbuka dalam bekerja sama untuk menghasilkan nilai tambah",
+        "Menggerakkan pemanfaatan berbagai sumberdaya untuk tujuan bersama")),
+)
+
+#: the other closed vocabularies of the forms (skp.md 2.1, 2.2, 4, 1)
+ASPEK = ("Kuantitas", "Kualitas", "Waktu", "Biaya")
+PERSPEKTIF = ("Perspektif Penerima Layanan", "Perspektif Proses Bisnis",
+              "Perspektif Penguatan Internal", "Perspektif Anggaran")
+PREDIKAT_ORGANISASI = ("Istimewa", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")

@@ -11,11 +11,15 @@ import pytest
 from regulation import (
     AK_EXAMPLES,
     AK_YEAR,
+    ASPEK,
+    BERAKHLAK,
     DI_ATAS,
     DI_BAWAH,
     JENJANG,
     MATRIX,
+    PERSPEKTIF,
     PREDIKAT,
+    PREDIKAT_ORGANISASI,
     RATINGS,
     SESUAI,
     ak_close,
@@ -42,6 +46,32 @@ def test_rows_are_hasil_kerja_and_columns_perilaku():
 def test_the_vocabulary_is_the_regulation_s():
     assert domain.RATINGS == RATINGS
     assert domain.PREDIKAT == PREDIKAT
+    assert domain.ASPEK == ASPEK
+    assert domain.PERSPEKTIF == PERSPEKTIF
+    assert domain.PREDIKAT_ORGANISASI == PREDIKAT_ORGANISASI
+
+
+@pytest.mark.parametrize("number", range(1, 8))
+def test_berakhlak_value_and_indicators(number):
+    """Each numbered PERILAKU KERJA row: the value, then its three indicators."""
+    name, indicators = BERAKHLAK[number - 1]
+    assert domain.BERAKHLAK[number - 1] == (name, indicators)
+    assert domain.berakhlak_text(number - 1) == "\n".join([name, *(f"- {i}" for i in indicators)])
+
+
+def test_berakhlak_has_exactly_seven_values():
+    assert len(domain.BERAKHLAK) == 7
+
+
+@pytest.mark.parametrize("typed,canonical", [("kuantitas", "Kuantitas"), (" WAKTU ", "Waktu"),
+                                             ("biaya.", "Biaya")])
+def test_choices_are_read_in_any_case(typed, canonical):
+    assert domain.normalize_choice(typed, ASPEK) == canonical
+
+
+def test_a_blank_choice_is_blank_and_an_unknown_one_none():
+    assert domain.normalize_choice("  ", ASPEK) == "" and domain.normalize_choice(None, ASPEK) == ""
+    assert domain.normalize_choice("Mutu", ASPEK) is None
 
 
 # --- ratings and predikat as people type them (skp.md 3.3) ---------------------------------

@@ -79,6 +79,7 @@ def test_missing_near_miss_zero_is_not_blank():
 def test_number_is_reported_with_its_digits():
     assert only(199001152015031003) == ("nip.number", {"value": "199001152015031003"})
     assert only(12345.0) == ("nip.number", {"value": "12345"})
+    assert check_nip(199001152015031003, today=TODAY).nip == "199001152015031003"
 
 
 def test_number_near_miss_the_same_digits_as_text_are_fine():
