@@ -113,3 +113,12 @@ def test_the_cli_answers_a_bad_period_with_a_usage_error(tmp_path, typed):
     result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--period", typed])
     assert result.exit_code == 2, result.output
     assert f"'{typed}'" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("code,printed", [
+    ("2025-Q3", "1 JULI 2025 SD 30 SEPTEMBER 2025"),   # the form's header, skp.md section 2
+    ("2025-Q1", "1 JANUARI 2025 SD 31 MARET 2025"),
+    ("2024-02", "1 FEBRUARI 2024 SD 29 FEBRUARI 2024"),
+    ("2025", "1 JANUARI 2025 SD 31 DESEMBER 2025")])
+def test_the_period_as_the_form_prints_it(code, printed):
+    assert parse_period(code).range_text == printed
