@@ -33,9 +33,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: skpxl installs tomli there
+    import tomli as tomllib
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_ROOT = HERE.parent.parent
@@ -262,16 +266,20 @@ def line_for(mutant: Mutant, number: int, total: int) -> str:
     return text
 
 
-def markdown_section(mutants: list[Mutant], totals: dict, argv: list[str]) -> str:
+def markdown_section(mutants: list[Mutant], totals: dict, argv: list[str],
+                     seconds: float) -> str:
     groups: dict[str, list[Mutant]] = {}
     for m in mutants:
         groups.setdefault(m.group, []).append(m)
+    named = [m for m in mutants if m.named]
     lines = [BEGIN, "", "## Mutation score (`tools/mutation`)", "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by "
-             f"`{' '.join(['python tools/mutation', *argv])}`: each mutant (a small, "
-             "plausible bug from `tools/mutation/mutants/`) applied alone to a scratch copy, "
-             "its named tests run with `pytest -x`. Score = killed / (killed + survived − "
-             "argued equivalent). Not part of CI's time budget.", "",
+             f"`{' '.join(['python tools/mutation', *argv])}` in {seconds / 60:.1f} min: each "
+             "mutant (a small, plausible bug from `tools/mutation/mutants/`) applied alone to "
+             "a scratch copy, its named tests run with `pytest -x`. Score = killed / (killed + "
+             "survived − argued equivalent). Not part of CI's time budget. Mutants named in "
+             f"issue 21: {sum(m.status == 'killed' for m in named)} of {len(named)} killed.",
+             "",
              "| list | mutants | killed | survived | equivalent | stale | score |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name, members in groups.items():
@@ -284,8 +292,11 @@ def markdown_section(mutants: list[Mutant], totals: dict, argv: list[str]) -> st
     survivors = [m for m in mutants if m.status != "killed"]
     lines += ["", "Not killed:" if survivors else "Every mutant was killed."]
     for m in survivors:
-        reason = m.equivalent or m.detail or "no test failed"
-        lines.append(f"- `{m.id}` ({m.status}): {m.description}. {reason}")
+        if m.equivalent:
+            why = f"Argued equivalent: {m.equivalent}."
+        else:
+            why = m.detail or "No test failed."
+        lines.append(f"- `{m.id}` ({m.status}) — {m.description}. {why}")
     lines += ["", END]
     return "\n".join(lines)
 
@@ -376,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(mutants)} mutants from {lists}; {len(mutants) - len(runnable)} stale",
           flush=True)
 
+    started = time.monotonic()
+
     def terminate(signum, frame):  # SIGTERM: same clean-up as Ctrl-C
         raise KeyboardInterrupt
     previous = signal.signal(signal.SIGTERM, terminate)
@@ -429,7 +442,8 @@ def main(argv: list[str] | None = None) -> int:
                                          "mutants": [m.to_dict() for m in mutants]},
                                         indent=2, ensure_ascii=False) + "\n", "utf-8")
     if args.results:
-        write_section(args.results, markdown_section(mutants, totals, argv))
+        write_section(args.results, markdown_section(mutants, totals, argv,
+                                                     time.monotonic() - started))
         print(f"written {args.results}")
     return 1 if totals["must_kill_failed"] else 0
 
