@@ -132,7 +132,7 @@ _RATING_ALIASES = {
 
 _PREDIKAT_ALIASES = {
     "sangat baik": SANGAT_BAIK, "baik": BAIK, "butuh perbaikan": BUTUH_PERBAIKAN,
-    "cukup": BUTUH_PERBAIKAN, "kurang/misconduct": KURANG, "kurang / misconduct": KURANG,
+    "cukup": BUTUH_PERBAIKAN, "kurang/misconduct": KURANG,
     "kurang": KURANG, "misconduct": KURANG, "kurang misconduct": KURANG,
     "sangat kurang": SANGAT_KURANG,
 }
@@ -148,7 +148,7 @@ def normalize_rating(value) -> str | None:
     text = str(value).strip()
     if not text:
         return ""
-    return _RATING_ALIASES.get(_fold(text).replace(" / ", "/"))
+    return _RATING_ALIASES.get(_fold(text))
 
 
 def normalize_predikat(value) -> str | None:
@@ -158,8 +158,7 @@ def normalize_predikat(value) -> str | None:
     text = str(value).strip()
     if not text:
         return ""
-    folded = _SLASH.sub("/", _fold(text))
-    return _PREDIKAT_ALIASES.get(folded) or _PREDIKAT_ALIASES.get(folded.replace("/", " / "))
+    return _PREDIKAT_ALIASES.get(_SLASH.sub("/", _fold(text)))
 
 
 def normalize_choice(value, choices) -> str | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 
+from regulation import DI_ATAS, DI_BAWAH, MATRIX, SESUAI
 from skpxl import domain
 from skpxl.extract import extract
 from skpxl.generate import generate
@@ -40,9 +41,9 @@ SAVE_AS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".xls": "MS Excel
 HEAD_NIP = "197805122003121002"       # JA/JF template, plan with 2 RHK and 7 IKI
 PENGAWAS_NIP = "198203072006042001"   # JA/JF template, plan with 1 RHK and 3 IKI
 JPT_NIP = "197011232000031001"        # JPT template, no plan: the employee types one
-RATINGS = {HEAD_NIP: (domain.DI_ATAS, domain.DI_ATAS),
-           PENGAWAS_NIP: (domain.SESUAI, domain.DI_BAWAH),
-           JPT_NIP: (domain.DI_BAWAH, domain.SESUAI)}
+RATINGS = {HEAD_NIP: (DI_ATAS, DI_ATAS),
+           PENGAWAS_NIP: (SESUAI, DI_BAWAH),
+           JPT_NIP: (DI_BAWAH, SESUAI)}
 JPT_PLAN = {"rhk": "Meningkatnya kualitas pengawasan pemilihan di kabupaten",
             "iki": [("Persentase laporan pengawasan tepat waktu", 100, "persen"),
                     ("Jumlah rekomendasi yang ditindaklanjuti", 12, "rekomendasi")]}
@@ -177,7 +178,7 @@ def test_filled_in_libreoffice_is_valid(returned, nip, suffix):
     errors = [(p.code, p.sheet, p.cell) for p in report.issues if p.severity == "error"]
     assert report.valid, errors
     assert report.nip == nip and report.stage == "evaluation"
-    expected = domain.predikat_for(*RATINGS[nip])
+    expected = MATRIX[RATINGS[nip]]  # the regulation's table, not the code's
     assert returned["computed"][nip] == expected  # what LibreOffice showed in the cell
     assert predikat_in(path) == expected          # what it saved
     evaluasi = report.document["evaluasi"]
@@ -228,7 +229,7 @@ def test_rating_typed_freehand_is_normalised(returned):
     """``diatas`` typed over the dropdown (as a paste would) is read as Di Atas Ekspektasi."""
     errors, report = problems_of(returned["mistakes"]["rating_diatas"])
     assert errors == set() and report.valid
-    assert report.document["evaluasi"]["rating_hasil_kerja"] == domain.DI_ATAS
+    assert report.document["evaluasi"]["rating_hasil_kerja"] == DI_ATAS
 
 
 def test_locked_name_changed_after_unprotecting(returned):
