@@ -119,6 +119,18 @@ def _grid(rows: list[list[Any]], lim: Limits) -> list[list[Any]]:
              for v in row[:width]] for row in rows]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _visible(text: str) -> str:
+    """Text as Excel shows it when ``_xHHHH_`` escapes held UTF-16 surrogates: a pair is the
+    character it encodes (``_xD83D__xDE00_`` is an emoji), a lone one (``_xD800_``, which
+    no program can encode) the visible replacement character U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def _state(visible: str) -> str:
     """``"SheetVisibleEnum.VeryHidden"`` -> ``"veryHidden"``."""
     return _VISIBILITY.get(visible.rpartition(".")[2], "visible")
@@ -375,6 +387,9 @@ class WorkbookValues:
         if picked is None:
             return None
         values, formulas = picked
+        for pos, v in values.items():
+            if v.__class__ is str and not v.isprintable():
+                values[pos] = _visible(v)
         refs = {a1(row - 1, col - 1) for row, col in formulas}
         if known is None:     # the usual case: one pick per sheet, kept as it is
             self._picked[sheet] = (wanted.refs, refs, values)
@@ -384,7 +399,8 @@ class WorkbookValues:
         return values
 
     def _convert(self, value: Any) -> Any:
-        return _value(value, self.limits.max_cell_chars) if type(value) in _CONVERTED else value
+        value = _value(value, self.limits.max_cell_chars) if type(value) in _CONVERTED else value
+        return _visible(value) if value.__class__ is str and not value.isprintable() else value
 
 
 @dataclass(frozen=True)
@@ -480,7 +496,7 @@ def _open(pkg: Package) -> WorkbookValues:
     pkg.check_xml_parts(prolog_only={"content.xml"})   # ods: calamine parses it all at once
     scan, source = _ods_pass(pkg), path
     truncated = {t: e[0] > lim.max_rows or e[1] > lim.max_cols for t, e in scan.extent.items()}
-    if any(truncated.values()):
+    if any(truncated.values()) or scan.reshape:
         out = io.StringIO()
         _ods_pass(pkg, out)
         source = _rebuild(pkg, {"content.xml": out.getvalue().encode()},
