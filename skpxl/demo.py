@@ -464,13 +464,15 @@ def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
     if importlib.util.find_spec("skpxl.annotate") is None:
         result.notes.append("Salinan bertanda dilewati: modul skpxl.annotate belum tersedia.")
     else:
-        flagged = [f for f in report.files if f.issues]
+        from .annotate import replace_copies
+        flagged = [f for f in report.files if f.must_fix]   # as validate --annotate
         tasks = [(chunk, str(annotate_dir)) for chunk in _chunks(flagged, jobs)]
         annotate_dir.mkdir(parents=True, exist_ok=True)
         for paths in map_ordered(_annotate_task, tasks, jobs,
                                _start(bar("3/4 Menandai file"), len(tasks))):
             result.annotated += paths
         result.annotated.sort()
+        replace_copies(annotate_dir, [Path(p) for p in result.annotated])
     return (f"3/4 Diperiksa: {result.validation['valid']} sah, "
             f"{result.validation['invalid']} perlu diperbaiki; {len(result.annotated)} salinan "
             f"bertanda -> {_show(annotate_dir)}")

@@ -184,7 +184,8 @@ def number_hint(text: str) -> dict[str, str]:
         return {"id": f"'{details['text']}' bisa berarti {part} atau {whole}: ketik "
                       f"{whole} untuk bilangan bulat, atau {part} untuk pecahan.",
                 "en": f"'{details['text']}' may mean {part.replace(',', '.')} or {whole}: "
-                      f"type {whole} for the whole number, or {part} for the fraction."}
+                      f"type {whole} for the whole number, or {part.replace(',', '.')} for "
+                      f"the fraction."}
     if why in ("english", "spaces"):
         return {"id": f"Ketik {shown['id']} (tanpa pemisah ribuan; koma untuk desimal).",
                 "en": f"Type {shown['en']} (no thousands separators)."}

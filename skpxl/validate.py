@@ -11,20 +11,23 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import domain
 from .document import fingerprint, get_path, parse_field_checks, short_hash, to_jsonable
 from .errors import EngineError, UnreadableFileError, UsageError
 from .executor import map_ordered, on_dask, shipped_path
+from .memo import remember
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
-from .extract import cells_by_sheet, extract
+from .extract import cells_by_sheet, extract, number_hint
 from .nip import check_nip
 from .periods import parse_period
 from .problems import ERROR, WARNING, Problem, define
 from .reader import read_workbook
 from .schemacheck import label_of, problem_at, schema_problems
+from .templatecheck import formula_fields, missing_formulas, run_cells, source_path
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -49,9 +52,12 @@ define("skp.penilai_empty", WARNING, "Data pejabat penilai kosong.",
 define("skp.rhk_without_iki", ERROR, "RHK '{rhk}' belum memiliki IKI; isi minimal satu baris IKI.",
        "RHK '{rhk}' has no IKI; fill at least one IKI row.")
 define("skp.target_not_number", ERROR,
-       "Target '{value}' harus berupa angka (pendekatan kuantitatif); tulis satuannya di kolom "
-       "satuan.", "Target '{value}' must be a number (quantitative approach); put the unit in the "
-       "unit column.")
+       "Target '{value}' harus berupa angka (pendekatan kuantitatif). {hint[id]}",
+       "Target '{value}' must be a number (quantitative approach). {hint[en]}")
+define("skp.realisasi_not_number", ERROR,
+       "Realisasi '{value}' untuk IKI '{iki}' harus berupa angka (pendekatan kuantitatif). "
+       "{hint[id]}", "Realisation '{value}' of IKI '{iki}' must be a number (quantitative "
+       "approach). {hint[en]}")
 define("skp.satuan_missing", ERROR, "Satuan untuk target {value} belum diisi (misalnya laporan, %).",
        "The unit of target {value} is empty (e.g. reports, %).")
 define("skp.realisasi_missing", ERROR, "Realisasi untuk IKI '{iki}' belum diisi.",
@@ -62,9 +68,16 @@ define("skp.predikat_mismatch", ERROR,
        "'{pk}' menghasilkan '{expected}'.", "Predikat '{found}' does not match the matrix: rating "
        "'{hk}' and behaviour rating '{pk}' give '{expected}'.")
 define("skp.predikat_not_computed", WARNING,
-       "Predikat belum terhitung di file (file belum dibuka di aplikasi spreadsheet); dari matriks: "
-       "'{expected}'.", "The predikat was not computed in the file (never opened in a spreadsheet "
-       "program); from the matrix: '{expected}'.")
+       "Sel predikat tidak menyimpan hasil hitungan: file terakhir disimpan oleh program yang "
+       "tidak menghitung rumus (misalnya skrip). Menurut matriks predikatnya '{expected}'; "
+       "buka dan simpan file di Excel atau LibreOffice agar predikat tercetak.",
+       "The predikat cell stores no computed result: the file was last saved by a program that "
+       "does not calculate formulas (a script, for instance). By the matrix the predikat is "
+       "'{expected}'; open and save the file in Excel or LibreOffice so that it prints.")
+define("skp.rating_not_choice", ERROR,
+       "{label} berisi '{value}' ({why[id]}), sehingga rumus predikat pada formulir menghasilkan "
+       "'?'. Pilih '{choice}' dari daftar pada sel.", "{label} holds '{value}' ({why[en]}), so "
+       "the form's predikat formula gives '?'. Pick '{choice}' from the cell's list.")
 define("skp.perilaku_missing", ERROR,
        "Baris perilaku kerja {number} ({expected}) hilang atau diubah.",
        "Behaviour row {number} ({expected}) is missing or was changed.")
@@ -81,10 +94,21 @@ define("skp.formula_in_input", WARNING,
        "Sel berisi rumus; yang dibaca adalah hasil terakhirnya ('{value}'). Ketik nilainya "
        "langsung.", "The cell holds a formula; its last result ('{value}') was read. Type the "
        "value directly.")
+define("skp.formula_missing", ERROR,
+       "{label} tidak tampil lagi di sel ini: rumusnya dihapus atau ditimpa, sehingga formulir "
+       "yang dicetak dan ditandatangani tidak memuatnya. Salin sel itu dari file asli yang "
+       "dikirim bagian SDM, atau minta file baru.", "{label} no longer shows in this cell: its "
+       "formula was cleared or overwritten, so the printed and signed form lacks it. Copy the "
+       "cell from the original file HR sent, or ask for a new file.")
 define("skp.duplicate", WARNING,
-       "NIP {nip} periode {period} dikirim lebih dari sekali: juga di {other}. File yang lebih "
-       "baru: {newer}.", "NIP {nip} for period {period} was submitted more than once: also in "
-       "{other}. The newer file: {newer}.")
+       "NIP {nip} periode {period} dikirim lebih dari sekali: juga di {other}. Yang dipakai "
+       "file ini.", "NIP {nip} for period {period} was submitted more than once: also in "
+       "{other}. This file is the one used.")
+define("skp.superseded", WARNING,
+       "NIP {nip} periode {period} dikirim lebih dari sekali; yang dipakai {used} ({why[id]}). "
+       "File ini tidak dihitung dan tidak perlu diperbaiki.", "NIP {nip} for period {period} "
+       "was submitted more than once; the file used is {used} ({why[en]}). This file is not "
+       "counted and needs no fixing.")
 define("skp.stage", WARNING, "Tahap '{stage}' ditentukan otomatis dari isian file.",
        "Stage '{stage}' was inferred from what the file holds.")
 
@@ -105,10 +129,18 @@ class FileReport:
     generated_at: str | None = None
     issues: list[Problem] = field(default_factory=list)
     document: dict | None = None
+    #: another file of the same NIP and period is the one used (see :func:`supersede`)
+    superseded_by: str | None = None
+
+    @property
+    def must_fix(self) -> bool:
+        """The file has errors and is the one used for its NIP: its owner must fix it."""
+        return not self.valid and self.superseded_by is None
 
     def to_dict(self, lang: str = "id") -> dict:
         return {"path": self.path, "valid": self.valid, "nip": self.nip, "period": self.period,
                 "stage": self.stage, "template": self.template,
+                "superseded_by": self.superseded_by,
                 "issues": [p.to_dict(lang) for p in self.issues]}
 
 
@@ -116,22 +148,32 @@ class FileReport:
 class ValidationReport:
     files: list[FileReport] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
+    #: with ``annotate``: the marked copies written (one per file to fix) and the copies of
+    #: an earlier run removed from the folder (see :func:`skpxl.annotate.replace_copies`)
+    annotated: list[str] | None = None
+    removed: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        return all(f.valid for f in self.files)
+        """No file that is used has errors (a superseded file does not count)."""
+        return not any(f.must_fix for f in self.files)
 
     def stats(self) -> dict:
-        issues = [p for f in self.files for p in f.issues]
-        return {"files": len(self.files), "valid": sum(f.valid for f in self.files),
-                "invalid": sum(not f.valid for f in self.files),
+        counted = [f for f in self.files if f.superseded_by is None]
+        issues = [p for f in counted for p in f.issues]
+        return {"files": len(self.files), "valid": sum(f.valid for f in counted),
+                "invalid": sum(not f.valid for f in counted),
+                "superseded": len(self.files) - len(counted),
                 "errors": sum(p.severity == ERROR for p in issues),
                 "warnings": sum(p.severity == WARNING for p in issues),
                 "skipped": len(self.skipped)}
 
     def to_dict(self, lang: str = "id") -> dict:
-        return {"valid": self.valid, "files": [f.to_dict(lang) for f in self.files],
+        data = {"valid": self.valid, "files": [f.to_dict(lang) for f in self.files],
                 "skipped": self.skipped, "stats": self.stats()}
+        if self.annotated is not None:
+            data.update(annotated=self.annotated, removed=self.removed)
+        return data
 
 
 def infer_stage(doc: dict) -> str:
@@ -175,12 +217,14 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
     if period and kode and str(kode) != period:
         out.append(problem_at(extraction, "$.periode.kode", "skp.period_mismatch",
                               {"found": kode, "expected": period}))
-    if not get_path(doc, "$.penilai.nama"):
+    locked_intact = _locked_intact(extraction)
+    if not get_path(doc, "$.penilai.nama") and not locked_intact:
+        # (an empty assessor HR generated is the unit's head: roster check calls it normal)
         out.append(problem_at(extraction, "$.penilai.nama", "skp.penilai_empty"))
     if not doc.get("hasil_kerja", {}).get("utama"):
         out.append(problem_at(extraction, "$.hasil_kerja.utama", "skp.no_rhk",
                               {"section": "utama"}))
-    kuantitatif = tmpl is not None and tmpl.pendekatan == "kuantitatif"
+    numbers = _number_keys(tmpl)
     for section in ("utama", "tambahan"):
         for i, item in enumerate(doc.get("hasil_kerja", {}).get(section, [])):
             base = f"$.hasil_kerja.{section}[{i}]"
@@ -189,15 +233,17 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
                                       {"rhk": item.get("rhk")}))
             for j, iki in enumerate(item.get("iki", [])):
                 ipath = f"{base}.iki[{j}]"
+                for key in numbers:
+                    value = iki.get(key)
+                    if value.__class__ is str:   # number text the rule could not read
+                        out.append(problem_at(extraction, f"{ipath}.{key}", _NOT_NUMBER[key], {
+                            "value": value, "iki": iki.get("indikator") or "",
+                            "hint": number_hint(value)}, value=value))
                 target = iki.get("target")
-                if kuantitatif and target is not None:
-                    if not isinstance(target, (int, float)):
-                        out.append(problem_at(extraction, f"{ipath}.target",
-                                              "skp.target_not_number", {"value": target},
-                                              value=target))
-                    elif not iki.get("satuan"):
-                        out.append(problem_at(extraction, f"{ipath}.satuan", "skp.satuan_missing",
-                                              {"value": target}))
+                if "target" in numbers and isinstance(target, (int, float)) and \
+                        not iki.get("satuan"):
+                    out.append(problem_at(extraction, f"{ipath}.satuan", "skp.satuan_missing",
+                                          {"value": target}))
                 if stage == "evaluation" and iki.get("realisasi") in (None, "") and \
                         iki.get("indikator"):
                     out.append(problem_at(extraction, f"{ipath}.realisasi", "skp.realisasi_missing",
@@ -211,31 +257,99 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
     if stage == "evaluation":
         out += _check_ratings(extraction, lang)
     reported = {p.path for p in out}
-    out += [p for p in _check_prefilled(extraction, lang) if p.path not in reported]
+    if not locked_intact:
+        out += [p for p in _check_prefilled(extraction, lang) if p.path not in reported]
     return out
 
 
+def _locked_intact(extraction) -> bool:
+    """The file carries the fingerprint of its locked data and that data is unchanged."""
+    doc, tmpl = extraction.document, extraction.template
+    stored = get_path(doc, "$.meta.fingerprint")
+    return bool(stored and tmpl is not None
+                and fingerprint(tmpl.prefilled_values(doc)) == stored)
+
+
+_NOT_NUMBER = {"target": "skp.target_not_number", "realisasi": "skp.realisasi_not_number"}
+
+
+def _number_keys(tmpl) -> tuple[str, ...]:
+    """The IKI keys (``target``, ``realisasi``) the template declares ``number``."""
+    if tmpl is None:
+        return ()
+    found = {fld.path.rpartition(".")[2] for fld in tmpl.fields
+             if fld.type == "number" and ".iki[*]." in fld.path}
+    return tuple(key for key in _NOT_NUMBER if key in found)
+
+
+RATING_KEYS = ("rating_hasil_kerja", "rating_perilaku")
+
+
 def _check_ratings(extraction, lang: str) -> list[Problem]:
+    """Both ratings chosen, and the predikat the form shows agrees with the matrix.
+
+    Rating spellings are read leniently (``diatas`` is Di Atas Ekspektasi), but the form's
+    own predikat formula looks the ratings up in its list (MATCH: exact text, any case):
+    a rating that is not a list entry makes the printed predikat '?'. So when the stored
+    predikat differs from the matrix, a rating that is not a list entry is the error, at
+    its cell. With both ratings chosen the formula never gives "": an empty predikat means
+    the file was last saved by a program that does not calculate, so the form would show
+    '?' once calculated if a rating is not a list entry (an error again), and the matrix's
+    predikat otherwise (a warning)."""
     doc, out = extraction.document, []
     evaluasi = doc.get("evaluasi") or {}
     hk, pk = evaluasi.get("rating_hasil_kerja"), evaluasi.get("rating_perilaku")
-    for key, value in (("rating_hasil_kerja", hk), ("rating_perilaku", pk)):
+    for key, value in zip(RATING_KEYS, (hk, pk)):
         if value in (None, ""):
             out.append(problem_at(extraction, f"$.evaluasi.{key}", "skp.rating_missing",
                                   {"label": label_of(f"$.evaluasi.{key}", lang)}))
     if hk in domain.RATINGS and pk in domain.RATINGS:
         expected = domain.predikat_for(hk, pk)
         found = evaluasi.get("predikat")
-        if found in (None, "", "?"):
-            out.append(problem_at(extraction, "$.evaluasi.predikat", "skp.predikat_not_computed",
-                                  {"expected": expected}))
-            evaluasi["predikat"] = expected
-        elif found != expected:
-            out.append(problem_at(extraction, "$.evaluasi.predikat", "skp.predikat_mismatch", {
-                "found": found, "expected": expected, "hk": hk, "pk": pk}, value=found))
+        if found in (None, "") or found != expected:
+            typed = [p for p in _ratings_not_listed(extraction, lang)]
+            if typed:
+                out += typed
+                evaluasi.pop("predikat", None)
+            elif found in (None, ""):
+                out.append(problem_at(extraction, "$.evaluasi.predikat",
+                                      "skp.predikat_not_computed", {"expected": expected}))
+                evaluasi["predikat"] = expected
+            else:
+                out.append(problem_at(extraction, "$.evaluasi.predikat", "skp.predikat_mismatch",
+                                      {"found": found, "expected": expected, "hk": hk,
+                                       "pk": pk}, value=found))
     elif evaluasi.get("predikat") == "?":
         evaluasi.pop("predikat")
     return out
+
+
+def _ratings_not_listed(extraction, lang: str) -> list[Problem]:
+    """``skp.rating_not_choice`` for each rating whose text the form's list lookup does
+    not find (MATCH compares whole texts, ignoring case)."""
+    out = []
+    for key in RATING_KEYS:
+        path = f"$.evaluasi.{key}"
+        raw = extraction.raw.get(path)
+        canonical = get_path(extraction.document, path)
+        choices = _choices(extraction.template, path) or domain.RATINGS
+        if not isinstance(raw, str) or raw.casefold() in {c.casefold() for c in choices}:
+            continue
+        spaced = raw.strip().casefold() in {c.casefold() for c in choices}
+        why = ({"id": "ada spasi atau baris baru tambahan", "en": "extra spaces or a line break"}
+               if spaced else {"id": "bukan salah satu pilihan daftar",
+                               "en": "not one of the list's entries"})
+        out.append(problem_at(extraction, path, "skp.rating_not_choice", {
+            "label": label_of(path, lang), "value": " ".join(raw.split()), "why": why,
+            "choice": canonical}, value=raw))
+    return out
+
+
+def _choices(tmpl, path: str) -> list[str]:
+    try:
+        return list(tmpl.by_path(path).choices or [])
+    except (AttributeError, KeyError):
+        return []
 
 
 IDENTITY_PREFIXES = ("$.pegawai.", "$.penilai.", "$.atasan_penilai.", "$.meta.nip",
@@ -249,8 +363,6 @@ def _check_prefilled(extraction, lang: str) -> list[Problem]:
     if not stored or tmpl is None:
         return []
     current = tmpl.prefilled_values(doc)
-    if fingerprint(current) == stored:
-        return []
     checks = parse_field_checks(get_path(doc, "$.meta.checks"))
     out = []
     for path, digest in checks.items():
@@ -295,6 +407,84 @@ def formula_problems(wb, extraction) -> list[Problem]:
 _INDEX = re.compile(r"\[\d+\]")
 
 
+def lost_formulas(wb, extraction) -> list[Problem]:
+    """Locked formula cells (the predikat, and the mirrors that show a field again on
+    another sheet) whose formula was cleared, overwritten or deleted, by the check
+    ``skpxl template check`` uses (:func:`skpxl.templatecheck.missing_formulas`). Where the
+    format does not tell formulas (.xls), a mirror left empty while its field has content
+    counts as lost."""
+    tmpl, structure = extraction.template, extraction.structure
+    if tmpl is None or structure is None:
+        return []
+    fields, cells, computed = _formula_cells(tmpl, structure)
+    # A person changes a locked cell only after removing the sheet's protection: the
+    # mirrors of a still protected .xlsx sheet are not looked up (that costs as much as
+    # reading the sheet's fields), its computed cells are (known from reading them).
+    cells = {sheet: computed.get(sheet, ()) if wb.sheet_protected(sheet) else positions
+             for sheet, positions in cells.items()}
+    held = {sheet: wb.formulas_among(sheet, positions) for sheet, positions in cells.items()}
+    if all(found is not None and len(found) == len(cells[sheet])
+           for sheet, found in held.items()):
+        return []      # the usual file: every one still there
+    looked = {sheet: set(positions) for sheet, positions in cells.items()}
+    offsets = {**structure.offsets, **structure.mirrors}
+
+    def where(fld, inst) -> tuple[str, tuple[int, int]]:
+        rows, cols = offsets[fld.name]
+        return structure.sheets[fld.sheet], (inst.row + rows, inst.col + cols)
+
+    def holds(fld, inst) -> bool:
+        sheet, pos = where(fld, inst)
+        if held[sheet] is not None:
+            return pos in held[sheet] or pos not in looked[sheet]
+        if not fld.mirror or fld.mirror not in offsets:
+            return True
+        source = tmpl.field(fld.mirror)
+        index = tmpl.instances(fld).index(inst)
+        src_sheet, src_pos = where(source, tmpl.instances(source)[index])
+        return bool(wb.pick(sheet, (pos,))) or not wb.pick(src_sheet, (src_pos,))
+
+    out = []
+    for fld, run in missing_formulas(tmpl, holds, fields):
+        rows, cols = offsets[fld.name]
+        path = source_path(tmpl, fld, run[0] if len(run) == 1 else None)
+        out.append(Problem("skp.formula_missing", {"label": label_of(path)},
+                           sheet=structure.sheets[fld.sheet],
+                           cell=run_cells(tmpl, fld, run, rows, cols)))
+    return out
+
+
+def _formula_cells(tmpl, structure) -> tuple[list, dict[str, tuple], dict[str, tuple]]:
+    """The formula fields that can be located, the cells of each sheet to look at, and
+    among them those of computed fields (the predikat; mirrors left out). The same tuple
+    objects file after file: the reader keys its lookups on them."""
+    from .templatecheck import formula_fields
+    offsets = {**structure.offsets, **structure.mirrors}
+    key = (tmpl.id, tmpl.version, str(tmpl.path), tuple(sorted(offsets.items())),
+           tuple(sorted(structure.sheets.items())))
+    hit = _FORMULA_CELLS.get(key)
+    if hit is None:
+        fields = [f for f in formula_fields(tmpl)
+                  if f.name in offsets and f.sheet in structure.sheets]
+        cells: dict[str, set] = {}
+        computed: dict[str, set] = {}
+        for fld in fields:
+            rows, cols = offsets[fld.name]
+            sheet = structure.sheets[fld.sheet]
+            for inst in tmpl.instances(fld):
+                cells.setdefault(sheet, set()).add((inst.row + rows, inst.col + cols))
+                if not fld.mirror:
+                    computed.setdefault(sheet, set()).add((inst.row + rows, inst.col + cols))
+        hit = (fields, {sheet: tuple(sorted(found)) for sheet, found in cells.items()},
+               {sheet: tuple(sorted(found)) for sheet, found in computed.items()})
+        remember(_FORMULA_CELLS, key, hit, 32)
+    remember(_FORMULA_CELLS, id(structure), (structure, tmpl, hit), 32)
+    return hit
+
+
+_FORMULA_CELLS: dict = {}
+
+
 def validate_file(path, *, period: str | None = None, stage: str | None = None,
                   roster_index: dict | None = None, lang: str = "id",
                   keep_document: bool = False) -> FileReport:
@@ -331,6 +521,7 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
         found += schema_problems(extraction, report.stage, lang,
                                  {p.path for p in found if p.path}, doc_json)
         found += formula_problems(wb, extraction)
+        found += lost_formulas(wb, extraction)
         # a table whose rows were inserted or deleted cannot be read: say that, not its
         # every cell
         broken = _broken_tables(extraction)
@@ -434,6 +625,8 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
         from .roster import read_roster_once
         read_roster_once(str(roster))   # read here: workers get the path (roster.index_for)
         roster_ref = shipped_path(roster, executor)
+    if annotate:
+        check_annotate_folder(annotate, paths)
     files, skipped = collect_files(paths)
     tasks = [(shipped_path(p, executor), period, stage, roster_ref, lang, keep_documents)
              for p in files]
@@ -443,12 +636,36 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     for file, path in zip(report.files, files):
         file.path = str(path)   # as the user gave it, whatever the workers were sent
     check_workers_saw(report.files, executor)
-    mark_duplicates(report.files)
+    supersede(report.files)
     if annotate:
-        from .annotate import annotate_files
-        annotate_files([f for f in report.files if f.issues], Path(annotate), lang=lang,
-                       jobs=jobs if executor is None or on_dask(executor) else executor)
+        from .annotate import annotate_files, replace_copies
+        outdir = Path(annotate)
+        written = annotate_files([f for f in report.files if f.must_fix], outdir, lang=lang,
+                                 jobs=jobs if executor is None or on_dask(executor) else executor)
+        report.annotated = [str(p) for p in written]
+        report.removed = [str(p) for p in replace_copies(outdir, written)]
     return report
+
+
+def check_annotate_folder(annotate, paths) -> None:
+    """The folder for marked copies must not hold what is being checked: a copy is named
+    after its source (it would replace an input there), and a copy inside a folder being
+    checked would be checked next time as a returned file."""
+    target = Path(annotate).resolve()
+    for raw in paths:
+        given = Path(raw).resolve()
+        inside = target == given or given in target.parents if given.is_dir() else \
+            target in given.parents
+        if inside:
+            raise UsageError(
+                f"Folder salinan bertanda '{annotate}' tidak boleh berada di dalam atau berisi "
+                f"file yang diperiksa ('{raw}').",
+                hint="Pilih folder lain untuk --annotate, misalnya perbaikan/ di samping "
+                     "folder kembali/.",
+                en=f"The folder for marked copies '{annotate}' must not be inside, or hold, "
+                   f"what is being checked ('{raw}').",
+                hint_en="Choose another folder for --annotate, e.g. perbaikan/ beside the "
+                        "kembali/ folder.")
 
 
 def check_workers_saw(files: list[FileReport], executor) -> None:
@@ -470,8 +687,30 @@ def check_workers_saw(files: list[FileReport], executor) -> None:
                     "every worker, and give that path.")
 
 
-def mark_duplicates(files: list[FileReport]) -> None:
-    """The same NIP and period in two files: a warning on each, naming the newer one."""
+def parse_time(text) -> datetime | None:
+    """An ISO timestamp (as workbook metadata stores it), UTC when it names no zone."""
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def current_key(report: FileReport) -> tuple:
+    """Which of several files of one NIP is used: a valid one before an invalid one, then
+    the newest (generated later, then saved later, then by name). ``skpxl validate`` and
+    ``skpxl merge`` both choose by it."""
+    return (report.valid, parse_time(report.generated_at) or _OLDEST, report.mtime,
+            Path(report.path).name)
+
+
+def supersede(files: list[FileReport]) -> None:
+    """The same NIP and period in several files: the one :func:`current_key` chooses is
+    used (a warning names the others); the others are superseded, not counted, and need
+    no fixing (a warning names the one used and why)."""
     groups: dict[tuple, list[FileReport]] = {}
     for f in files:
         if f.nip and f.period:
@@ -479,9 +718,16 @@ def mark_duplicates(files: list[FileReport]) -> None:
     for (nip, period), group in groups.items():
         if len(group) < 2:
             continue
-        newest = max(group, key=lambda f: (f.mtime, f.path))
+        used = max(group, key=current_key)
+        others = ", ".join(Path(o.path).name for o in group if o is not used)
+        used.issues.append(Problem("skp.duplicate", {"nip": nip, "period": period,
+                                                     "other": others}))
         for f in group:
-            others = ", ".join(Path(o.path).name for o in group if o is not f)
-            f.issues.append(Problem("skp.duplicate", {"nip": nip, "period": period,
-                                                      "other": others,
-                                                      "newer": Path(newest.path).name}))
+            if f is used:
+                continue
+            f.superseded_by = used.path
+            why = ({"id": "file itu sah, file ini tidak", "en": "that file is valid, this one "
+                    "is not"} if used.valid and not f.valid else
+                   {"id": "file itu lebih baru", "en": "that file is newer"})
+            f.issues.append(Problem("skp.superseded", {
+                "nip": nip, "period": period, "used": Path(used.path).name, "why": why}))

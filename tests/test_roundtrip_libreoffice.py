@@ -224,11 +224,17 @@ def test_nip_typed_as_number(returned):
     assert not report.valid
 
 
-def test_rating_typed_freehand_is_normalised(returned):
-    """``diatas`` typed over the dropdown (as a paste would) is read as Di Atas Ekspektasi."""
-    errors, report = problems_of(returned["mistakes"]["rating_diatas"])
-    assert errors == set() and report.valid
-    assert report.document["evaluasi"]["rating_hasil_kerja"] == domain.DI_ATAS
+def test_rating_typed_freehand_is_an_error_because_the_form_shows_a_question_mark(returned):
+    """``diatas`` typed over the dropdown (as a paste would): LibreOffice's predikat formula
+    does not find it in the list and shows '?', so the file cannot be SAH; the error is at
+    the rating cell and names the list entry to pick."""
+    path = returned["mistakes"]["rating_diatas"]
+    assert predikat_in(path) == "?"
+    errors, report = problems_of(path)
+    fld = extract(path).template.field("rating_hasil_kerja")
+    assert errors == {("skp.rating_not_choice", fld.sheet, fld.cell)}
+    (problem,) = [p for p in report.issues if p.severity == "error"]
+    assert "'?'" in problem.message() and domain.DI_ATAS in problem.message()
 
 
 def test_locked_name_changed_after_unprotecting(returned):
