@@ -303,6 +303,8 @@ def replace_copies(outdir: Path, written: list[Path]) -> list[Path]:
     again and that nobody changed since, then list this run's copies. Files skpxl did not
     write, or that were changed after it wrote them, are never touched. Returns the paths
     removed."""
+    from .writer import remove_stale_parts
+    remove_stale_parts(outdir)
     index = outdir / INDEX
     try:
         earlier = json.loads(index.read_text("utf-8")).get("copies", {})

@@ -22,7 +22,7 @@ from . import domain
 from .document import ancestors, get_path, set_path, tokens
 from .errors import TemplateError, UnreadableFileError
 from .manifest import METADATA_SHEET, Field, Template, a1, expand_path, list_templates, \
-    load_template, parse_a1
+    load_manifest, load_template, parse_a1, template_from_manifest
 from .memo import remember
 from .problems import ERROR, WARNING, Problem, define
 from .reader import read_workbook
@@ -301,6 +301,29 @@ def identify(wb, problems: list[Problem]) -> tuple[Template | None, dict]:
     else:
         problems.append(Problem("template.metadata_missing", {"template": tmpl.id}))
     return tmpl, meta
+
+
+def template_for(ref) -> Template:
+    """A template by shipped id or path (:func:`~skpxl.manifest.load_template`), or the
+    template a generated or returned workbook was made from, with each field where that
+    workbook's own defined names put it (``skpxl template fields kembali/x.xlsx``)."""
+    try:
+        return load_template(ref)
+    except TemplateError:
+        path = Path(str(ref))
+        if not path.is_file() or \
+                path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+            raise
+        problems: list[Problem] = []
+        tmpl, _ = identify(read_workbook(path), problems)
+        if tmpl is None or tmpl.manifest_path is None:
+            raise
+    located = template_from_manifest(load_manifest(tmpl.manifest_path), path,
+                                     tmpl.manifest_path, strict=False)
+    for fld, shipped in zip(located.fields + located.mirrors, tmpl.fields + tmpl.mirrors):
+        if fld.sheet is None:   # no such name in the workbook (an .xls has none)
+            fld.sheet, fld.row, fld.col = shipped.sheet, shipped.row, shipped.col
+    return located
 
 
 # --- extraction ----------------------------------------------------------------------------

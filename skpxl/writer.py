@@ -150,6 +150,28 @@ def _unlink(path: str) -> None:
         pass
 
 
+_PART = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.part")   # the names _write_temp makes
+
+
+def remove_stale_parts(folder: Path, *, older_than: float = 60.0) -> list[Path]:
+    """Remove the temporary files (:func:`_write_temp`) a run that was killed left in
+    ``folder`` and its sub-folders (one level: generate's unit folders); an interrupted run
+    removes its own. Those younger than ``older_than`` seconds may belong to a run still
+    going and are left alone. Returns the paths removed."""
+    removed: list[Path] = []
+    if not Path(folder).is_dir():
+        return removed
+    limit = time.time() - older_than
+    for path in [*Path(folder).glob(".*.part"), *Path(folder).glob("*/.*.part")]:
+        try:
+            if _PART.fullmatch(path.name) and path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and a rename: never half a file."""
     tmp = _write_temp(path, data)

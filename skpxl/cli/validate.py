@@ -10,7 +10,8 @@ import click
 
 from ..document import to_jsonable
 from ..validate import validate
-from .common import build_executor, executor_options, PERIOD, echo_json, jobs_option, lang_option, progress_bar
+from .common import (PERIOD, build_executor, echo_json, executor_options, format_choice,
+                     jobs_option, lang_option, progress_bar)
 
 _CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,8 +100,7 @@ def render_csv(report, lang: str) -> str:
 @click.option("--period", "-p", type=PERIOD, help="Expected period, e.g. 2025-Q3.")
 @click.option("--stage", type=click.Choice(["plan", "evaluation"]),
               help="Check as planning or evaluation stage (default: inferred per file).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True, help="Output format.")
+@format_choice(("table", "json", "csv"), help="Output format.")
 @click.option("--annotate", type=click.Path(file_okay=False, path_type=Path),
               help="Write a marked-up copy of every file that must be fixed into this folder "
                    "(copies of an earlier run that are no longer needed are removed).")
@@ -135,8 +135,7 @@ def validate_cmd(paths, roster, period, stage, fmt, annotate, lang, jobs, execut
 
 @click.command("extract")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Output format (the document as JSON).")
+@format_choice(("json",), help="Output format (the document as JSON).", default="json")
 def extract_cmd(file, fmt):
     """Print the document read from one SKP workbook as JSON.
 
