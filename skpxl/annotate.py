@@ -68,7 +68,7 @@ WORDS = {
 }
 #: notes sheet columns: width in characters (the code column is not printed)
 WIDTHS = (5, 12, 20, 63, 26)
-LINE_PT, CHARS_PER_WIDTH = 12.5, 1.15     # one 10 pt line; 10 pt characters per width unit
+LINE_PT, CHARS_PER_WIDTH = 12.5, 1.25     # one 10 pt line; 10 pt characters per width unit
 FONT = "Arial"
 INDEX = ".skpxl-salinan.json"             # the copies the last run wrote, with their digests
 
@@ -77,7 +77,7 @@ def _height(text: str, width: float) -> float:
     """Row height (points) showing ``text`` wrapped in a column ``width`` wide."""
     per_line = max(1.0, width * CHARS_PER_WIDTH)
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
-    return lines * LINE_PT + 3
+    return lines * LINE_PT + 5
 
 
 def _notes_sheet(wb, report, lang: str) -> None:
@@ -103,7 +103,7 @@ def _notes_sheet(wb, report, lang: str) -> None:
         row = ws.max_row
         for cell in ws[row]:
             cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
-            cell.alignment = Alignment(wrap_text=True, vertical="top",
+            cell.alignment = Alignment(wrap_text=True, vertical="center",
                                        horizontal="center" if cell.column == 1 else None)
             cell.font = Font(name=FONT, size=10,
                              bold=problem.severity == "error" and cell.column == 2)

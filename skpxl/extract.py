@@ -24,7 +24,7 @@ from .errors import TemplateError, UnreadableFileError
 from .manifest import METADATA_SHEET, Field, Template, a1, expand_path, list_templates, \
     load_manifest, load_template, parse_a1, template_from_manifest
 from .memo import remember
-from .problems import ERROR, WARNING, Problem, define
+from .problems import ERROR, WARNING, Problem, define, rule
 from .reader import read_workbook
 
 define("template.metadata_missing", WARNING,
@@ -120,6 +120,27 @@ def parse_date_text(text: str) -> date | None:
 # write it. Everything else is an error at the cell that says what to type: a trailing unit
 # or ``%`` (the unit has its own column), ``1,500`` (1,5 or 1500?), English grouping
 # (``1,500,000``), spaces inside the number, words.
+
+rule(10, "Numbers typed as text", """
+A cell of a `number` field (target and realisasi on the quantitative templates: see
+`skpxl template fields`) may hold text: a phone, a paste, a locale that did not parse it. The
+text is read by one rule, Indonesian first:
+
+| Typed | Read as | Why |
+|---|---|---|
+| `12`, `-3` | 12, -3 | digits |
+| `1.500`, `1.500.000`, `1.250,5` | 1500, 1500000, 1250.5 | `.` groups thousands, `,` marks decimals |
+| `12,5`, `0,75` | 12.5, 0.75 | `,` marks decimals |
+| `12.5`, `0.750` | 12.5, 0.75 | a `.` not followed by exactly three digits cannot group thousands: a decimal point (phones, English Excel) |
+| `1,500` | error | 1,5 or 1500? (English thousands, or an odd Indonesian decimal) |
+| `1,500,000`, `1,250.5` | error | English grouping: type 1500000, 1250,5 |
+| `11 dokumen`, `95%`, `12,5 %` | error | the unit has its own column: type 11, 95, 12,5 |
+| `1 500`, `sebelas` | error | spaces inside the number; words |
+
+An error (`skp.target_not_number`, `skp.realisasi_not_number`) is at the cell and says what
+to type: the number without thousands separators, which any locale reads right. Text in a
+qualitative template's target or realisasi is text, as it should be.
+""")
 
 _PLAIN = re.compile(r"-?\d+")
 _GROUPED = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
@@ -371,6 +392,17 @@ def _structure(wb, tmpl: Template) -> _Structure:
 
 
 _OFFSETS: dict = {}
+
+
+rule(40, "Renamed sheets", """
+Excel and LibreOffice rename a sheet together with every defined name that points into it,
+and the form's formulas use those names: the form prints as before. skpxl reads the fields
+through the returned file's own names, so such a rename is **no problem at all** (the tab
+name does not print; an HR officer at a deadline gains nothing from a warning about it).
+A sheet renamed by a program that left the names behind (they point at no sheet, so the
+form's formulas show errors) is one `structure.sheet_renamed` naming both names; the sheet
+is found at its place among the sheets and the rest of the file is checked as usual.
+""")
 
 
 def _sheet_map(wb, tmpl: Template, names: dict, problems: list[Problem]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from .domain import AK_COEFFICIENT, JENIS_JABATAN
 from .memo import remember
 from .nip import check_nip
-from .problems import ERROR, WARNING, Problem, define, has_errors
+from .problems import ERROR, WARNING, Problem, define, has_errors, rule
 from .tables import (BRACKETED, NOT_ALNUM, clean_text, excel_text, find_header,
                      looks_like_nip, read_table, split_tail)
 
@@ -118,6 +118,14 @@ define("roster.cycle", ERROR,
        "penilai harus berakhir di pimpinan tertinggi.",
        "The assessor chain goes round in a circle: {chain_en}. One of these assessor NIPs is wrong; "
        "the chain must end at the head of the unit.")
+
+rule(70, "Where a roster table ends", """
+The roster is read from its header row down to its last employee row: a row with a NIP
+(even one Excel damaged), or with a unit and a name or position. Rows after it that hold
+anything (a signature block "Mengetahui, / Kepala BKPSDM / name / NIP ...", notes, a total)
+are one note, `roster.tail`, not employees; `skpxl generate` accepts the roster. A NIP or a
+NIP Penilai Excel stored as a number is quoted as Excel shows it (`1.97805122003121E+17`).
+""")
 
 #: field -> accepted header spellings, most specific first (the first one is shown to users)
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -24,7 +24,7 @@ from .memo import remember
 from .extract import cells_by_sheet, extract, number_hint
 from .nip import check_nip
 from .periods import parse_period
-from .problems import ERROR, WARNING, Problem, define
+from .problems import ERROR, WARNING, Problem, define, rule
 from .reader import read_workbook
 from .schemacheck import label_of, problem_at, schema_problems
 from .templatecheck import formula_fields, missing_formulas, run_cells, source_path
@@ -111,6 +111,65 @@ define("skp.superseded", WARNING,
        "counted and needs no fixing.")
 define("skp.stage", WARNING, "Tahap '{stage}' ditentukan otomatis dari isian file.",
        "Stage '{stage}' was inferred from what the file holds.")
+
+rule(20, "Ratings and the predikat the form shows", """
+Ratings are read leniently (`diatas`, `DI ATAS *` mean Di Atas Ekspektasi), but the form's
+predikat cell is a formula that looks each rating up in its list (MATCH: the whole text,
+any case). A rating typed or pasted with another spelling or a trailing line break makes the
+printed predikat **'?'**. So a file is never valid while its own predikat cell shows
+something the matrix does not give:
+
+- the file stores a computed predikat that differs from the matrix (usually '?'), and a
+  rating's text is not a list entry: `skp.rating_not_choice` at that rating's cell, naming
+  the entry to pick;
+- it differs while both ratings are list entries: `skp.predikat_mismatch` at the predikat;
+- it stores no predikat although both ratings are chosen (with both chosen the formula never
+  gives an empty text): the file was last saved by a program that does not calculate
+  formulas (openpyxl and other scripts write formulas without results). A rating that is not
+  a list entry is then the same error (the form gives '?' once calculated); otherwise the
+  warning `skp.predikat_not_computed` says exactly that and gives the matrix's predikat,
+  which the reports use.
+
+How "no stored result" shows: in .xlsx a formula cell without `<v>` or with an empty one and
+no `t="str"` (Excel and LibreOffice write an empty text result as `t="str"` and `<v></v>`);
+in .ods LibreOffice writes an empty text result with no value type at all, the same as no
+result; .xls formula records always carry their result.
+""")
+rule(30, "Locked formula cells", """
+The predikat and the mirrors (a field shown again on another sheet, such as the name and the
+IKI on Evaluasi: `mirrors` in the manifest) are formulas in locked cells. A returned file
+whose formula there was cleared, overwritten or deleted gets `skp.formula_missing` at the
+cell, found by the same check (`skpxl.templatecheck.missing_formulas`) that gives
+`template.formula_missing` in `skpxl template check`. Where it is looked: every .ods file
+(its formulas are noted while the file is read), every .xlsx sheet whose protection was
+removed (no person can change a locked cell before that; looking costs as much as reading
+the sheet's fields, so still protected sheets are not looked into, except for the predikat,
+which is read anyway), and .xls files by value (python-calamine reads no .xls formulas: a
+mirror left empty while its field is filled).
+""")
+rule(50, "A file sent again: superseded", """
+Several files with the same NIP and period: the one used is a valid one before an invalid
+one, then the one generated later (workbook metadata), then the one saved later, then by
+name. `skpxl validate` and `skpxl merge` choose by the same function
+(`skpxl.validate.current_key`). The others are superseded (`skp.superseded`): not counted as
+valid or invalid (validate: "digantikan file lain"; merge: set aside), no marked copy, no
+effect on the exit code.
+""")
+rule(60, "Marked copies (validate --annotate)", """
+A marked copy tells its owner "fix the marked cells, save, send the file back": only a file
+that must be fixed (errors, and not superseded) gets one; warnings alone never do. The
+folder holds the copies of the latest run: copies skpxl wrote earlier (listed with their
+SHA-256 in the hidden `.skpxl-salinan.json`) that are no longer needed are removed, unless
+someone changed them since. The closing line says how many copies to send. The folder may
+not be, or lie inside, a folder being checked.
+
+In a copy, a cell with an error has a thick dark-red frame and a red diagonal hatch (a
+warning a dashed orange frame): on a greyscale printout it is a dark-framed grey cell, not a
+pale input cell. Formula results are kept as the returned file had them, so the notes speak
+of what the copy shows. The first sheet, Catatan Validasi, prints on one portrait A4 page
+for up to ten problems.
+""")
+
 
 @dataclass
 class FileReport:
@@ -521,7 +580,12 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
         found += schema_problems(extraction, report.stage, lang,
                                  {p.path for p in found if p.path}, doc_json)
         found += formula_problems(wb, extraction)
-        found += lost_formulas(wb, extraction)
+        lost = lost_formulas(wb, extraction)
+        if lost:   # a deleted predikat formula is that, not "not computed"
+            gone = {(p.sheet, p.cell) for p in lost}
+            found = [p for p in found if not (p.code == "skp.predikat_not_computed"
+                                              and (p.sheet, p.cell) in gone)]
+        found += lost
         # a table whose rows were inserted or deleted cannot be read: say that, not its
         # every cell
         broken = _broken_tables(extraction)

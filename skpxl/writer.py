@@ -46,6 +46,9 @@ def excel_serial(value: date | datetime) -> float | int:
     return (value - _EPOCH).days
 
 
+_X_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")   # an underscore that would start one
+
+
 def clean_text(value) -> str:
     text = str(value)
     if not text.isprintable():   # printable text holds no character XML forbids
@@ -68,6 +71,8 @@ def render_cell(ref: str, style: str, value, formula: str | None = None) -> str:
     if isinstance(value, (date, datetime)):
         return f'<c r="{ref}"{s_attr}>{f_xml}<v>{excel_serial(value)}</v></c>'
     text = escape(clean_text(value))
+    if "_x" in text:   # text that looks like an _xHHHH_ escape is escaped, as Excel does
+        text = _X_ESCAPE.sub("_x005F_", text)
     if formula:
         return f'<c r="{ref}"{s_attr} t="str">{f_xml}<v>{text}</v></c>'
     return (f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'

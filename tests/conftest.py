@@ -216,3 +216,53 @@ def convert(soffice, tmp_path_factory):
         return outputs
 
     return run
+
+
+# --- LibreOffice through UNO, and Gnumeric ------------------------------------------------
+
+LO_FILL = Path(__file__).resolve().parent.parent / "tools" / "lo_fill.py"
+
+
+def find_uno_python() -> str | None:
+    """A Python that can ``import uno``: SKPXL_UNO_PYTHON, Debian's, or LibreOffice's own."""
+    candidates = [os.environ.get("SKPXL_UNO_PYTHON"), "/usr/bin/python3",
+                  "/usr/lib/libreoffice/program/python",
+                  "/Applications/LibreOffice.app/Contents/Resources/python"]
+    for candidate in filter(None, candidates):
+        if shutil.which(candidate) and subprocess.run(
+                [candidate, "-c", "import uno"], capture_output=True, timeout=60).returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def uno_python(soffice) -> str:
+    """The Python that runs tools/lo_fill.py (skip or fail like ``soffice`` without it)."""
+    found = find_uno_python()
+    if found is None:
+        libreoffice_missing("no Python with LibreOffice's uno module "
+                            "(apt-get install python3-uno)")
+    return found
+
+
+def run_lo_fill(uno_python: str, soffice: str, jobs: list[dict], folder: Path) -> list[dict]:
+    """Run tools/lo_fill.py on ``jobs`` (one LibreOffice for all); every job must succeed."""
+    import json
+    spec = folder / "jobs.json"
+    spec.write_text(json.dumps({"jobs": jobs}, ensure_ascii=False), "utf-8")
+    done = subprocess.run([uno_python, str(LO_FILL), str(spec), "--soffice", soffice],
+                          capture_output=True, text=True, timeout=900)
+    assert done.stdout, f"lo_fill.py failed:\n{done.stderr}"
+    results = json.loads(done.stdout)["results"]
+    assert all(r["ok"] for r in results), [r for r in results if not r["ok"]]
+    return results
+
+
+@pytest.fixture(scope="session")
+def ssconvert() -> str:
+    """Gnumeric's converter: skip without it, fail without it when SKPXL_REQUIRE_GNUMERIC."""
+    path = shutil.which("ssconvert")
+    if path is None:
+        missing("Gnumeric (ssconvert) is not installed", "SKPXL_REQUIRE_GNUMERIC")
+    return path
+

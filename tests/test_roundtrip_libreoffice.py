@@ -15,10 +15,6 @@ Python running the tests.
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,12 +24,10 @@ from skpxl import domain
 from skpxl.extract import extract
 from skpxl.generate import generate
 from skpxl.validate import validate_file
-from conftest import libreoffice_missing
+from conftest import run_lo_fill
 
 pytestmark = pytest.mark.libreoffice
 
-ROOT = Path(__file__).resolve().parent.parent
-LO_FILL = ROOT / "tools" / "lo_fill.py"
 PERIOD = "2025-Q3"
 SAVE_AS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".xls": "MS Excel 97"}
 
@@ -46,27 +40,6 @@ RATINGS = {HEAD_NIP: (domain.DI_ATAS, domain.DI_ATAS),
 JPT_PLAN = {"rhk": "Meningkatnya kualitas pengawasan pemilihan di kabupaten",
             "iki": [("Persentase laporan pengawasan tepat waktu", 100, "persen"),
                     ("Jumlah rekomendasi yang ditindaklanjuti", 12, "rekomendasi")]}
-
-
-def find_uno_python() -> str | None:
-    """A Python that can ``import uno``: SKPXL_UNO_PYTHON, Debian's, or LibreOffice's own."""
-    candidates = [os.environ.get("SKPXL_UNO_PYTHON"), "/usr/bin/python3",
-                  "/usr/lib/libreoffice/program/python",
-                  "/Applications/LibreOffice.app/Contents/Resources/python"]
-    for candidate in filter(None, candidates):
-        if shutil.which(candidate) and subprocess.run(
-                [candidate, "-c", "import uno"], capture_output=True, timeout=60).returncode == 0:
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def uno_python(soffice) -> str:
-    found = find_uno_python()
-    if found is None:
-        libreoffice_missing("no Python with LibreOffice's uno module "
-                            "(apt-get install python3-uno)")
-    return found
 
 
 def at(template, name: str, path: str, **op) -> dict:
@@ -120,17 +93,6 @@ MISTAKES = {
     "row_inserted": [{"op": "unprotect", "sheet": "SKP"},
                      {"op": "insert_rows", "name": "hku_indikator", "index": 1, "count": 1}],
 }
-
-
-def run_lo_fill(uno_python: str, soffice: str, jobs: list[dict], folder: Path) -> list[dict]:
-    spec = folder / "jobs.json"
-    spec.write_text(json.dumps({"jobs": jobs}, ensure_ascii=False), "utf-8")
-    done = subprocess.run([uno_python, str(LO_FILL), str(spec), "--soffice", soffice],
-                          capture_output=True, text=True, timeout=600)
-    assert done.stdout, f"lo_fill.py failed:\n{done.stderr}"
-    results = json.loads(done.stdout)["results"]
-    assert all(r["ok"] for r in results), results
-    return results
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,8 @@ class OrderedGroup(click.Group):
     lazy: dict[str, str] = {}
 
     def list_commands(self, ctx):
-        return list(self.commands) + [n for n in self.lazy if n not in self.commands]
+        # the workflow's order, whichever commands were already imported (by running them)
+        return [*self.lazy, *(n for n in self.commands if n not in self.lazy)]
 
     def get_command(self, ctx, name):
         if name not in self.commands and name in self.lazy:
@@ -34,6 +35,10 @@ class OrderedGroup(click.Group):
             module, attribute = self.lazy[name].split(":")
             self.add_command(getattr(importlib.import_module(module), attribute), name)
         return self.commands.get(name)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        _ARGS[:] = list(args)     # as given: a usage error may come before --format is read
+        return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx):
         _LANG["value"] = "id"   # until the command's --lang says otherwise
@@ -43,6 +48,8 @@ class OrderedGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except click.ClickException as exc:   # a usage error click found, or a failure
+            if _asks_json(_ARGS):
+                _FORMAT["value"] = "json"   # the error may come before --format was read
             json_error(exc.format_message(), "usage" if exc.exit_code == 2 else "error",
                        exc.exit_code)
             raise
@@ -87,6 +94,12 @@ INTERRUPTED = {
 }
 
 
+def _asks_json(args: list[str]) -> bool:
+    """``--format json`` (or ``--format=json``) among the command line's arguments."""
+    return "--format=json" in args or any(a == "--format" and b == "json"
+                                          for a, b in zip(args, args[1:]))
+
+
 def json_error(message: str, code: str, exit_code: int, *, hint: str | None = None,
                problems: list | None = None) -> None:
     """With ``--format json``, a failure still prints one JSON object on stdout: what
@@ -119,6 +132,7 @@ PERIOD = PeriodType()
 #: shown in that language, and as JSON on stdout too with --format json
 _LANG = {"value": "id"}
 _FORMAT = {"value": "table"}
+_ARGS: list[str] = []
 
 
 def remember_format(ctx, param, value):
