@@ -27,8 +27,8 @@ from .report import (DUPLIKAT, HASIL, REKAP, REPORT_SHEET, TIDAK_VALID, ReportCo
                      ReportRejected, sheet_names, table_rows)
 from .reportbook import table_hash
 from .roster import index_for
-from .validate import (FileReport, check_workers_saw, current_key, list_files, parse_time,
-                       validate_file)
+from .validate import (FileReport, check_workers_saw, current_key, list_files,
+                       parse_time, validate_file)  # noqa: F401 - merge takes parse_time here
 
 define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; tidak digabung.",
        "The file belongs to unit {found}, not {expected}; not merged.")

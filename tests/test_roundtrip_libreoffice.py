@@ -24,7 +24,7 @@ from skpxl import domain
 from skpxl.extract import extract
 from skpxl.generate import generate
 from skpxl.validate import validate_file
-from conftest import run_lo_fill
+from conftest import JPT_PLAN, run_lo_fill, staff_ops
 
 pytestmark = pytest.mark.libreoffice
 
@@ -37,52 +37,6 @@ JPT_NIP = "197011232000031001"        # JPT template, no plan: the employee type
 RATINGS = {HEAD_NIP: (domain.DI_ATAS, domain.DI_ATAS),
            PENGAWAS_NIP: (domain.SESUAI, domain.DI_BAWAH),
            JPT_NIP: (domain.DI_BAWAH, domain.SESUAI)}
-JPT_PLAN = {"rhk": "Meningkatnya kualitas pengawasan pemilihan di kabupaten",
-            "iki": [("Persentase laporan pengawasan tepat waktu", 100, "persen"),
-                    ("Jumlah rekomendasi yang ditindaklanjuti", 12, "rekomendasi")]}
-
-
-def at(template, name: str, path: str, **op) -> dict:
-    """An op on the cell of ``path``, addressed as defined name ``name`` + index in its range."""
-    fld = template.field(name)
-    inst = next(i for i in template.instances(fld) if i.path == path)
-    return {"name": name, "index": inst.row - fld.row, **op}
-
-
-def staff_ops(workbook: Path, ratings: tuple[str, str]) -> list[dict]:
-    """What a staff member and the assessor type and pick in one workbook."""
-    extraction = extract(workbook)
-    template, document = extraction.template, extraction.document
-    ops = []
-    utama = document.get("hasil_kerja", {}).get("utama") or []
-    if not utama:  # no plan sent: the employee types one (JPT: with perspektif)
-        base = "$.hasil_kerja.utama[0]"
-        ops.append(at(template, "hku_rhk", f"{base}.rhk", op="type", value=JPT_PLAN["rhk"]))
-        for i, (indikator, target, satuan) in enumerate(JPT_PLAN["iki"]):
-            iki = f"{base}.iki[{i}]"
-            ops += [at(template, "hku_indikator", f"{iki}.indikator", op="type", value=indikator),
-                    at(template, "hku_target", f"{iki}.target", op="type", value=target),
-                    at(template, "hku_satuan", f"{iki}.satuan", op="type", value=satuan),
-                    at(template, "hku_perspektif", f"{iki}.perspektif", op="pick",
-                       value=domain.PERSPEKTIF[i])]
-        utama = [{"iki": [{"target": t} for _, t, _ in JPT_PLAN["iki"]]}]
-    for b, item in enumerate(utama):
-        for i, iki in enumerate(item.get("iki", [])):
-            path = f"$.hasil_kerja.utama[{b}].iki[{i}]"
-            ops += [at(template, "eku_realisasi", f"{path}.realisasi", op="type",
-                       value=iki["target"]),
-                    at(template, "eku_umpan_balik", f"{path}.umpan_balik", op="type",
-                       value="Sesuai target, bukti dukung terlampir")]
-    for n in range(len(domain.BERAKHLAK)):
-        ops.append(at(template, "pk_umpan_balik", f"$.perilaku[{n}].umpan_balik", op="type",
-                      value="Menunjukkan perilaku yang diharapkan"))
-    ops += [{"op": "pick", "name": "capaian_organisasi", "value": "Baik"},
-            {"op": "pick", "name": "rating_hasil_kerja", "value": ratings[0]},
-            {"op": "pick", "name": "rating_perilaku", "value": ratings[1]},
-            {"op": "type", "name": "catatan_rekomendasi", "value": "Pertahankan kinerja."}]
-    return ops
-
-
 #: mistake -> ops done after the staff's own ops
 MISTAKES = {
     "nip_number": [{"op": "unprotect", "sheet": "SKP"},

@@ -23,7 +23,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import HEAD_NIP, JPT_NIP, PENGAWAS_NIP, ROSTER_HEADER, _ROSTER, write_csv
+from conftest import (HEAD_NIP, JPT_NIP, PENGAWAS_NIP, ROSTER_HEADER, _ROSTER, cell_of, iki_paths,
+                      write_csv)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,6 @@ from skpxl import domain
 from skpxl.cli import cli
 from skpxl.extract import extract, read_number_text
 from skpxl.generate import generate
-from skpxl.manifest import load_template
 from skpxl.merge import merge
 from skpxl.roster import read_roster
 from skpxl.simulate import fill_workbook
@@ -62,13 +62,6 @@ def forms(samples_dir, tmp_path_factory) -> dict:
             "roster": samples_dir / "pegawai.csv"}
 
 
-def cell_of(template, name: str, path: str | None = None) -> tuple[str, str]:
-    """(sheet, cell) of a field, or of the instance whose document path is ``path``."""
-    fld = template.field(name)
-    inst = next(i for i in template.instances(fld) if path is None or i.path == path)
-    return fld.sheet, inst.cell
-
-
 def edited(source: Path, target: Path, values: dict, *, change=None) -> Path:
     """``source`` opened and saved by openpyxl (a script: no formula results are kept),
     with ``values``: (field name, document path or None) -> value."""
@@ -92,13 +85,6 @@ def found(report) -> set[tuple]:
 
 def codes(report) -> list[str]:
     return sorted(p.code for p in report.issues)
-
-
-def iki_paths(document: dict) -> list[str]:
-    """The document path of every IKI row, RHK by RHK."""
-    return [f"$.hasil_kerja.utama[{b}].iki[{i}]"
-            for b, item in enumerate(document["hasil_kerja"]["utama"])
-            for i in range(len(item["iki"]))]
 
 
 # --- 1. number text -------------------------------------------------------------------------

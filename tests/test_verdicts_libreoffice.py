@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import HEAD_NIP, JPT_NIP, run_lo_fill
+from conftest import HEAD_NIP, at, cell_of, iki_paths, run_lo_fill, staff_ops
 
 from skpxl import domain
 from skpxl.extract import extract
@@ -32,44 +32,6 @@ NUMBER_TEXTS = ["sebelas dokumen", "11 dokumen", "95%", "12,5 %", "1,500"]   # e
 READ_TEXTS = {"1.500": 1500, "12,5": 12.5}                                   # accepted
 
 
-def at(template, name: str, path: str | None = None, **op) -> dict:
-    """An op on a field's cell (the instance at ``path``), by defined name and index."""
-    fld = template.field(name)
-    inst = next(i for i in template.instances(fld) if path is None or i.path == path)
-    return {"name": name, "index": inst.row - fld.row, **op}
-
-
-def cell_of(template, name: str, path: str | None = None) -> tuple[str, str]:
-    fld = template.field(name)
-    inst = next(i for i in template.instances(fld) if path is None or i.path == path)
-    return fld.sheet, inst.cell
-
-
-def staff_ops(template, document: dict, ratings=RATINGS) -> list[dict]:
-    """What the employee and the assessor type and pick: every IKI's realisasi (its
-    target) and feedback, the behaviour feedback, the organisation's result, the ratings."""
-    ops = []
-    for b, item in enumerate(document["hasil_kerja"]["utama"]):
-        for i, iki in enumerate(item["iki"]):
-            path = f"$.hasil_kerja.utama[{b}].iki[{i}]"
-            ops += [at(template, "eku_realisasi", f"{path}.realisasi", op="type",
-                       value=iki["target"]),
-                    at(template, "eku_umpan_balik", f"{path}.umpan_balik", op="type",
-                       value="Sesuai target")]
-    for n in range(len(domain.BERAKHLAK)):
-        ops.append(at(template, "pk_umpan_balik", f"$.perilaku[{n}].umpan_balik", op="type",
-                      value="Sudah baik"))
-    return ops + [{"op": "pick", "name": "capaian_organisasi", "value": "Baik"},
-                  {"op": "pick", "name": "rating_hasil_kerja", "value": ratings[0]},
-                  {"op": "pick", "name": "rating_perilaku", "value": ratings[1]}]
-
-
-def rows_of(document: dict) -> list[str]:
-    return [f"$.hasil_kerja.utama[{b}].iki[{i}]"
-            for b, item in enumerate(document["hasil_kerja"]["utama"])
-            for i in range(len(item["iki"]))]
-
-
 @pytest.fixture(scope="module")
 def corpus(uno_python, soffice, samples_dir, tmp_path_factory) -> dict:
     """One LibreOffice run: the head's form filled correctly, and with each mistake."""
@@ -79,8 +41,8 @@ def corpus(uno_python, soffice, samples_dir, tmp_path_factory) -> dict:
     source = next(Path(f.path) for f in result.files if f.nip == HEAD_NIP)
     got = extract(source)
     template, document = got.template, got.document
-    base = staff_ops(template, document)
-    rows = rows_of(document)
+    base = staff_ops(source, RATINGS)
+    rows = iki_paths(document)
     mirrors = {m.name: m for m in template.mirrors}
     numbers = [at(template, "eku_realisasi", f"{row}.realisasi", op="type", value=text)
                for row, text in zip(rows, [*NUMBER_TEXTS, *READ_TEXTS])]
