@@ -321,6 +321,9 @@ def test_superseded_files_count_the_same_in_validate_and_merge(forms, tmp_path):
     assert (unit.valid, unit.invalid, unit.duplicates) == (1, 0, 1)
     table = CliRunner().invoke(cli, ["validate", str(inbox), "-j", "1"])
     assert table.exit_code == 0 and "1 digantikan file lain" in table.output
+    table = CliRunner().invoke(cli, ["merge", str(inbox), "-p", PERIOD, "-o",
+                                     str(tmp_path / "rekap-cli.xlsx"), "-j", "1"])
+    assert "1 sah, 0 tidak valid, 1 digantikan file lain" in table.output
 
 
 # --- 7. roster tails ----------------------------------------------------------------------------
