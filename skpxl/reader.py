@@ -356,8 +356,10 @@ class WorkbookValues:
             return False
         xml = self._pkg.read(part)
         at = xml.rfind(b"<sheetProtection")
-        tag = xml[at:xml.find(b">", at) + 1] if at >= 0 else b""
-        return bool(_PROTECTED.search(tag))
+        if at < 0:
+            return False
+        tag = xml[at:xml.find(b">", at) + 1]
+        return b' sheet="1"' in tag or b' sheet="true"' in tag or bool(_PROTECTED.search(tag))
 
     def close(self) -> None:
         """Let calamine release the file now rather than when garbage-collected."""
@@ -449,8 +451,8 @@ class WorkbookValues:
         if picked is None:
             return None
         values, formulas = picked
-        for pos, v in values.items():
-            if v.__class__ is str and not v.isprintable():
+        for pos, v in values.items():   # (isascii is a flag: no scan for most text)
+            if v.__class__ is str and not v.isascii():
                 values[pos] = _visible(v)
         refs = {a1(row - 1, col - 1) for row, col in formulas}
         if known is None:     # the usual case: one pick per sheet, kept as it is
@@ -462,7 +464,7 @@ class WorkbookValues:
 
     def _convert(self, value: Any) -> Any:
         value = _value(value, self.limits.max_cell_chars) if type(value) in _CONVERTED else value
-        return _visible(value) if value.__class__ is str and not value.isprintable() else value
+        return _visible(value) if value.__class__ is str and not value.isascii() else value
 
 
 @dataclass(frozen=True)

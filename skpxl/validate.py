@@ -336,9 +336,16 @@ def _number_keys(tmpl) -> tuple[str, ...]:
     """The IKI keys (``target``, ``realisasi``) the template declares ``number``."""
     if tmpl is None:
         return ()
-    found = {fld.path.rpartition(".")[2] for fld in tmpl.fields
-             if fld.type == "number" and ".iki[*]." in fld.path}
-    return tuple(key for key in _NOT_NUMBER if key in found)
+    hit = _NUMBER_KEYS.get(id(tmpl))
+    if hit is None or hit[0] is not tmpl:
+        found = {fld.path.rpartition(".")[2] for fld in tmpl.fields
+                 if fld.type == "number" and ".iki[*]." in fld.path}
+        hit = remember(_NUMBER_KEYS, id(tmpl),
+                       (tmpl, tuple(key for key in _NOT_NUMBER if key in found)), 16)
+    return hit[1]
+
+
+_NUMBER_KEYS: dict = {}
 
 
 RATING_KEYS = ("rating_hasil_kerja", "rating_perilaku")
@@ -481,6 +488,7 @@ def lost_formulas(wb, extraction) -> list[Problem]:
     # reading the sheet's fields), its computed cells are (known from reading them).
     cells = {sheet: computed.get(sheet, ()) if wb.sheet_protected(sheet) else positions
              for sheet, positions in cells.items()}
+    cells = {sheet: positions for sheet, positions in cells.items() if positions}
     held = {sheet: wb.formulas_among(sheet, positions) for sheet, positions in cells.items()}
     if all(found is not None and len(found) == len(cells[sheet])
            for sheet, found in held.items()):
@@ -517,7 +525,9 @@ def _formula_cells(tmpl, structure) -> tuple[list, dict[str, tuple], dict[str, t
     """The formula fields that can be located, the cells of each sheet to look at, and
     among them those of computed fields (the predikat; mirrors left out). The same tuple
     objects file after file: the reader keys its lookups on them."""
-    from .templatecheck import formula_fields
+    same = _FORMULA_CELLS.get(id(structure))     # a cached structure: files made alike
+    if same is not None and same[0] is structure and same[1] is tmpl:
+        return same[2]
     offsets = {**structure.offsets, **structure.mirrors}
     key = (tmpl.id, tmpl.version, str(tmpl.path), tuple(sorted(offsets.items())),
            tuple(sorted(structure.sheets.items())))
