@@ -502,6 +502,8 @@ def lost_formulas(wb, extraction) -> list[Problem]:
 
     def holds(fld, inst) -> bool:
         sheet, pos = where(fld, inst)
+        if sheet not in held:
+            return True     # not looked into (a protected sheet's mirrors)
         if held[sheet] is not None:
             return pos in held[sheet] or pos not in looked[sheet]
         if not fld.mirror or fld.mirror not in offsets:
