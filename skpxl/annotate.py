@@ -4,9 +4,9 @@ touched.
 
 Only files that must be fixed get a copy (:attr:`~skpxl.validate.FileReport.must_fix`):
 a copy tells its owner "fix the marked cells and send the file back", which a file with
-warnings only, or one superseded by a newer file, does not need. The folder holds the copies
-of the latest run only (:func:`replace_copies`): a copy skpxl wrote earlier and nobody
-changed since is removed when its file no longer needs fixing.
+warnings only, or one superseded by a newer file, does not need. No stale copy stays
+(:func:`replace_copies`): a copy skpxl wrote earlier and nobody changed since is removed
+when its file was checked again and needs no fixing, or is gone.
 
 A marked cell must stand out from the yellow input cells on screen and on a greyscale
 printout: an error gets a thick dark-red frame and a red diagonal hatch over a pale fill,
@@ -297,35 +297,49 @@ def annotate_files(reports, outdir: Path, *, lang: str = "id", jobs=1) -> list[P
     return [Path(p) for p in map_ordered(_annotate_one, tasks, jobs)]
 
 
-def replace_copies(outdir: Path, written: list[Path]) -> list[Path]:
-    """Make ``outdir`` hold the copies of this run only: remove the copies an earlier run
-    wrote (listed in the folder's index with their SHA-256) that this run did not write
-    again and that nobody changed since, then list this run's copies. Files skpxl did not
-    write, or that were changed after it wrote them, are never touched. Returns the paths
-    removed."""
+def replace_copies(outdir: Path, written: dict, checked) -> list[Path]:
+    """Leave no stale copy in ``outdir``: a copy an earlier run wrote (listed in the
+    folder's hidden index with its source and SHA-256) is removed when its source was
+    checked again in this run (``checked``: the paths of this run's files) and needs no
+    copy now, or when its source is gone; unless someone changed the copy since. Copies
+    of files this run did not check (another unit's) stay. ``written``: this run's copies
+    (path -> the path of its source). Returns the paths removed."""
     from .writer import remove_stale_parts
     remove_stale_parts(outdir)
     index = outdir / INDEX
     try:
         earlier = json.loads(index.read_text("utf-8")).get("copies", {})
+        earlier = {str(k): v for k, v in earlier.items() if isinstance(v, dict)}
     except (OSError, ValueError, AttributeError):
         earlier = {}
-    keep = {p.name for p in written}
-    removed = []
-    for name, digest in (earlier.items() if isinstance(earlier, dict) else ()):
-        path = outdir / str(name)
-        if name in keep or Path(str(name)).name != name or not path.is_file():
+    checked = {_resolved(p) for p in checked}
+    now = {Path(p).name: {"sha256": _digest(Path(p)), "source": _resolved(source)}
+           for p, source in written.items()}
+    removed, kept = [], {}
+    for name, entry in earlier.items():
+        path = outdir / name
+        if name in now or Path(name).name != name or not path.is_file():
             continue
-        if _digest(path) == digest:
+        source = str(entry.get("source") or "")
+        if (source in checked or not Path(source).is_file()) and \
+                _digest(path) == entry.get("sha256"):
             path.unlink()
             removed.append(path)
-    listing = {"tool": "skpxl validate --annotate",
-               "copies": {p.name: _digest(p) for p in written if p.is_file()}}
-    if written or index.exists():
+        else:
+            kept[name] = entry
+    listing = {"tool": "skpxl validate --annotate", "copies": {**kept, **now}}
+    if now or index.exists():
         _hide(index, False)   # Windows will not replace a hidden file
         write_atomic(index, json.dumps(listing, ensure_ascii=False, indent=1).encode("utf-8"))
         _hide(index, True)
     return removed
+
+
+def _resolved(path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return str(path)
 
 
 def _hide(path: Path, hidden: bool) -> None:

@@ -157,11 +157,14 @@ effect on the exit code.
 """)
 rule(60, "Marked copies (validate --annotate)", """
 A marked copy tells its owner "fix the marked cells, save, send the file back": only a file
-that must be fixed (errors, and not superseded) gets one; warnings alone never do. The
-folder holds the copies of the latest run: copies skpxl wrote earlier (listed with their
-SHA-256 in the hidden `.skpxl-salinan.json`) that are no longer needed are removed, unless
-someone changed them since. The closing line says how many copies to send. The folder may
-not be, or lie inside, a folder being checked.
+that must be fixed (errors, and not superseded) gets one; warnings alone never do. No
+stale copy stays: a copy skpxl wrote earlier (listed with its source and SHA-256 in the
+hidden `.skpxl-salinan.json`) is removed when its file was checked again and needs no fixing
+now, or is gone, unless someone changed the copy since; copies of files not checked in this
+run (another unit's, validated on its own) stay. So the folder is replaced file by file, not
+per run: one `perbaikan/` serves a whole province checked unit by unit. The closing line says
+how many copies this run wrote. The folder may not be, or lie inside, a folder being
+checked.
 
 In a copy, a cell with an error has a thick dark-red frame and a red diagonal hatch (a
 warning a dashed orange frame): on a greyscale printout it is a dark-framed grey cell, not a
@@ -716,10 +719,12 @@ def validate(paths, *, roster=None, period: str | None = None, stage: str | None
     if annotate:
         from .annotate import annotate_files, replace_copies
         outdir = Path(annotate)
-        written = annotate_files([f for f in report.files if f.must_fix], outdir, lang=lang,
+        to_fix = [f for f in report.files if f.must_fix]
+        written = annotate_files(to_fix, outdir, lang=lang,
                                  jobs=jobs if executor is None or on_dask(executor) else executor)
         report.annotated = [str(p) for p in written]
-        report.removed = [str(p) for p in replace_copies(outdir, written)]
+        report.removed = [str(p) for p in replace_copies(
+            outdir, {p: f.path for p, f in zip(written, to_fix)}, files)]
     return report
 
 

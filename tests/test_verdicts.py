@@ -269,6 +269,22 @@ def test_marked_copies_only_for_files_to_fix_and_none_left_over(forms, tmp_path)
     assert result.output.splitlines()[-1].startswith("Tidak ada file yang perlu dikirim kembali")
 
 
+def test_copies_of_a_unit_not_checked_this_time_stay(forms, tmp_path):
+    """One perbaikan/ for a province checked unit by unit."""
+    out = tmp_path / "perbaikan"
+    edited(forms["filled"][JPT_NIP], tmp_path / "unit-a" / "jpt.xlsx",
+           {("rating_hasil_kerja", None): "x"})
+    edited(forms["filled"][HEAD_NIP], tmp_path / "unit-b" / "kepala.xlsx",
+           {("rating_perilaku", None): "x"})
+    validate([tmp_path / "unit-a"], annotate=out)
+    second = validate([tmp_path / "unit-b"], annotate=out)
+    assert second.removed == []
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["jpt.xlsx", "kepala.xlsx"]
+    (tmp_path / "unit-a" / "jpt.xlsx").unlink()          # the officer took the file away
+    third = validate([tmp_path / "unit-b"], annotate=out)
+    assert [Path(p).name for p in third.removed] == ["jpt.xlsx"]
+
+
 def test_a_copy_someone_changed_is_never_removed(forms, tmp_path):
     inbox, out = tmp_path / "kembali", tmp_path / "perbaikan"
     edited(forms["filled"][JPT_NIP], inbox / "jpt.xlsx", {("rating_hasil_kerja", None): "x"})
