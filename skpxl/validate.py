@@ -23,6 +23,7 @@ from .memo import remember
 # structure.*), and messages are rendered in the main process even when workers found them
 from .extract import cells_by_sheet, extract, number_hint
 from .nip import check_nip
+from .tables import excel_text
 from .periods import parse_period
 from .problems import ERROR, WARNING, Problem, define, rule
 from .reader import read_workbook
@@ -261,6 +262,8 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
             continue
         status = get_path(doc, "$.pegawai.status_asn") if who == "pegawai" else None
         for code, params in check_nip(raw, expect_kind=status or None).problems:
+            if code in ("nip.number", "nip.scientific") and not isinstance(raw, str):
+                params = {**params, "value": excel_text(raw)}   # as the cell shows it
             out.append(problem_at(extraction, f"$.{who}.nip", code, params, value=raw))
     meta_nip = get_path(doc, "$.meta.nip")
     nip = get_path(doc, "$.pegawai.nip")

@@ -175,6 +175,15 @@ def test_no_computed_predikat_says_a_program_that_does_not_calculate(forms, tmp_
     assert f"'{expected}'" in warning.message()
 
 
+def test_a_nip_stored_as_a_number_is_quoted_as_the_cell_shows_it(forms, tmp_path):
+    def unprotect(wb, template):
+        wb[template.field("pegawai_nip").sheet].protection.sheet = False
+    target = edited(forms["filled"][HEAD_NIP], tmp_path / "nip.xlsx",
+                    {("pegawai_nip", None): float(HEAD_NIP)}, change=unprotect)
+    (problem,) = [p for p in validate_file(target).issues if p.code == "nip.scientific"]
+    assert "NIP 1.97805122003121E+17 " in problem.message()    # as Excel shows 1.978...e17
+
+
 # --- 3. cleared formula cells ---------------------------------------------------------------
 
 def test_cleared_formula_cells_are_errors_found_by_template_checks_own_check(forms, tmp_path):
