@@ -46,6 +46,9 @@ def excel_serial(value: date | datetime) -> float | int:
     return (value - _EPOCH).days
 
 
+_X_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")   # an underscore that would start one
+
+
 def clean_text(value) -> str:
     text = str(value)
     if not text.isprintable():   # printable text holds no character XML forbids
@@ -68,6 +71,8 @@ def render_cell(ref: str, style: str, value, formula: str | None = None) -> str:
     if isinstance(value, (date, datetime)):
         return f'<c r="{ref}"{s_attr}>{f_xml}<v>{excel_serial(value)}</v></c>'
     text = escape(clean_text(value))
+    if "_x" in text:   # text that looks like an _xHHHH_ escape is escaped, as Excel does
+        text = _X_ESCAPE.sub("_x005F_", text)
     if formula:
         return f'<c r="{ref}"{s_attr} t="str">{f_xml}<v>{text}</v></c>'
     return (f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
@@ -148,6 +153,28 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+_PART = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.part")   # the names _write_temp makes
+
+
+def remove_stale_parts(folder: Path, *, older_than: float = 60.0) -> list[Path]:
+    """Remove the temporary files (:func:`_write_temp`) a run that was killed left in
+    ``folder`` and its sub-folders (one level: generate's unit folders); an interrupted run
+    removes its own. Those younger than ``older_than`` seconds may belong to a run still
+    going and are left alone. Returns the paths removed."""
+    removed: list[Path] = []
+    if not Path(folder).is_dir():
+        return removed
+    limit = time.time() - older_than
+    for path in [*Path(folder).glob(".*.part"), *Path(folder).glob("*/.*.part")]:
+        try:
+            if _PART.fullmatch(path.name) and path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def write_atomic(path: Path, data: bytes) -> None:

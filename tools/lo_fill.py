@@ -16,6 +16,8 @@ order and saves under every entry of ``save``::
        {"op": "pick", "name": "rating_perilaku", "value": "Sesuai Ekspektasi"},
        {"op": "unprotect", "sheet": "SKP"},
        {"op": "insert_rows", "name": "hku_rhk", "index": 1, "count": 1},
+       {"op": "clear", "name": "predikat"},
+       {"op": "rename_sheet", "sheet": "SKP", "to": "SKP Saya"},
        {"op": "recalc"}],
      "read": ["predikat"],
      "save": [{"path": "/abs/out.xlsx", "filter": "Calc MS Excel 2007 XML"}]}
@@ -148,6 +150,10 @@ def apply(doc, op: dict) -> None:
             cell.setString(str(value))
     elif kind == "unprotect":
         doc.Sheets.getByName(op["sheet"]).unprotect(op.get("password", ""))
+    elif kind == "clear":
+        cell_of(doc, op).clearContents(1 | 2 | 4 | 16)   # VALUE, DATETIME, STRING, FORMULA
+    elif kind == "rename_sheet":
+        doc.Sheets.getByName(op["sheet"]).setName(op["to"])
     elif kind == "insert_rows":
         address = cell_of(doc, op).CellAddress
         sheet = doc.Sheets.getByIndex(address.Sheet)

@@ -9,7 +9,7 @@ import click
 
 from ..engines import ENGINES, FORM_SHEETS, FORMS, PREVIEW_SHEETS, get_engine, preview_templates
 from ..validate import collect_files
-from .common import echo_json, jobs_option
+from .common import echo_json, format_choice, jobs_option
 
 engine_option = click.option(
     "--engine", "engine_name", type=click.Choice(["auto", *ENGINES]), default="auto",
@@ -18,9 +18,7 @@ force_option = click.option("--force", is_flag=True, help="Overwrite existing ou
 outdir_option = click.option("-o", "--outdir", required=True,
                              type=click.Path(file_okay=False, path_type=Path),
                              help="Folder for the output files (created if needed).")
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-                             default="table", show_default=True,
-                             help="Output: a readable list, or JSON for scripts.")
+format_option = format_choice(help="Output: a readable list, or JSON for scripts.")
 
 
 def _engine(name: str):

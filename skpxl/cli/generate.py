@@ -8,6 +8,7 @@ import click
 
 from ..errors import RosterError
 from ..generate import generate
+from ..writer import remove_stale_parts
 from .common import build_executor, executor_options, PERIOD, echo_json, format_option, jobs_option, lang_option, progress_bar
 
 
@@ -43,6 +44,7 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pa
     Example:
       skpxl generate pegawai.xlsx --period 2025-Q3 --plans rencana.xlsx -o skp/
     """
+    remove_stale_parts(outdir)   # what a killed run may have left
     try:
         with progress_bar("Writing SKPs" if lang == "en" else "Membuat SKP",
                           fmt == "table") as advance:
@@ -50,11 +52,8 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pa
                               previous=previous, unit=unit, jobs=jobs, force=force,
                               password=password, lang=lang, progress=advance,
                               executor=build_executor(executor, jobs, scheduler))
-    except RosterError as exc:
-        if fmt == "json":
-            echo_json({"error": exc.text(lang)[0],
-                       "problems": [p.to_dict(lang) for p in exc.problems]})
-        else:
+    except RosterError as exc:   # with --format json the group prints it, problems too
+        if fmt != "json":
             for problem in exc.problems:
                 if problem.severity == "error":
                     click.echo(f"  {problem.location}: {problem.message(lang)}", err=True)
