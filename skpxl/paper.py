@@ -53,32 +53,39 @@ def _attrs(xml: str, tag: str) -> dict[str, str]:
     return dict(_ATTRS.findall(match.group(1))) if match else {}
 
 
+_UNITS = tuple(ARIAL[code - 32] if 32 <= code < 127 else 556 for code in range(256))
+
+
+def _units(text: str) -> int:
+    """Width of ``text`` in 1/1000 em (characters beyond Latin-1 count as a digit)."""
+    return sum(map(_UNITS.__getitem__, text.encode("latin-1", "replace")))
+
+
 def text_width(text: str, size: float) -> float:
     """Printed width (points) of ``text`` in Arial of ``size`` points."""
-    total = 0
-    for ch in text:
-        code = ord(ch) - 32
-        total += ARIAL[code] if 0 <= code < len(ARIAL) else 556
-    return total * size / 1000
+    return _units(text) * size / 1000
 
 
 def wrapped_lines(text: str, width: float, size: float) -> int:
     """Lines ``text`` takes when wrapped at word boundaries in a cell ``width`` points
     wide (text area), in Arial of ``size`` points (a word longer than a line is broken)."""
-    space = 278 * size / 1000
+    limit = width * 1000 / size
+    space = _UNITS[32]
     lines = 0
     for part in text.split("\n"):
         lines += 1
-        used = 0.0
+        if _units(part) <= limit:     # most cells: one line, no need to look at words
+            continue
+        used = 0
         for word in part.split(" "):
-            size_of = text_width(word, size)
-            if used and used + space + size_of > width:
+            size_of = _units(word)
+            if used and used + space + size_of > limit:
                 lines += 1
-                used = 0.0
-            used += size_of + (space if used else 0.0)
-            while used > width:
+                used = 0
+            used += size_of + (space if used else 0)
+            while used > limit:
                 lines += 1
-                used -= width
+                used -= limit
     return lines
 
 

@@ -86,7 +86,16 @@ class _Member:
     size: int
 
 
+try:  # libdeflate compresses a sheet about twice as fast as zlib, a little smaller too
+    from deflate import deflate_compress as _libdeflate
+except ImportError:  # pragma: no cover - a dependency; zlib is the fallback
+    _libdeflate = None
+
+
 def _deflate(data: bytes, level: int = 6) -> bytes:
+    """``data`` as a raw DEFLATE stream (what a zip member holds)."""
+    if _libdeflate is not None:
+        return bytes(_libdeflate(data, level))
     comp = zlib.compressobj(level, zlib.DEFLATED, -15)
     return comp.compress(data) + comp.flush()
 
