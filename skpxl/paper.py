@@ -31,7 +31,7 @@ PAPER = {1: (612.0, 792.0), 5: (612.0, 1008.0), 8: (841.89, 1190.55), 9: (595.28
 #: converted a little differently by Excel and LibreOffice, and an automatic break those
 #: programs add before ours would leave a page with one block on it
 SAFETY = 0.985
-HARD, SOFT, FREE = 2, 1, 0   # what a page break between two rows costs
+HARD, GLUE, SOFT, FREE = 3, 2, 1, 0   # what a page break between two rows costs
 MAX_TEXT = 255               # Excel's limit for one header or footer string
 
 _ATTRS = re.compile(r'(\w+)="([^"]*)"')
@@ -183,24 +183,25 @@ class SheetPaper:
         """Where to start the next page when row ``stop`` overflows the page begun at
         ``start``: the last free boundary on it, unless what follows it up to the next free
         boundary (a soft keep and what is glued to it) would not fit a page either; then
-        the last soft boundary; failing both, ``stop``."""
-        free = soft = None
+        the last soft boundary; then the last glued one (what is glued together cannot fit
+        one page); failing all, ``stop``."""
+        last: dict[int, int] = {}
         for j in range(stop, start, -1):
             cost = self.cost(rows[j - 1], rows[j])
+            last.setdefault(cost, j)
             if cost == FREE:
-                free = j
                 break
-            if cost == SOFT and soft is None:
-                soft = j
+        free, soft = last.get(FREE), last.get(SOFT)
         if free is not None and soft is not None:
             end = stop
             while end + 1 < len(rows) and self.cost(rows[end], rows[end + 1]) != FREE:
                 end += 1
             if sum(size[free:end + 1]) > self.capacity:
                 return soft
-        if free is not None:
-            return free
-        return soft if soft is not None else stop
+        for cost in (FREE, SOFT, GLUE):
+            if cost in last:
+                return last[cost]
+        return stop
 
     def cost(self, above: int, below: int) -> int:
         """What a page break between the printed rows ``above`` and ``below`` costs."""
@@ -213,12 +214,12 @@ class SheetPaper:
             if first <= above and below <= last:
                 if not soft:
                     return HARD
-                cost = SOFT
+                cost = max(cost, SOFT)
             elif first <= above <= last < below:     # the keep's last printed row
                 if "next" in glue or (below_block is not None and below_block[0] in glue):
-                    return HARD
+                    cost = GLUE
             elif above < first <= below <= last and "previous" in glue:
-                return HARD
+                cost = GLUE
         return cost
 
 

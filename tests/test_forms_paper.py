@@ -438,3 +438,59 @@ def test_rows_unhidden_and_filled_in_libreoffice_are_read_and_print(
     pages = read_pdf(pdf)
     skp = " ".join(" ".join(p.text for p in pages if p.paper == "SKP").split())
     assert "arsip dinamis" in skp and "120 berkas" in skp
+
+
+# --- the print layout rules, on sheets small enough to work out by hand -------------------
+
+def ten_point_rows(last: int, capacity: float, keeps=(), blocks=()) -> "SheetPaper":
+    from skpxl.paper import SheetPaper
+    paper = SheetPaper(1, last, capacity, {r: 10.0 for r in range(1, last + 1)}, 10.0)
+    for number, rows in enumerate(blocks):
+        for row in rows:
+            paper.block_of[row] = ("g", number)
+    paper.keeps = list(keeps)
+    return paper
+
+
+def test_a_block_and_the_signature_glued_to_it_move_to_the_next_page_together():
+    # rows 1-2 title (with next), 3-5 and 6-8 two blocks, 9-12 signature (with previous);
+    # seven rows fit a page: the second block goes over with the signature
+    paper = ten_point_rows(12, 70, keeps=[(1, 2, ("next",), False),
+                                          (9, 12, ("previous",), False)],
+                           blocks=[range(3, 6), range(6, 9)])
+    assert paper.breaks(set(), {}) == [5]
+    # a block too tall to share a page with the signature: each stays whole on its own
+    assert paper.breaks(set(), {7: 40.0}) == [5, 8]
+    assert ten_point_rows(12, 200).breaks(set(), {}) == []  # it all fits: no break at all
+
+
+def test_a_table_kept_whole_when_it_fits_a_page_else_broken_between_rows():
+    soft = [(3, 9, (), True)]   # rows 3-9: a table best kept whole
+    assert ten_point_rows(12, 80, keeps=soft).breaks(set(), {}) == [2, 10]
+    assert ten_point_rows(12, 50, keeps=soft).breaks(set(), {}) == [5, 10]
+
+
+def test_hidden_rows_take_no_room_and_a_break_skips_them():
+    assert ten_point_rows(12, 80).breaks({4, 5, 7, 8}, {}) == []   # 8 rows of 10 points
+    paper = ten_point_rows(12, 50, blocks=[range(3, 6), range(6, 9)])
+    # page 1: rows 1-3 and 6-7 would fit, but 6-8 is a block: it starts page 2 (after
+    # hidden row 5); page 2: rows 6-10
+    assert paper.breaks({4, 5}, {}) == [5, 10]
+
+
+def test_collapsible_groups_show_what_is_filled_or_the_blank_blocks():
+    from skpxl.paper import SheetPaper
+    paper = SheetPaper(1, 30, None, {}, 15.0)
+    paper.collapsible = [("g", 10, 4, 3, 2)]             # rows 10-21: 3 blocks of 4
+    assert paper.hidden_rows({}) == set(range(18, 22))   # blank: blocks 1 and 2 show whole
+    assert paper.hidden_rows({"g": {0: 2}}) == {12, 13} | set(range(14, 22))
+    assert paper.hidden_rows({"g": {2: 4}}) == set(range(10, 18))
+
+
+def test_page_texts_double_ampersands_and_keep_within_excel_limit():
+    from skpxl.paper import fill_text
+    text = "&L&8{instansi}&R&8{periode_judul} Halaman &P dari &N"
+    assert fill_text(text, {"instansi": "A & B", "periode_judul": "X"}) == \
+        "&L&8A && B&R&8X Halaman &P dari &N"
+    long = fill_text(text, {"instansi": "I" * 300, "periode_judul": "P" * 100})
+    assert len(long) <= 255 and long.endswith("Halaman &P dari &N") and "P" * 100 in long
