@@ -152,13 +152,20 @@ class SheetPaper:
 
     def hidden_rows(self, shown: dict[str, dict[int, int]]) -> set[int]:
         """Rows of collapsible groups to hide, given per group ``block -> rows shown``."""
-        hidden: set[int] = set()
+        every = set()
+        for _, top, per, blocks, _ in self.collapsible:
+            every.update(range(top, top + per * blocks))
+        return every - self.shown_rows(shown)
+
+    def shown_rows(self, shown: dict[str, dict[int, int]]) -> set[int]:
+        """Rows of collapsible groups that show (filled, or the blank blocks)."""
+        rows: set[int] = set()
         for gid, top, per, blocks, blank in self.collapsible:
             visible = shown.get(gid) or {b: per for b in range(min(blank, blocks))}
-            for block in range(blocks):
+            for block, count in visible.items():
                 start = top + block * per
-                hidden.update(range(start + visible.get(block, 0), start + per))
-        return hidden
+                rows.update(range(start, start + count))
+        return rows
 
     def breaks(self, hidden: set[int], heights: dict[int, float]) -> list[int]:
         """Rows after which a new page starts (``<brk id>``), empty when all fits on one."""

@@ -447,8 +447,8 @@ def hasil_kerja_rows(layout: Layout, ws, top: int, cols: list[dict], section: st
         layout.groups.append({"id": group_id, "path": f"$.hasil_kerja.{section}",
                               "blocks": blocks, "rows_per_block": per,
                               "blank_blocks": BLANK_BLOCKS[section]})
-    for r in range(first, last_row + 1):
-        height(ws, r, LINE)
+    for r in range(first, last_row + 1):   # two lines: room to type in a row staff unhide
+        height(ws, r, 2 * 9 * LINE_SPACING + 2)
     for col in list(cols) + list(extra):
         c, end = col["col"], col["last"]
         style_range(ws, f"{c}{first}:{end}{last_row}")

@@ -324,6 +324,9 @@ class _SheetPlan:
             cursor = end
         self.pieces.append(xml[cursor:])
         self.fits = {slot.ref: self.geometry.fit(slot.ref, slot.style) for slot in self.slots}
+        self.one_line: dict[int, float] = {}   # row -> one line of its largest slot text
+        for row, _, _, _, size in self.fits.values():
+            self.one_line[row] = max(self.one_line.get(row, 0.0), size * LINE + 2)
         # the sheet with every slot empty, and where each slot sits in it: a workbook
         # then costs work only for the cells that get a value
         parts, self.spans, offset = [self.pieces[0]], {}, len(self.pieces[0])
@@ -351,21 +354,33 @@ class _SheetPlan:
     def layout(self, values: dict[str, object], shown: dict[str, dict[int, int]] | None
                ) -> tuple[dict[int, float], set[int], list[int] | None]:
         """Row heights that fit the text of ``values``, rows to hide, and page breaks
-        (None: leave the template's)."""
+        (None: leave the template's).
+
+        The rows of collapsible groups that show get the height their text needs (one
+        line at least), whatever the template's: the template makes its spare rows tall
+        enough to type two lines in, once staff unhide them."""
+        paper = self.paper
+        collapsible = paper is not None and bool(paper.collapsible)
+        hidden = paper.hidden_rows(shown or {}) if collapsible else set()
+        exact = paper.shown_rows(shown or {}) if collapsible else set()
         heights: dict[int, float] = {}
         merged: list[tuple[int, int, float]] = []
         fits = self.fits
         for ref, value in values.items():
-            if isinstance(value, str) and len(value) > 8 and ref in fits:
-                row, width, rows, current, size = fits[ref]
-                need = _text_height(width, size, value)
-                if rows > 1:
+            if ref not in fits:
+                continue
+            row, width, rows, current, size = fits[ref]
+            long_text = isinstance(value, str) and len(value) > 8
+            need = _text_height(width, size, value) if long_text else size * LINE + 2
+            if rows > 1:
+                if long_text:
                     merged.append((row, rows, need))
-                elif need > current + 1 and need > heights.get(row, 0):
-                    heights[row] = min(409.0, need)
-        paper = self.paper
-        hidden = paper.hidden_rows(shown or {}) if paper is not None and paper.collapsible \
-            else set()
+            elif row in exact:
+                heights[row] = min(409.0, max(need, heights.get(row, 0)))
+            elif long_text and need > current + 1 and need > heights.get(row, 0):
+                heights[row] = min(409.0, need)
+        for row in exact - heights.keys():   # shown, nothing written: one line
+            heights[row] = self.one_line.get(row, 15.0)
         for row, rows, need in merged:   # a merged cell: its visible rows share the height
             visible = [r for r in range(row, row + rows) if r not in hidden] or [row]
             have = sum(heights.get(r) or self.height(r) for r in visible)
