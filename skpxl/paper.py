@@ -287,12 +287,6 @@ _HF_PART = re.compile(r"<(oddHeader|oddFooter|evenHeader|evenFooter|firstHeader|
 _OOXML_CHAR = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
-def placeholders(xml: str) -> set[str]:
-    """The field names a sheet's header and footer texts ask for."""
-    match = re.search(r"<headerFooter\b.*?</headerFooter>", xml, re.S)
-    return set(PLACEHOLDER.findall(match.group(0))) if match else set()
-
-
 def fill_text(text: str, values: dict[str, str]) -> str:
     """A header/footer string with ``{name}`` replaced by ``values[name]`` (``&`` doubled,
     as the header codes want), shortened to Excel's 255 characters by trimming the
@@ -309,12 +303,20 @@ def fill_text(text: str, values: dict[str, str]) -> str:
         found[longest] = found[longest][:max(1, len(found[longest]) - excess - 1)] + "…"
 
 
-def fill_header_footer(fragment: str, values: dict[str, str]) -> str:
-    """The ``<headerFooter>`` XML ``fragment`` with its placeholders filled."""
-    def part(match: re.Match) -> str:
-        text = fill_text(html.unescape(match.group(2)), values)
-        return f"<{match.group(1)}>{escape(text)}</{match.group(1)}>"
-    return _HF_PART.sub(part, fragment)
+def split_header_footer(fragment: str) -> list[tuple[str, str | None]]:
+    """The ``<headerFooter>`` XML ``fragment`` as pieces to join: fixed XML (text None),
+    and the unescaped text of each header/footer string holding a placeholder, to be
+    filled (:func:`fill_text`) and escaped."""
+    pieces: list[tuple[str, str | None]] = []
+    cursor = 0
+    for match in _HF_PART.finditer(fragment):
+        text = html.unescape(match.group(2))
+        if PLACEHOLDER.search(text):
+            pieces.append((fragment[cursor:match.start(2)], None))
+            pieces.append(("", text))
+            cursor = match.end(2)
+    pieces.append((fragment[cursor:], None))
+    return pieces
 
 
 def header_value(value) -> str:

@@ -29,8 +29,8 @@ from defusedxml import ElementTree as SafeET
 
 from .errors import TemplateError
 from .manifest import Field, Template, col_to_index, parse_a1
-from .paper import (LINE, PADDING, PLACEHOLDER, SheetPaper, column_points, fill_header_footer,
-                    fill_text, header_value, placeholders, shown_blocks, sheet_paper,
+from .paper import (LINE, PADDING, PLACEHOLDER, SheetPaper, column_points, fill_text,
+                    header_value, shown_blocks, sheet_paper, split_header_footer,
                     style_font_sizes, wrapped_lines)
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -335,10 +335,17 @@ class _SheetPlan:
             parts += [slot.empty, piece]
             offset += len(slot.empty) + len(piece)
         self.blank = blank = "".join(parts)
-        self.rows = {int(m.group(1)): (m.start(), m.end(), m.group(2), m.group(3))
-                     for m in _ROW_OPEN.finditer(blank)}
+        # row -> (start, end, other attributes, its size attributes, its hidden attribute,
+        # "/" when the tag closes itself): a row's tag is rebuilt without a regex
+        self.rows = {}
+        for m in _ROW_OPEN.finditer(blank):
+            attrs = m.group(2)
+            self.rows[int(m.group(1))] = (
+                m.start(), m.end(), _ROW_HIDDEN.sub("", _ROW_SIZE.sub("", attrs)),
+                "".join(x.group(0) for x in _ROW_SIZE.finditer(attrs)),
+                "".join(x.group(0) for x in _ROW_HIDDEN.finditer(attrs)), m.group(3))
         hf = _HEADER_FOOTER.search(blank)
-        self.header_footer = (hf.start(), hf.end(), hf.group(0)) \
+        self.header_footer = (hf.start(), hf.end(), split_header_footer(hf.group(0))) \
             if hf and PLACEHOLDER.search(hf.group(0)) else None
         found_breaks = _ROW_BREAKS.search(blank)
         if found_breaks:
@@ -405,17 +412,19 @@ class _SheetPlan:
             tag = rows.get(row)
             if tag is None:
                 continue
-            start, end, attrs, close = tag
+            start, end, attrs, size, shown, close = tag
             if row in heights:
-                attrs = f'{_ROW_SIZE.sub("", attrs)} ht="{heights[row]:.1f}" customHeight="1"'
+                size = f' ht="{heights[row]:.1f}" customHeight="1"'
             if row in hidden:
-                attrs = f'{_ROW_HIDDEN.sub("", attrs)} hidden="1"'
-            edits.append((start, end, f'<row r="{row}"{attrs}{close}>'))
+                shown = ' hidden="1"'
+            edits.append((start, end, f'<row r="{row}"{attrs}{size}{shown}{close}>'))
         if breaks is not None:
             edits.append((*self.breaks_at, row_breaks_xml(breaks)))
         if self.header_footer is not None and texts is not None:
-            start, end, fragment = self.header_footer
-            edits.append((start, end, fill_header_footer(fragment, texts)))
+            start, end, parts = self.header_footer
+            edits.append((start, end, "".join(
+                piece if texts_of is None else escape(fill_text(texts_of, texts))
+                for piece, texts_of in parts)))
         edits.sort()
         out, cursor, blank = [], 0, self.blank
         for start, end, text in edits:
@@ -480,7 +489,8 @@ class CompiledTemplate:
                        f"not in its XML.")
             plan.paper = sheet_paper(template, sheet, xml, areas.get(sheet), plan.geometry)
             if plan.header_footer is not None:
-                self.placeholders |= placeholders(plan.header_footer[2])
+                self.placeholders |= {name for _, text in plan.header_footer[2] if text
+                                      for name in PLACEHOLDER.findall(text)}
             self.plans[member] = plan
         self.sheet_members = {sheet: parts[sheet] for sheet in cells_by_sheet}
         self.layout = field_layout(template)
