@@ -15,7 +15,6 @@ form; cells are found through the template (defined names), never by coordinates
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 import statistics
@@ -32,8 +31,8 @@ from skpxl.generate import generate
 from skpxl.manifest import load_template
 from skpxl.validate import validate_file
 
-from conftest import libreoffice_missing
-from test_roundtrip_libreoffice import find_uno_python, run_lo_fill
+from conftest import libreoffice_missing, write_csv
+from test_roundtrip_libreoffice import run_lo_fill, uno_python  # noqa: F401 - a fixture
 
 PERIOD = "2025-Q3"
 HEADING = "TRIWULAN III 2025 · 1 Juli – 30 September 2025"   # period, year and dates
@@ -93,14 +92,6 @@ TITLES = {"SKP": "SASARAN KINERJA PEGAWAI", "Lampiran SKP": "LAMPIRAN SASARAN KI
 MAX_PAGES = {"SKP": 2, "Lampiran SKP": 1, "Evaluasi": 2, "Dokumen Evaluasi": 1}
 SMALLEST_PT = 7.0     # no text on a form prints smaller
 BODY_PT = 8.0         # the bulk of it (median) prints at least this size
-
-
-def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def plan_rows() -> list[list]:
@@ -368,15 +359,6 @@ def test_rows_unhidden_and_filled_in_excel_are_read(forms, tmp_path):
     target = tmp_path / "diisi.xlsx"
     staff_fill_openpyxl(forms[("ja-jf-kuantitatif", "plan")], target)
     check_added(target)
-
-
-@pytest.fixture(scope="module")
-def uno_python(soffice) -> str:
-    found = find_uno_python()
-    if found is None:
-        libreoffice_missing("no Python with LibreOffice's uno module "
-                            "(apt-get install python3-uno)")
-    return found
 
 
 def lo_ops() -> tuple[list[dict], list[dict], list[dict]]:
