@@ -332,8 +332,9 @@ def staff_fill_openpyxl(path: Path, target: Path) -> None:
     for block in range(3):
         for item in range(3):
             book[evaluasi][inst(template, "eku_realisasi", block, item).cell] = 10
-    for name, value in (("rating_hasil_kerja", domain.SESUAI), ("rating_perilaku", domain.SESUAI),
-                        ("predikat", domain.BAIK)):
+    # the predikat keeps its formula: openpyxl stores no computed result, so validate warns
+    # that the file was saved by a program that does not calculate (Excel would store it)
+    for name, value in (("rating_hasil_kerja", domain.SESUAI), ("rating_perilaku", domain.SESUAI)):
         fld = template.field(name)
         book[fld.sheet][fld.cell] = value
     assert skp != evaluasi
