@@ -38,6 +38,9 @@ ENGINES = ("libreoffice", "excel", "none")
 AUTO_ORDER = ("libreoffice", "excel")
 #: the sheets a HR officer prints and has signed
 FORM_SHEETS = ("SKP", "Lampiran SKP", "Evaluasi", "Dokumen Evaluasi")
+#: ``to_pdf(sheets=FORMS)``: the form sheets of SKP workbooks, every visible sheet of other
+#: workbooks (angka kredit papers, reports); see :func:`default_sheets`
+FORMS = "forms"
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: LibreOffice's ``--convert-to`` argument per output suffix (same format as the input)
@@ -92,20 +95,6 @@ class BatchResult:
                 "failed": [{"path": str(p), "reason": str(r)} for p, r in self.failed.items()]}
 
 
-def printed_sheets(path: Path) -> tuple[str, ...] | None:
-    """What a workbook is printed as: an SKP workbook's form sheets, or (None) every visible
-    sheet, as for a report (its technical sheets are hidden) or a .xls/.ods file."""
-    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
-        return None
-    try:
-        with zipfile.ZipFile(path) as zf:
-            states = sheet_states(zf.read("xl/workbook.xml").decode("utf-8"))
-    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
-        return None   # unreadable: that file's failure, reported when it is converted
-    forms = tuple(s for s in states if s in FORM_SHEETS)
-    return forms or None
-
-
 class Engine:
     """A spreadsheet program that can recalculate workbooks and print them to PDF."""
 
@@ -127,12 +116,12 @@ class Engine:
     def to_pdf(self, paths, outdir, *, sheets=None, jobs: int = 1,
                force: bool = False) -> list[Path]:
         """One A4 PDF per workbook in ``outdir``, of ``sheets``: names, None (every visible
-        sheet) or ``"auto"`` (:func:`printed_sheets`). Raises one EngineError for all
+        sheet) or :data:`FORMS` (:func:`default_sheets`). Raises one EngineError for all
         failures (see :meth:`run`); :meth:`export_pdf` reports them instead."""
         return self.run(plan_tasks(paths, outdir, ".pdf", force=force, sheets=sheets), "pdf",
                         jobs)
 
-    def export_pdf(self, paths, outdir, *, sheets="auto", jobs: int = 1,
+    def export_pdf(self, paths, outdir, *, sheets=FORMS, jobs: int = 1,
                    force: bool = False) -> BatchResult:
         """:meth:`to_pdf` for a batch: a file that cannot be printed (unreadable, without the
         sheets asked for) does not stop the others; the result names it and why.
@@ -172,7 +161,7 @@ class Engine:
 def plan_tasks(paths, outdir, suffix: str | None, *, force: bool, sheets=None) -> list[Task]:
     """Tasks for ``paths`` into ``outdir``: refuse to clobber inputs, or outputs without force.
 
-    ``sheets``: the sheets to print (names), None for all, ``"auto"`` per workbook."""
+    ``sheets``: the sheets to print (names), None for all, :data:`FORMS` per workbook."""
     sources = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
     if not sources:
         raise UsageError("Tidak ada file untuk diolah.", en="There are no files to process.")
@@ -197,7 +186,7 @@ def plan_tasks(paths, outdir, suffix: str | None, *, force: bool, sheets=None) -
                              en=f"Output {target} would overwrite its input file.",
                              hint_en="Choose another output folder with -o.")
         seen[target] = source
-        tasks.append(Task(source, target, printed_sheets(source) if sheets == "auto" else
+        tasks.append(Task(source, target, default_sheets(source) if sheets == FORMS else
                           tuple(sheets) if sheets else None))
     existing = [str(t.target) for t in tasks if t.target.exists()]
     if existing and not force:
@@ -317,6 +306,19 @@ def select_sheets(source: Path, target: Path, sheets: tuple[str, ...]) -> None:
         return set_sheet_states(xml, wanted)
 
     _rewrite_member(source, "xl/workbook.xml", change, target)
+
+
+def default_sheets(path: Path) -> tuple[str, ...] | None:
+    """What ``export pdf`` prints without ``--sheets``: the :data:`FORM_SHEETS` an SKP
+    workbook has; ``None`` (every visible sheet) for a workbook with none of them, such as
+    angka kredit papers. A file that is not xlsx keeps :data:`FORM_SHEETS` (and so the
+    request to recalculate it into xlsx first)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = sheet_states(zf.read("xl/workbook.xml").decode("utf-8"))
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return FORM_SHEETS
+    return tuple(s for s in FORM_SHEETS if s in names) or None
 
 
 def check_sheets(tasks: list[Task]) -> dict[Path, str]:

@@ -157,7 +157,8 @@ def _range(rows: list[list], ref: str) -> list[list]:
 
 
 def table_rows(content: ReportContent, sheet: str, columns) -> list[tuple]:
-    """The data rows of a verified table, after checking its headings are ``columns``'.
+    """The data rows of a verified table, after checking its headings are ``columns``'
+    (:class:`~skpxl.reportbook.Column` objects, or just the headings).
 
     Values come back as they were before the sheet showed them: empty cells as None,
     integral numbers as int, a ``decimal`` column's text (``2,344``) as its number.
@@ -165,12 +166,13 @@ def table_rows(content: ReportContent, sheet: str, columns) -> list[tuple]:
     rows = content.tables.get(sheet)
     if rows is None:
         raise ReportRejected(f"tabel '{sheet}' tidak tercatat di metadata")
-    if [str(v or "") for v in rows[0]] != [c.heading for c in columns]:
+    if [str(v or "") for v in rows[0]] != [getattr(c, "heading", c) for c in columns]:
         raise ReportRejected(f"kolom sheet '{sheet}' berbeda dari versi laporan "
                              f"{REPORT_SCHEMA_VERSION}")
     out = [tuple(None if v == "" else int(v) if v.__class__ is float and v.is_integer()
                  and abs(v) < 1e15 else v for v in row) for row in rows[1:]]
-    decimals = [i for i, c in enumerate(columns) if c.kind in ("decimal", "value")]
+    decimals = [i for i, c in enumerate(columns)
+                if getattr(c, "kind", "text") in ("decimal", "value")]
     if decimals:    # the text a sheet showed for a number that is not whole: the number
         for n, row in enumerate(out):
             if any(row[i].__class__ is str for i in decimals):
