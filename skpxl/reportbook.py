@@ -35,6 +35,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from .errors import OutputError, UsageError
+from .sheetxml import c_twin
 from .writer import sheet_parts, write_atomic
 
 MAX_CELL_CHARS = 32767
@@ -412,11 +413,8 @@ def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
     return "".join(out)
 
 
-try:
-    from ._speedups import (canonical_rows as _canonical_rows, clean_rows as _clean_rows,
-                            render_rows as _render_rows)
-except ImportError:  # not built (no C compiler where it was installed): the Python versions
-    _canonical_rows = _clean_rows = _render_rows = None
+_canonical_rows, _clean_rows, _render_rows = (
+    c_twin("canonical_rows"), c_twin("clean_rows"), c_twin("render_rows"))
 
 
 def save(data: bytes, path: Path, *, force: bool) -> None:

@@ -27,11 +27,13 @@ by cell on every kind of file skpxl meets.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 __all__ = ["shared_strings", "date_styles", "sheet_cells", "pick_cells", "col_letter",
-           "col_index", "parse_a1", "a1", "DATE", "DURATION"]
+           "col_index", "parse_a1", "a1", "DATE", "DURATION", "speedups_status",
+           "SpeedupsStatus"]
 
 DATE, DURATION = 1, 2
 
@@ -437,10 +439,85 @@ def _locate(xml: bytes, rows: list[tuple[int, bytes, list]]) -> list[tuple] | No
     return located
 
 
-try:
-    from ._speedups import decode as _decode_c, locate as _locate_c
-except ImportError:  # not built (no C compiler where it was installed): the Python version
-    _locate_c = _decode_c = None
+# --- the optional C accelerator ----------------------------------------------------------
+
+class SpeedupsStatus(NamedTuple):
+    """Whether skpxl uses its C accelerator (``skpxl/_speedups.c``), and why not.
+
+    ``reason``: ``"in-use"``, ``"turned-off"`` (``SKPXL_SPEEDUPS=0``), ``"not-built"`` (no
+    compiled module: installed without a C compiler) or ``"import-error"`` (compiled but
+    unloadable, e.g. for another Python); ``detail``: the module's file, the setting or the
+    error. Either way skpxl gives the same results; only speed differs."""
+
+    in_use: bool
+    reason: str
+    detail: str
+
+    def message(self, lang: str = "id") -> str:
+        """One line for people: what ``skpxl doctor`` and the README's check print."""
+        text = _STATUS_TEXT[self.reason][lang == "en"]
+        return f"{text} ({self.detail})" if self.detail else text
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+_STATUS_TEXT = {
+    "in-use": ("Akselerator C dipakai", "C accelerator in use"),
+    "turned-off": ("Akselerator C dimatikan; skpxl memakai versi Python (hasil sama, lebih "
+                   "lambat)", "C accelerator turned off; skpxl uses the Python version (same "
+                   "results, slower)"),
+    "not-built": ("Akselerator C tidak terpasang (tidak ada compiler C saat instalasi); skpxl "
+                  "memakai versi Python (hasil sama, lebih lambat)",
+                  "C accelerator not built (no C compiler at installation); skpxl uses the "
+                  "Python version (same results, slower)"),
+    "import-error": ("Akselerator C tidak bisa dimuat; skpxl memakai versi Python (hasil "
+                     "sama, lebih lambat)", "C accelerator could not be loaded; skpxl uses "
+                     "the Python version (same results, slower)"),
+}
+_OFF = ("0", "off", "no", "false")
+
+
+def _load_speedups() -> tuple[dict[str, Callable], SpeedupsStatus]:
+    """The C functions in use by name, and what :func:`speedups_status` says about them.
+
+    ``SKPXL_SPEEDUPS=0`` turns the module off; a comma-separated list of its function names
+    keeps only those (``benchmarks/run`` measures what each function buys that way)."""
+    setting = os.environ.get("SKPXL_SPEEDUPS", "").strip()
+    if setting.lower() in _OFF:
+        return {}, SpeedupsStatus(False, "turned-off", f"SKPXL_SPEEDUPS={setting}")
+    try:
+        from . import _speedups
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}._speedups":
+            raise
+        return {}, SpeedupsStatus(False, "not-built", "")
+    except ImportError as exc:
+        return {}, SpeedupsStatus(False, "import-error", str(exc))
+    functions = {name: f for name, f in vars(_speedups).items() if callable(f)}
+    if setting and setting != "1":
+        wanted = {name.strip() for name in setting.split(",")}
+        functions = {name: f for name, f in functions.items() if name in wanted}
+        return functions, SpeedupsStatus(bool(functions), "in-use" if functions else
+                                         "turned-off", f"SKPXL_SPEEDUPS={setting}")
+    return functions, SpeedupsStatus(True, "in-use", _speedups.__file__)
+
+
+_C, _status = _load_speedups()
+
+
+def speedups_status() -> SpeedupsStatus:
+    """Whether the C accelerator is in use here, and why not (see :class:`SpeedupsStatus`);
+    ``SKPXL_SPEEDUPS`` is read once, when skpxl is imported."""
+    return _status
+
+
+def c_twin(name: str) -> Callable | None:
+    """The C twin ``name`` of a Python function, or None where it is not in use."""
+    return _C.get(name)
+
+
+_locate_c, _decode_c = c_twin("locate"), c_twin("decode")
 
 
 def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequence[str],
