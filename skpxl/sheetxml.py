@@ -12,8 +12,9 @@ expressions that run in C, two ways:
   wanted cells are looked up by their reference and decoded; :func:`_locate` first makes
   sure every cell and row tag in ``sheetData`` starts with a plain ``r`` and there are no
   comments, CDATA or namespace prefixes there (``skpxl/_speedups.c``, an optional C twin
-  of :func:`_locate`, does this part where it was compiled; it leaves every case it does not
-  settle to the Python version, so both give the same result);
+  of :func:`_locate`, does this part where it was compiled, unless ``SKPXL_SPEEDUPS=0``; it
+  leaves every case it does not settle to the Python version, so both give the same result;
+  :func:`speedups_status` says whether it is in use);
 * :func:`sheet_cells` (a whole grid): every byte of ``sheetData`` must belong to a
   recognised row or cell token (a coverage check by substitution, not a lenient scan).
 
@@ -27,6 +28,7 @@ by cell on every kind of file skpxl meets.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import re
 from typing import Any, Callable, NamedTuple, Sequence
@@ -47,8 +49,7 @@ CONVERTED = {str, float, dt.datetime}
 def as_read(v: Any, max_chars: int) -> Any:
     """A str, float or datetime as calamine (or this module) gives it, as skpxl reads it:
     text without ASCII control characters (tab and line feed kept), at most ``max_chars``
-    long, None when empty; a whole float as an int; a datetime at midnight as a date.
-    ``skpxl/_speedups.c`` (``decode``) does the same for the text and numbers it decodes."""
+    long, None when empty; a whole float as an int; a datetime at midnight as a date."""
     if type(v) is str:
         if not v.isprintable() and _CTRL.search(v):
             v = _CTRL.sub("", v)
@@ -487,14 +488,15 @@ def _load_speedups() -> tuple[dict[str, Callable], SpeedupsStatus]:
     if setting.lower() in _OFF:
         return {}, SpeedupsStatus(False, "turned-off", f"SKPXL_SPEEDUPS={setting}")
     try:
-        from . import _speedups
+        _speedups = importlib.import_module(f"{__package__}._speedups")
     except ModuleNotFoundError as exc:
         if exc.name != f"{__package__}._speedups":
             raise
         return {}, SpeedupsStatus(False, "not-built", "")
     except ImportError as exc:
         return {}, SpeedupsStatus(False, "import-error", str(exc))
-    functions = {name: f for name, f in vars(_speedups).items() if callable(f)}
+    functions = {name: f for name, f in vars(_speedups).items()
+                 if callable(f) and not name.startswith("_")}
     if setting and setting != "1":
         wanted = {name.strip() for name in setting.split(",")}
         functions = {name: f for name, f in functions.items() if name in wanted}
@@ -512,12 +514,7 @@ def speedups_status() -> SpeedupsStatus:
     return _status
 
 
-def c_twin(name: str) -> Callable | None:
-    """The C twin ``name`` of a Python function, or None where it is not in use."""
-    return _C.get(name)
-
-
-_locate_c, _decode_c = c_twin("locate"), c_twin("decode")
+_locate_c = _C.get("locate")    # the C twin of _locate, or None
 
 
 def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequence[str],
@@ -525,10 +522,8 @@ def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequenc
                ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]] | None:
     """Values of some cells of a sheet (as :func:`as_read` gives them), or None when the
     sheet is not plain (read it with calamine). Only the wanted cells with content are
-    parsed: :func:`_locate` finds them and :func:`_cell_value` decodes them; their C twins
-    in ``skpxl/_speedups.c`` do both where they were built (the decoder takes the cells
-    holding a plain number, a plain inline text or a shared string, and leaves every other
-    cell to :func:`_cell_value`).
+    parsed: :func:`_locate` (or its C twin in ``skpxl/_speedups.c``) finds them and
+    :func:`_cell_value` decodes them.
 
     ``rows`` lists each row wanted, ascending, as (row number, the number as bytes,
     [(column, the cell's tag start ``<c r="C7"``), ...]). Returns the non-empty values by
@@ -539,10 +534,7 @@ def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequenc
         located = _locate(xml, rows)
         if located is None:
             return None
-    if _decode_c is not None:
-        values, located = _decode_c(xml, located, strings, styles, max_chars)
-    else:
-        values = {}
+    values: dict[tuple[int, int], Any] = {}
     formulas: set[tuple[int, int]] = set()
     for row, col, at, stop, end in located:
         value, has_formula, _ = _cell_value(xml, at, stop, end, strings, styles)
