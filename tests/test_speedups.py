@@ -27,7 +27,7 @@ import pytest
 
 import skpxl
 from skpxl import reportbook, sheetxml
-from conftest import missing
+from test_sheetxml import compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 #: where the skpxl these tests import lives: child processes import the same one
@@ -40,7 +40,7 @@ SHEET = (b'<worksheet><sheetData>'
 
 
 def run_isolated(code: str, env: dict | None = None, cwd: Path = SOURCE,
-                 flags: list[str] = ()) -> str:
+                 flags: tuple[str, ...] = ()) -> str:
     """Run ``code`` in a child Python; its stdout. A crash there (exit 139, or a sanitizer
     report under ``.ci/sanitizers``) fails the calling test."""
     result = subprocess.run([sys.executable, *flags, "-c", textwrap.dedent(code)], cwd=cwd,
@@ -48,12 +48,6 @@ def run_isolated(code: str, env: dict | None = None, cwd: Path = SOURCE,
     assert result.returncode == 0, (f"the child process ended with {result.returncode}:\n"
                                     f"{result.stderr[-4000:]}")
     return result.stdout
-
-
-def compiled() -> None:
-    if sheetxml._locate_c is None:
-        missing(f"skpxl._speedups is not in use: {sheetxml.speedups_status()}",
-                "SKPXL_REQUIRE_SPEEDUPS")
 
 
 # --- locate: kept, fixed -----------------------------------------------------------------
@@ -314,7 +308,7 @@ def test_status_says_why_the_c_is_not_in_use(tmp_path, extension, reason):
     folder = _package_copy(tmp_path, extension)
     env = {k: v for k, v in os.environ.items() if k not in ("SKPXL_SPEEDUPS", "PYTHONPATH")}
     out = run_isolated(STATUS + "; print(s.message('en')); print(s.message('id'))", env,
-                       cwd=folder, flags=["-S"])
+                       cwd=folder, flags=("-S",))
     lines = out.splitlines()
     assert lines[0].split() == ["False", reason, "True"]
     assert "Python" in lines[1] and "Python" in lines[2] and lines[1] != lines[2]
