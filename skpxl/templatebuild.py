@@ -53,7 +53,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TOP_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 DATE_FORMAT = "[$-421]d mmmm yyyy;@"
-NUMBER_SPACED = 'General" "'  # a target reads "12 dokumen" beside its unit, not "12dokumen"
 
 LINE = 13.0      # height of a one-line row (9 pt text)
 SPACER = 4.0     # a thin empty row between parts of a form
@@ -456,9 +455,11 @@ def hasil_kerja_rows(layout: Layout, ws, top: int, cols: list[dict], section: st
             for r in range(first, last_row + 1):  # "12 dokumen": one cell to the eye
                 ws[f"{c}{r}"].border = Border(left=THIN, top=THIN, bottom=THIN)
                 ws[f"{c}{r}"].alignment = Alignment(horizontal="right", vertical="top")
-        elif col["key"] == "satuan":
-            for r in range(first, last_row + 1):
+        elif col["key"] == "satuan":   # indented, not a format: .xls readers took
+            for r in range(first, last_row + 1):   # 'General" "' for a date format
                 ws[f"{c}{r}"].border = Border(right=THIN, top=THIN, bottom=THIN)
+                ws[f"{c}{r}"].alignment = Alignment(horizontal="left", vertical="top",
+                                                    indent=1, wrap_text=True)
         elif col["key"] == "realisasi":
             for r in range(first, last_row + 1):
                 ws[f"{c}{r}"].alignment = TOP_CENTER
@@ -477,15 +478,13 @@ def hasil_kerja_rows(layout: Layout, ws, top: int, cols: list[dict], section: st
         name = f"{prefix}_{col['key']}"
         if col.get("mirror_of"):
             layout.add_mirror(ws, ref, name, f"{col['mirror_of']}", group=group_id,
-                              level=col["level"],
-                              number_format=NUMBER_SPACED if col["key"] == "target" and
-                              col["type"] == "number" else None)
+                              level=col["level"])
             continue
         path = f"$.hasil_kerja.{section}[*]." + (
             col["key"] if col["level"] == "block" else f"iki[*].{col['key']}")
         number_format = None
         if col["type"] == "number":
-            number_format = NUMBER_SPACED if col["key"] == "target" else "General"
+            number_format = "General"
         layout.add_field(ws, ref, name, path, "input", col["type"], choices=col.get("choices"),
                          group=group_id, level=col["level"], source=col.get("source"),
                          label=col["header"] or col["key"], number_format=number_format)
