@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -78,8 +79,10 @@ FOOTER_RIGHT = "Halaman &P dari &N"
 PETUNJUK = [
     ("PETUNJUK PENGISIAN SASARAN KINERJA PEGAWAI (SKP)", "title"),
     ("", ""),
-    ("1. Sel berwarna KUNING diisi oleh pegawai atau pejabat penilai. Sel lain sudah diisi "
-     "oleh bagian SDM dan dikunci.", ""),
+    ("1. Sel berwarna KUNING masih harus diisi oleh pegawai atau pejabat penilai; warnanya "
+     "hilang setelah diisi, sehingga formulir yang lengkap tercetak tanpa warna. Isian yang "
+     "sudah ada (misalnya rencana kerja) tetap boleh diubah. Sel lain diisi oleh bagian SDM "
+     "dan dikunci.", ""),
     ("2. Jangan mengubah nama, NIP, jabatan, unit kerja, maupun data pejabat penilai. Jika ada "
      "yang salah, hubungi bagian SDM; jangan memperbaikinya sendiri.", ""),
     ("3. Jangan menyisipkan atau menghapus baris, kolom, atau sheet, dan jangan mengganti nama "
@@ -152,10 +155,14 @@ class Layout:
                                  group=group, level=level, mirror=mirror, prefix=prefix,
                                  label=label))
         cells = [c for c in cells_of(ws, ref) if not isinstance(c, MergedCell)]
+        if kind == "input" and fill:
+            # yellow while empty (a conditional format): staff see what is left to fill,
+            # and a finished form prints without input colour
+            first = ref.split(":")[0]
+            ws.conditional_formatting.add(ref, FormulaRule(
+                formula=[f"LEN(TRIM({first}))=0"], fill=INPUT_FILL))
         for cell in cells:
             cell.protection = Protection(locked=kind != "input")
-            if kind == "input" and fill:
-                cell.fill = INPUT_FILL
             if number_format:
                 cell.number_format = number_format
             elif type_ == "string" and kind != "formula":
