@@ -27,7 +27,8 @@ from .report import (DUPLIKAT, HASIL, REKAP, REPORT_SHEET, TIDAK_VALID, ReportCo
                      ReportRejected, sheet_names, table_rows)
 from .reportbook import table_hash
 from .roster import index_for
-from .validate import FileReport, check_workers_saw, list_files, validate_file
+from .validate import (FileReport, check_workers_saw, current_key, list_files,
+                       parse_time, validate_file)  # noqa: F401 - merge takes parse_time here
 
 define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; tidak digabung.",
        "The file belongs to unit {found}, not {expected}; not merged.")
@@ -146,18 +147,6 @@ class Submission:
     def valid(self) -> bool:
         return bool(self.report and self.report.valid)
 
-    def newest_key(self):
-        generated = parse_time(self.report.generated_at) if self.report else None
-        return (generated or datetime.min.replace(tzinfo=timezone.utc),
-                self.report.mtime if self.report else 0.0, self.name)
-
-
-def parse_time(text) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def person_row(emp, penilai, *, nip: str | None = None) -> tuple:
@@ -277,8 +266,7 @@ def reduce_unit(unit: str | None, subs: list[Submission], *, period: Period, ros
     data = UnitData(UnitSummary(unit, period.kode))
     used: dict[str, Submission] = {}
     for nip, group in groups.items():
-        candidates = [s for s in group if s.valid] or group
-        chosen = max(candidates, key=Submission.newest_key)
+        chosen = max(group, key=lambda s: current_key(s.report))   # as validate chooses
         used[nip] = chosen
         for other in sorted((s for s in group if s is not chosen), key=lambda s: s.name):
             reason = ("file yang dipakai sah, file ini tidak valid" if chosen.valid and

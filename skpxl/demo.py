@@ -322,11 +322,12 @@ def _fill_task(task: tuple) -> tuple[str, str | None]:
     return target, None
 
 
-def _annotate_task(task: tuple) -> list[str]:
-    """Worker: annotated copies of a few reports (file names are unique NIP-based names)."""
+def _annotate_task(task: tuple) -> list[tuple[str, str]]:
+    """Worker: annotated copies of a few reports (file names are unique NIP-based names),
+    each with its source."""
     from .annotate import annotate_files
     reports, outdir = task
-    return [str(p) for p in annotate_files(reports, Path(outdir))]
+    return [(str(p), r.path) for p, r in zip(annotate_files(reports, Path(outdir)), reports)]
 
 
 def _chunks(items: list, jobs: int) -> list[list]:
@@ -464,13 +465,17 @@ def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
     if importlib.util.find_spec("skpxl.annotate") is None:
         result.notes.append("Salinan bertanda dilewati: modul skpxl.annotate belum tersedia.")
     else:
-        flagged = [f for f in report.files if f.issues]
+        from .annotate import replace_copies
+        flagged = [f for f in report.files if f.must_fix]   # as validate --annotate
         tasks = [(chunk, str(annotate_dir)) for chunk in _chunks(flagged, jobs)]
         annotate_dir.mkdir(parents=True, exist_ok=True)
-        for paths in map_ordered(_annotate_task, tasks, jobs,
-                               _start(bar("3/4 Menandai file"), len(tasks))):
-            result.annotated += paths
-        result.annotated.sort()
+        written = {}
+        for pairs in map_ordered(_annotate_task, tasks, jobs,
+                                 _start(bar("3/4 Menandai file"), len(tasks))):
+            written.update(pairs)
+        result.annotated = sorted(written)
+        replace_copies(annotate_dir, {Path(p): s for p, s in written.items()},
+                       [f.path for f in report.files])
     return (f"3/4 Diperiksa: {result.validation['valid']} sah, "
             f"{result.validation['invalid']} perlu diperbaiki; {len(result.annotated)} salinan "
             f"bertanda -> {_show(annotate_dir)}")

@@ -1,7 +1,8 @@
 """SKP domain rules as pure functions: ratings, predikat matrix, BerAKHLAK, angka kredit.
 
 Facts follow PermenPANRB 6/2022, SE MenPANRB 3/2023 and PerBKN 3/2023 (see
-``docs/domain.md``). Nothing here touches files.
+``docs/domain.md``). Nothing here touches files, except that the angka kredit numbers come
+from the package's data file (:mod:`skpxl.akdata`, read once).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from functools import lru_cache
+
+from .akdata import ak_data
 
 DI_ATAS = "Di Atas Ekspektasi"
 SESUAI = "Sesuai Ekspektasi"
@@ -129,7 +132,7 @@ _RATING_ALIASES = {
 
 _PREDIKAT_ALIASES = {
     "sangat baik": SANGAT_BAIK, "baik": BAIK, "butuh perbaikan": BUTUH_PERBAIKAN,
-    "cukup": BUTUH_PERBAIKAN, "kurang/misconduct": KURANG, "kurang / misconduct": KURANG,
+    "cukup": BUTUH_PERBAIKAN, "kurang/misconduct": KURANG,
     "kurang": KURANG, "misconduct": KURANG, "kurang misconduct": KURANG,
     "sangat kurang": SANGAT_KURANG,
 }
@@ -145,7 +148,7 @@ def normalize_rating(value) -> str | None:
     text = str(value).strip()
     if not text:
         return ""
-    return _RATING_ALIASES.get(_fold(text).replace(" / ", "/"))
+    return _RATING_ALIASES.get(_fold(text))
 
 
 def normalize_predikat(value) -> str | None:
@@ -155,8 +158,7 @@ def normalize_predikat(value) -> str | None:
     text = str(value).strip()
     if not text:
         return ""
-    folded = _SLASH.sub("/", _fold(text))
-    return _PREDIKAT_ALIASES.get(folded) or _PREDIKAT_ALIASES.get(folded.replace("/", " / "))
+    return _PREDIKAT_ALIASES.get(_SLASH.sub("/", _fold(text)))
 
 
 def normalize_choice(value, choices) -> str | None:
@@ -170,23 +172,25 @@ def normalize_choice(value, choices) -> str | None:
     return None
 
 
-# --- angka kredit (PerBKN 3/2023) -------------------------------------------------------
+# --- angka kredit (PermenPANRB 1/2023, PerBKN 3/2023) -------------------------------------
+# The numbers live in skpxl/data/angka_kredit.toml with their sources (skpxl.akdata); these
+# views keep the names the rest of skpxl uses.
 
-AK_PERCENT = {SANGAT_BAIK: Fraction(150, 100), BAIK: Fraction(1), BUTUH_PERBAIKAN: Fraction(75, 100),
-              KURANG: Fraction(50, 100), SANGAT_KURANG: Fraction(25, 100)}
-
-AK_COEFFICIENT = {
-    "Pemula": Fraction(375, 100), "Terampil": Fraction(5), "Mahir": Fraction(25, 2),
-    "Penyelia": Fraction(25), "Ahli Pertama": Fraction(25, 2), "Ahli Muda": Fraction(25),
-    "Ahli Madya": Fraction(75, 2), "Ahli Utama": Fraction(50),
-}
+#: predikat -> share of the annual coefficient (Sangat Baik 3/2 = 150 %)
+AK_PERCENT: dict[str, Fraction] = {name: s.value for name, s in ak_data().percent.items()}
+#: jenjang -> annual angka kredit coefficient
+AK_COEFFICIENT: dict[str, Fraction] = {name: j.koefisien.value
+                                       for name, j in ak_data().jenjang.items()}
+#: decimals every angka kredit is rounded to (half-up), see the data file's [rounding]
+AK_DECIMALS: int = ak_data().decimals
 
 
 @lru_cache(maxsize=256)
 def angka_kredit(predikat: str, jenjang: str, months: int) -> float | None:
     """Angka kredit earned: percentage(predikat) x annual coefficient x months/12.
 
-    ``None`` when the jenjang is not a jabatan fungsional level or the predikat is unknown.
+    Rounded to :data:`AK_DECIMALS` decimals, half-up. ``None`` when the jenjang is not a
+    jabatan fungsional level or the predikat is unknown.
     >>> angka_kredit("Baik", "Ahli Pertama", 2)
     2.083
     """
@@ -194,4 +198,4 @@ def angka_kredit(predikat: str, jenjang: str, months: int) -> float | None:
     if not jenjang_key or predikat not in AK_PERCENT:
         return None
     value = AK_PERCENT[predikat] * AK_COEFFICIENT[jenjang_key] * Fraction(months, 12)
-    return round(float(value), 3)
+    return float(ak_data().round(value))

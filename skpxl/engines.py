@@ -38,6 +38,9 @@ ENGINES = ("libreoffice", "excel", "none")
 AUTO_ORDER = ("libreoffice", "excel")
 #: the sheets a HR officer prints and has signed
 FORM_SHEETS = ("SKP", "Lampiran SKP", "Evaluasi", "Dokumen Evaluasi")
+#: ``to_pdf(sheets=FORMS)``: the form sheets of SKP workbooks, every visible sheet of other
+#: workbooks (angka kredit papers, reports); see :func:`default_sheets`
+FORMS = "forms"
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: LibreOffice's ``--convert-to`` argument per output suffix (same format as the input)
@@ -89,7 +92,7 @@ class Engine:
                force: bool = False) -> list[Path]:
         """One A4 PDF per workbook in ``outdir``, of ``sheets`` (default: all visible)."""
         tasks = plan_tasks(paths, outdir, ".pdf", force=force,
-                           sheets=tuple(sheets) if sheets else None)
+                           sheets=sheets if sheets == FORMS else tuple(sheets) if sheets else None)
         return self.run(tasks, "pdf", jobs)
 
     def run(self, tasks: list[Task], kind: str, jobs: int) -> list[Path]:
@@ -138,7 +141,7 @@ def plan_tasks(paths, outdir, suffix: str | None, *, force: bool, sheets=None) -
                              en=f"Output {target} would overwrite its input file.",
                              hint_en="Choose another output folder with -o.")
         seen[target] = source
-        tasks.append(Task(source, target, sheets))
+        tasks.append(Task(source, target, default_sheets(source) if sheets == FORMS else sheets))
     existing = [str(t.target) for t in tasks if t.target.exists()]
     if existing and not force:
         raise OutputError(f"{len(existing)} file keluaran sudah ada, misalnya {existing[0]}.",
@@ -257,6 +260,19 @@ def select_sheets(source: Path, target: Path, sheets: tuple[str, ...]) -> None:
         return set_sheet_states(xml, wanted)
 
     _rewrite_member(source, "xl/workbook.xml", change, target)
+
+
+def default_sheets(path: Path) -> tuple[str, ...] | None:
+    """What ``export pdf`` prints without ``--sheets``: the :data:`FORM_SHEETS` an SKP
+    workbook has; ``None`` (every visible sheet) for a workbook with none of them, such as
+    angka kredit papers. A file that is not xlsx keeps :data:`FORM_SHEETS` (and so the
+    request to recalculate it into xlsx first)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = sheet_states(zf.read("xl/workbook.xml").decode("utf-8"))
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return FORM_SHEETS
+    return tuple(s for s in FORM_SHEETS if s in names) or None
 
 
 def check_sheets(tasks: list[Task]) -> None:

@@ -178,11 +178,21 @@ def _repeat(text: str | None) -> int:
     return int(text) if text and text.isdigit() and int(text) > 0 else 1
 
 
+_TEXT_ELEMENTS = frozenset(("text:p", "text:h"))   # where whitespace is content
+_TEXT_CHARS = {"text:line-break": "\n", "text:tab": "\t"}   # elements standing for a character
+_MAX_FORMULAS = 100_000   # formula cells noted per file (a form has a few hundred)
+
+
 class _OdsScan(ContentHandler):
-    """Measures each table's extent of cells with content, and reads named ranges.
+    """Measures each table's extent of cells with content, reads named ranges, and notes
+    the cells holding a formula (``formulas``: table -> {(row, col)}, 1-based).
 
     With ``out`` it also writes content.xml again, clipped to the limits: repeated rows and
-    cells beyond them are cut, which is where a tiny .ods hides millions of cells.
+    cells beyond them are cut, which is where a tiny .ods hides millions of cells; and
+    whitespace between elements outside paragraphs (the indentation Gnumeric writes, which
+    python-calamine 0.9 cannot read inside a table row) is dropped, and line breaks and
+    tabs written as elements (Gnumeric again; calamine drops them) become the characters
+    LibreOffice shows. ``reshape`` says the first pass saw either.
     """
 
     def __init__(self, lim: Limits, out: io.StringIO | None = None):
@@ -191,8 +201,11 @@ class _OdsScan(ContentHandler):
         self.extent: dict[str, list[int]] = {}     # table -> [rows, cols] with content
         self.names: dict[str, tuple[str, str]] = {}
         self.local_names: dict[str, tuple[str, str]] = {}
+        self.formulas: dict[str, set[tuple[int, int]]] = {}
         self.table, self.row, self.col, self.skip = "", 0, 0, 0
         self.row_has = self.cell_has = False
+        self.in_row, self.in_text, self.reshape = False, 0, False
+        self.row_start = self.formula_count = 0
 
     def startElement(self, name: str, attrs) -> None:
         if self.skip:
@@ -205,6 +218,7 @@ class _OdsScan(ContentHandler):
         elif name == "table:table-row":
             start, self.row_has, self.col = self.row, False, 0
             self.row += _repeat(attrs.get("table:number-rows-repeated"))
+            self.in_row, self.row_start = True, start
             if self.out is not None:
                 if start >= lim.max_rows:
                     self.skip = 1
@@ -214,13 +228,21 @@ class _OdsScan(ContentHandler):
             start = self.col
             self.col += _repeat(attrs.get("table:number-columns-repeated"))
             self.cell_has = any(k.startswith("office:") for k in attrs.keys())
+            if "table:formula" in attrs:
+                self._formula(start)
             if self.out is not None:
                 if start >= lim.max_cols:
                     self.skip = 1
                     return
                 attrs["table:number-columns-repeated"] = str(min(self.col, lim.max_cols) - start)
-        elif name == "text:p":
+        elif name in _TEXT_ELEMENTS:
             self.cell_has = True
+            self.in_text += 1
+        elif name in _TEXT_CHARS:
+            self.reshape = True
+            if self.out is not None:
+                self.out.write(_TEXT_CHARS[name])
+            return
         elif name in ("table:named-range", "table:named-expression"):
             target = _ods_range(attrs.get("table:cell-range-address")
                                 or attrs.get("table:expression", ""))
@@ -230,21 +252,39 @@ class _OdsScan(ContentHandler):
             self.out.write(f"<{name}" + "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
                            + ">")
 
+    def _formula(self, start: int) -> None:
+        """Note the cells of a formula cell element (repeated ones too, up to a bound)."""
+        rows = range(self.row_start + 1, min(self.row, self.lim.max_rows) + 1)
+        cols = range(start + 1, min(self.col, self.lim.max_cols) + 1)
+        if self.formula_count + len(rows) * len(cols) <= _MAX_FORMULAS:
+            self.formula_count += len(rows) * len(cols)
+            self.formulas.setdefault(self.table, set()).update(
+                (row, col) for row in rows for col in cols)
+
     def endElement(self, name: str) -> None:
         if self.skip:
             self.skip -= 1
             return
+        if name in _TEXT_CHARS:
+            return
         ext = self.extent.get(self.table, [0, 0])
         if name in ("table:table-cell", "table:covered-table-cell") and self.cell_has:
             self.row_has, ext[1] = True, max(ext[1], self.col)
-        elif name == "table:table-row" and self.row_has:
-            ext[0] = max(ext[0], self.row)
+        elif name == "table:table-row":
+            self.in_row = False
+            if self.row_has:
+                ext[0] = max(ext[0], self.row)
+        elif name in _TEXT_ELEMENTS:
+            self.in_text -= 1
         elif name == "table:table":
             self.table = ""
         if self.out is not None:
             self.out.write(f"</{name}>")
 
     def characters(self, content: str) -> None:
+        if not self.in_text and content.isspace():
+            self.reshape = self.reshape or self.in_row
+            return
         if self.out is not None and not self.skip:
             self.out.write(escape(content))
 

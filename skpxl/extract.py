@@ -22,9 +22,9 @@ from . import domain
 from .document import ancestors, get_path, set_path, tokens
 from .errors import TemplateError, UnreadableFileError
 from .manifest import METADATA_SHEET, Field, Template, a1, expand_path, list_templates, \
-    load_template, parse_a1
+    load_manifest, load_template, parse_a1, template_from_manifest
 from .memo import remember
-from .problems import ERROR, WARNING, Problem, define
+from .problems import ERROR, WARNING, Problem, define, rule
 from .reader import read_workbook
 
 define("template.metadata_missing", WARNING,
@@ -43,6 +43,12 @@ define("template.version", WARNING,
 define("structure.sheet_missing", ERROR,
        "Sheet '{sheet}' tidak ada atau namanya diubah. Jangan mengganti nama atau menghapus "
        "sheet.", "Sheet '{sheet}' is missing or was renamed. Do not rename or delete sheets.")
+define("structure.sheet_renamed", ERROR,
+       "Sheet '{sheet}' diganti namanya menjadi '{found}', sehingga rumus formulir yang "
+       "merujuk ke sheet itu rusak. Kembalikan namanya menjadi '{sheet}' (klik kanan tab "
+       "sheet > Rename).", "Sheet '{sheet}' was renamed to '{found}', which breaks the form's "
+       "formulas that refer to it. Rename it back to '{sheet}' (right-click the sheet tab > "
+       "Rename).")
 define("structure.moved", WARNING,
        "Isian {name} berpindah dari {expected} ke {found}: ada baris/kolom yang disisipkan atau "
        "dihapus.", "Field {name} moved from {expected} to {found}: rows or columns were inserted "
@@ -67,6 +73,7 @@ class Extraction:
     problems: list[Problem] = field(default_factory=list)
     has_dates: bool = False     # a date or datetime was read: the document is not JSON yet
     layout: "_Layout | None" = field(default=None, repr=False, compare=False)
+    structure: "_Structure | None" = field(default=None, repr=False, compare=False)
 
     def locate(self, path: str) -> tuple[str | None, str | None]:
         """(sheet, cell) of a document path, or of its nearest located ancestor."""
@@ -104,24 +111,107 @@ def parse_date_text(text: str) -> date | None:
     return None
 
 
-_INT_TEXT = re.compile(r"-?\d+")
+# --- number text ---------------------------------------------------------------------------
+#
+# The one rule for a number typed as text into a ``number`` field (docs/problems.md, "Angka"):
+# Indonesian first. ``.`` groups thousands (``1.500``, ``1.500.000``), ``,`` is the decimal
+# mark (``12,5``, ``1.250,5``). A ``.`` that cannot group thousands (not followed by exactly
+# three digits: ``12.5``, ``0.75``) is a decimal point, as phones and English-language Excel
+# write it. Everything else is an error at the cell that says what to type: a trailing unit
+# or ``%`` (the unit has its own column), ``1,500`` (1,5 or 1500?), English grouping
+# (``1,500,000``), spaces inside the number, words.
+
+rule(10, "Numbers typed as text", """
+A cell of a `number` field (target and realisasi on the quantitative templates: see
+`skpxl template fields`) may hold text: a phone, a paste, a locale that did not parse it. The
+text is read by one rule, Indonesian first:
+
+| Typed | Read as | Why |
+|---|---|---|
+| `12`, `-3` | 12, -3 | digits |
+| `1.500`, `1.500.000`, `1.250,5` | 1500, 1500000, 1250.5 | `.` groups thousands, `,` marks decimals |
+| `12,5`, `0,75` | 12.5, 0.75 | `,` marks decimals |
+| `12.5`, `0.750` | 12.5, 0.75 | a `.` not followed by exactly three digits cannot group thousands: a decimal point (phones, English Excel) |
+| `1,500` | error | 1,5 or 1500? (English thousands, or an odd Indonesian decimal) |
+| `1,500,000`, `1,250.5` | error | English grouping: type 1500000, 1250,5 |
+| `11 dokumen`, `95%`, `12,5 %` | error | the unit has its own column: type 11, 95, 12,5 |
+| `1 500`, `sebelas` | error | spaces inside the number; words |
+
+An error (`skp.target_not_number`, `skp.realisasi_not_number`) is at the cell and says what
+to type: the number without thousands separators, which any locale reads right. Text in a
+qualitative template's target or realisasi is text, as it should be.
+""")
+
+_PLAIN = re.compile(r"-?\d+")
+_GROUPED = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
+_COMMA_THOUSANDS = re.compile(r"-?[1-9]\d{0,2},\d{3}")
 _COMMA_DECIMAL = re.compile(r"-?\d+,\d+")
 _DOT_DECIMAL = re.compile(r"-?\d+\.\d+")
-_GROUPED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+_EN_GROUPED = re.compile(r"-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+_WITH_UNIT = re.compile(r"(-?[\d.,]*\d)\s*(%|[^\W\d].*)", re.S)
+
+
+def read_number_text(text: str) -> tuple[int | float | None, tuple[str, dict] | None]:
+    """``(number, None)`` when ``text`` reads as a number by the rule above, else
+    ``(None, (why, details))``: ``unit`` (details: number, unit), ``ambiguous``,
+    ``english`` (details: number), ``spaces`` (details: number) or ``words``."""
+    compact = text.strip().replace("\xa0", " ")
+    if _PLAIN.fullmatch(compact):
+        return int(compact), None
+    if _GROUPED.fullmatch(compact):
+        number = float(compact.replace(".", "").replace(",", "."))
+        return (int(number) if number.is_integer() else number), None
+    if _COMMA_THOUSANDS.fullmatch(compact):
+        return None, ("ambiguous", {"text": compact})
+    if _COMMA_DECIMAL.fullmatch(compact):
+        return float(compact.replace(",", ".")), None
+    if _DOT_DECIMAL.fullmatch(compact):
+        return float(compact), None
+    if _EN_GROUPED.fullmatch(compact):
+        return None, ("english", {"number": float(compact.replace(",", ""))})
+    unit = _WITH_UNIT.fullmatch(compact)
+    if unit:
+        number, _ = read_number_text(unit.group(1))
+        if number is not None:
+            return None, ("unit", {"number": number, "unit": unit.group(2).strip()})
+    squeezed = compact.replace(" ", "")
+    if squeezed != compact:
+        number, _ = read_number_text(squeezed)
+        if number is not None:
+            return None, ("spaces", {"number": number})
+    return None, ("words", {})
 
 
 def parse_number_text(text: str):
-    """``12``, ``12,5``, ``1.250,5`` -> number; anything else -> None."""
-    compact = text.strip().replace(" ", "")
-    if _INT_TEXT.fullmatch(compact):
-        return int(compact)
-    if _COMMA_DECIMAL.fullmatch(compact):
-        return float(compact.replace(",", "."))
-    if _DOT_DECIMAL.fullmatch(compact):
-        return float(compact)
-    if _GROUPED.fullmatch(compact):
-        return float(compact.replace(".", "").replace(",", "."))
-    return None
+    """A number typed as text, by the rule of :func:`read_number_text`; None if unreadable."""
+    return read_number_text(text)[0]
+
+
+def number_hint(text: str) -> dict[str, str]:
+    """What to type instead of ``text`` in a number cell, in Indonesian and English."""
+    _, reason = read_number_text(str(text))
+    why, details = reason or ("words", {})
+    if "number" in details:   # without thousands separators: read right in any locale
+        plain = _number_text(details["number"])
+        shown = {"id": plain.replace(".", ","), "en": plain}
+    if why == "unit":
+        return {"id": f"Ketik angkanya saja ({shown['id']}); satuan '{details['unit']}' "
+                      f"ditulis di kolom satuan.",
+                "en": f"Type the number only ({shown['en']}); the unit '{details['unit']}' "
+                      f"goes in the unit column."}
+    if why == "ambiguous":
+        whole = details["text"].replace(",", "")
+        part = details["text"].rstrip("0")
+        return {"id": f"'{details['text']}' bisa berarti {part} atau {whole}: ketik "
+                      f"{whole} untuk bilangan bulat, atau {part} untuk pecahan.",
+                "en": f"'{details['text']}' may mean {part.replace(',', '.')} or {whole}: "
+                      f"type {whole} for the whole number, or {part.replace(',', '.')} for "
+                      f"the fraction."}
+    if why in ("english", "spaces"):
+        return {"id": f"Ketik {shown['id']} (tanpa pemisah ribuan; koma untuk desimal).",
+                "en": f"Type {shown['en']} (no thousands separators)."}
+    return {"id": "Ketik angka saja, misalnya 12 atau 12,5.",
+            "en": "Type a number only, e.g. 12 or 12,5."}
 
 
 def _number_text(value) -> str:
@@ -216,12 +306,12 @@ def identify(wb, problems: list[Problem]) -> tuple[Template | None, dict]:
     meta = metadata_of(wb)
     template_id = str(meta.get("meta_template_id") or "").strip()
     if template_id:
+        version = str(meta.get("meta_template_version") or "").strip()
         try:
-            tmpl = load_template(template_id)
+            tmpl = load_template(template_id, version=version)   # its own layout if archived
         except TemplateError:
             problems.append(Problem("template.unknown", value=template_id))
             return None, meta
-        version = str(meta.get("meta_template_version") or "").strip()
         if version and version != tmpl.version:
             problems.append(Problem("template.version", {"template": tmpl.id, "found": version,
                                                          "current": tmpl.version}))
@@ -234,11 +324,46 @@ def identify(wb, problems: list[Problem]) -> tuple[Template | None, dict]:
     return tmpl, meta
 
 
+def template_for(ref) -> Template:
+    """A template by shipped id or path (:func:`~skpxl.manifest.load_template`), or the
+    template a generated or returned workbook was made from, with each field where that
+    workbook's own defined names put it (``skpxl template fields kembali/x.xlsx``)."""
+    try:
+        return load_template(ref)
+    except TemplateError:
+        path = Path(str(ref))
+        if not path.is_file() or \
+                path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+            raise
+        problems: list[Problem] = []
+        tmpl, _ = identify(read_workbook(path), problems)
+        if tmpl is None or tmpl.manifest_path is None:
+            raise
+    located = template_from_manifest(load_manifest(tmpl.manifest_path), path,
+                                     tmpl.manifest_path, strict=False)
+    for fld, shipped in zip(located.fields + located.mirrors, tmpl.fields + tmpl.mirrors):
+        if fld.sheet is None:   # no such name in the workbook (an .xls has none)
+            fld.sheet, fld.row, fld.col = shipped.sheet, shipped.row, shipped.col
+    return located
+
+
 # --- extraction ----------------------------------------------------------------------------
 
-def _offsets(wb, tmpl: Template) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
-    """Each field's (row, column) offset in ``wb`` (fields that cannot be read left out),
-    and the structure problems found on the way; cached by the workbook's structure."""
+@dataclass(frozen=True)
+class _Structure:
+    """How a returned workbook is laid out against its template: where each template sheet
+    is (``sheets``: template sheet name -> the workbook's), each field's and each mirror's
+    (row, column) offset (fields that cannot be read left out), and the structure problems
+    found on the way."""
+
+    sheets: dict[str, str]
+    offsets: dict[str, tuple[int, int]]
+    mirrors: dict[str, tuple[int, int]]
+    problems: list[Problem]
+
+
+def _structure(wb, tmpl: Template) -> _Structure:
+    """The :class:`_Structure` of ``wb``; cached by the workbook's structure."""
     key = wb.structure_key
     if key is not None:
         key = (key, tmpl.id, tmpl.version, str(tmpl.path), tuple(wb.sheet_names))
@@ -246,29 +371,78 @@ def _offsets(wb, tmpl: Template) -> tuple[dict[str, tuple[int, int]], list[Probl
         if cached is not None:
             return cached
     names, problems = wb.defined_names or {}, []
-    missing_sheets = {f.sheet for f in tmpl.fields} - set(wb.sheet_names)
-    for sheet in sorted(missing_sheets):
-        problems.append(Problem("structure.sheet_missing", {"sheet": sheet}, sheet=sheet))
+    sheets = _sheet_map(wb, tmpl, names, problems)
     moved: set[str] = set()
     offsets: dict[str, tuple[int, int]] = {}
     for fld in tmpl.fields:
-        if fld.sheet not in missing_sheets:
-            offset = _position(fld, tmpl, names, problems, moved)
+        if fld.sheet in sheets:
+            offset = _position(fld, tmpl, names, problems, moved, sheets[fld.sheet])
             if offset is not None:
                 offsets[fld.name] = offset
+    mirrors: dict[str, tuple[int, int]] = {}
+    for fld in tmpl.mirrors:     # located like fields; their moves are the fields' news
+        if fld.sheet in sheets:
+            offset = _position(fld, tmpl, names, [], set(), sheets[fld.sheet])
+            if offset is not None:
+                mirrors[fld.name] = offset
+    found = _Structure(sheets, offsets, mirrors, problems)
     if key is not None:
-        remember(_OFFSETS, key, (offsets, problems), 64)
-    return offsets, problems
+        remember(_OFFSETS, key, found, 64)
+    return found
 
 
 _OFFSETS: dict = {}
 
 
+rule(40, "Renamed sheets", """
+Excel and LibreOffice rename a sheet together with every defined name that points into it,
+and the form's formulas use those names: the form prints as before. skpxl reads the fields
+through the returned file's own names, so such a rename is **no problem at all** (the tab
+name does not print; an HR officer at a deadline gains nothing from a warning about it).
+A sheet renamed by a program that left the names behind (they point at no sheet, so the
+form's formulas show errors) is one `structure.sheet_renamed` naming both names; the sheet
+is found at its place among the sheets and the rest of the file is checked as usual.
+""")
+
+
+def _sheet_map(wb, tmpl: Template, names: dict, problems: list[Problem]) -> dict[str, str]:
+    """Template sheet -> the workbook's sheet holding it. A sheet renamed in Excel or
+    LibreOffice takes the workbook's defined names along: the fields are read where its
+    names point, and that is no problem at all (the form prints the same). A sheet renamed
+    by a program that left the names behind (they now point at no sheet, so the form's
+    formulas break) is found at its place among the sheets: one ``structure.sheet_renamed``,
+    and it is read as usual. Otherwise the sheet is missing."""
+    present = set(wb.sheet_names)
+    known = set(tmpl.sheets)
+    every = tmpl.fields + tmpl.mirrors
+    used = list(dict.fromkeys(f.sheet for f in every if f.sheet))
+    sheets: dict[str, str] = {}
+    for sheet in used:
+        if sheet in present:
+            sheets[sheet] = sheet
+            continue
+        targets = [names[f.name][0] for f in every if f.sheet == sheet and f.name in names]
+        moved = [t for t in targets if t in present and t not in known]
+        if moved:
+            sheets[sheet] = max(set(moved), key=moved.count)
+            continue
+        index = tmpl.sheets.index(sheet) if sheet in tmpl.sheets else -1
+        if 0 <= index < len(wb.sheet_names) and wb.sheet_names[index] not in known \
+                and wb.sheet_names[index] not in sheets.values():
+            sheets[sheet] = wb.sheet_names[index]
+            problems.append(Problem("structure.sheet_renamed", {
+                "sheet": sheet, "found": sheets[sheet]}, sheet=sheets[sheet]))
+            continue
+        problems.append(Problem("structure.sheet_missing", {"sheet": sheet}, sheet=sheet))
+    return sheets
+
+
 def _position(fld: Field, tmpl: Template, names: dict, problems: list[Problem],
-              moved_sheets: set) -> tuple[int, int] | None:
-    """Row/column offset of ``fld`` in the returned file, from its own defined names."""
+              moved_sheets: set, sheet: str) -> tuple[int, int] | None:
+    """Row/column offset of ``fld`` in the returned file (on ``sheet``, where the
+    template's sheet is), from the file's own defined names."""
     ref = names.get(fld.name)
-    if not ref or ref[0] != fld.sheet:
+    if not ref or ref[0] != sheet:
         return 0, 0
     first, _, last = ref[1].partition(":")
     row, col = parse_a1(first)
@@ -281,14 +455,14 @@ def _position(fld: Field, tmpl: Template, names: dict, problems: list[Problem],
             if found != expected:
                 problems.append(Problem("structure.rows_changed", {
                     "name": fld.name, "found": found, "expected": expected},
-                    sheet=fld.sheet, cell=first))
+                    sheet=sheet, cell=first))
                 return None
     if (row, col) != (fld.row, fld.col):
-        if fld.sheet not in moved_sheets:
-            moved_sheets.add(fld.sheet)
+        if sheet not in moved_sheets:
+            moved_sheets.add(sheet)
             problems.append(Problem("structure.moved", {
-                "name": fld.name, "expected": f"{fld.sheet}!{fld.cell}",
-                "found": f"{fld.sheet}!{a1(row, col)}"}, sheet=fld.sheet, cell=a1(row, col)))
+                "name": fld.name, "expected": f"{sheet}!{fld.cell}",
+                "found": f"{sheet}!{a1(row, col)}"}, sheet=sheet, cell=a1(row, col)))
     return row - fld.row, col - fld.col
 
 
@@ -309,9 +483,11 @@ class _Plan:
     by_block: dict[tuple, list[int]]
 
 
-def _plan(tmpl: Template, offsets: dict[str, tuple[int, int]]) -> _Plan:
-    """The :class:`_Plan` for ``offsets``; cached (the usual case: nothing moved)."""
-    key = (tmpl.id, tmpl.version, str(tmpl.path), tuple(sorted(offsets.items())))
+def _plan(tmpl: Template, structure: _Structure) -> _Plan:
+    """The :class:`_Plan` for a structure; cached (the usual case: nothing moved)."""
+    offsets = structure.offsets
+    key = (tmpl.id, tmpl.version, str(tmpl.path), tuple(sorted(offsets.items())),
+           tuple(sorted(structure.sheets.items())))
     plan = _PLANS.get(key)
     if plan is None:
         found: dict[str, set] = {}
@@ -320,13 +496,14 @@ def _plan(tmpl: Template, offsets: dict[str, tuple[int, int]]) -> _Plan:
             if fld.name not in offsets:
                 continue
             rows, cols = offsets[fld.name]
+            sheet = structure.sheets[fld.sheet]
             list_path = fld.path.split("[*]")[0]
             item_head = fld.path.rpartition("[*]")[0]
             for inst in tmpl.instances(fld):
                 pos = (inst.row + rows, inst.col + cols)
-                found.setdefault(fld.sheet, set()).add(pos)
+                found.setdefault(sheet, set()).add(pos)
                 cell = a1(*pos) if (rows, cols) != (0, 0) else inst.cell
-                entries.append(((fld.name, inst.block, inst.item), fld, inst, fld.sheet, pos,
+                entries.append(((fld.name, inst.block, inst.item), fld, inst, sheet, pos,
                                 cell, fld.group, list_path, item_head))
                 if fld.group == "perilaku":
                     always.setdefault(fld.group, set()).add(inst.block)
@@ -356,9 +533,9 @@ def extract(path, *, wb=None) -> Extraction:
     if tmpl is None:
         return result
     result.template = tmpl
-    offsets, problems = _offsets(wb, tmpl)
-    result.problems += [copy.copy(p) for p in problems]
-    plan = _plan(tmpl, offsets)
+    structure = result.structure = _structure(wb, tmpl)
+    result.problems += [copy.copy(p) for p in structure.problems]
+    plan = _plan(tmpl, structure)
     picked = {sheet: wb.pick(sheet, positions) for sheet, positions in plan.positions.items()}
     # the cells with content, normalised; the rest of the plan is empty
     found: dict[tuple, tuple] = {}     # key -> (value, raw)

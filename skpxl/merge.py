@@ -48,6 +48,13 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
         raise UsageError(f"Level '{level}' tidak dikenal: gunakan unit atau province.",
                          en=f"Level '{level}' is not known: use unit or province.")
     output = Path(output)
+    if output.suffix.lower() != ".xlsx":   # a report is a workbook, whatever it is called
+        raise UsageError(
+            f"Laporan ditulis sebagai workbook Excel: nama file -o harus berakhiran .xlsx, "
+            f"bukan '{output.name}'.",
+            hint="Untuk tabel CSV (dan Parquet), tambahkan --export FOLDER.",
+            en=f"The report is an Excel workbook: the -o file name must end in .xlsx, not "
+               f"'{output.name}'.", hint_en="For CSV (and Parquet) tables, add --export FOLDER.")
     check_output(output, force=force)
     if export:
         check_export(UNIT_TABLES if level == "unit" else PROVINCE_TABLES, Path(export),

@@ -38,6 +38,7 @@ def _date_or_none(y: int, m: int, d: int) -> date | None:
 
 
 _SPACES_DOTS = re.compile(r"[\s.]")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def check_nip(raw, *, today: date | None = None, expect_kind: str | None = None) -> NipCheck:
@@ -66,9 +67,10 @@ def check_nip(raw, *, today: date | None = None, expect_kind: str | None = None)
         result.problems.append(("nip.scientific", {"value": text}))
         return result
     compact = _SPACES_DOTS.sub("", text)
-    if compact != text and compact.isdigit():
+    digits = _DIGITS.fullmatch(compact) is not None  # 0-9 only: str.isdigit() takes "³", "١"
+    if compact != text and digits:
         result.problems.append(("nip.spaces", {"value": text}))
-    if not compact.isdigit():
+    if not digits:
         result.problems.append(("nip.chars", {"value": text}))
         return result
     result.nip = compact

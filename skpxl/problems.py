@@ -81,6 +81,15 @@ class Problem:
         return data
 
 
+#: the rules behind the verdicts, documented in docs/problems.md: order -> (title, text)
+RULES: dict[int, tuple[str, str]] = {}
+
+
+def rule(order: int, title: str, text: str) -> None:
+    """Document one rule the checks follow (Markdown ``text``), beside the code doing it."""
+    RULES[order] = (title, text)
+
+
 def has_errors(problems) -> bool:
     return any(p.severity == ERROR for p in problems)
 

@@ -119,6 +119,23 @@ def _grid(rows: list[list[Any]], lim: Limits) -> list[list[Any]]:
              for v in row[:width]] for row in rows]
 
 
+# a formula cell without a result: no <v>, or an empty one (formula text holds no "<")
+_NO_RESULT = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)>(?:<f(?:\s[^>]*)?>[^<]*</f>|'
+                        rb'<f\s[^>]*/>)(?:<v\s*/>|<v>\s*</v>)?</c>')
+_TYPED_RESULT = re.compile(rb'\st="(?:str|s|e|b|inlineStr)"')
+_PROTECTED = re.compile(rb'\ssheet\s*=\s*["\'](?:1|true)["\']')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _visible(text: str) -> str:
+    """Text as Excel shows it when ``_xHHHH_`` escapes held UTF-16 surrogates: a pair is the
+    character it encodes (``_xD83D__xDE00_`` is an emoji), a lone one (``_xD800_``, which
+    no program can encode) the visible replacement character U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def _state(visible: str) -> str:
     """``"SheetVisibleEnum.VeryHidden"`` -> ``"veryHidden"``."""
     return _VISIBILITY.get(visible.rpartition(".")[2], "visible")
@@ -214,6 +231,7 @@ class WorkbookValues:
     _grids: dict = field(default_factory=dict, repr=False)
     _shared: dict = field(default_factory=dict, repr=False)   # xlsx: strings/styles parts
     _formulas: dict = field(default_factory=dict, repr=False)
+    _uncalculated: dict = field(default_factory=dict, repr=False)
     # sheet -> (refs picked, formula refs among them, their non-empty values by position)
     _picked: dict = field(default_factory=dict, repr=False)
 
@@ -272,7 +290,8 @@ class WorkbookValues:
         return out
 
     def formula_cells(self, sheet: str, among: set[str] | None = None) -> set[str]:
-        """A1 refs of the cells of ``sheet`` holding a formula; xlsx/xlsm only (else empty).
+        """A1 refs of the cells of ``sheet`` holding a formula; xlsx/xlsm and ods (.xls:
+        empty).
         With ``among``, only those cells are asked about (known at once when :meth:`pick`
         read them)."""
         picked = self._picked.get(sheet)
@@ -284,6 +303,63 @@ class WorkbookValues:
         part, rel_type = self._parts.get(sheet, ("", ""))
         found = _formula_refs(self._pkg.part(part)) if rel_type.endswith("/worksheet") else set()
         return found & among if among is not None else found
+
+    def formulas_among(self, sheet: str, positions: tuple[tuple[int, int], ...]
+                       ) -> set[tuple[int, int]] | None:
+        """Which of the cells at ``positions`` (1-based row, column) hold a formula; None
+        where the format does not tell (.xls: python-calamine reads no formulas there).
+        A plain .xlsx sheet is not parsed for it: the cells are looked up by reference and
+        a formula is the first child of its ``<c>``. KeyError for a sheet not there."""
+        if sheet not in self.sheet_names:
+            raise KeyError(f"no sheet named {sheet!r} in {self.path.name}")
+        if self.format == "xls":
+            return None
+        wanted = _wanted_for(positions, self.limits)
+        picked = self._picked.get(sheet)
+        if picked is not None and wanted.refs <= picked[0]:   # known from a pick
+            return {(row + 1, col + 1) for row, col in map(parse_a1, picked[1] & wanted.refs)}
+        xml = self._plain_xml(sheet) if self.format in ("xlsx", "xlsm") else None
+        if xml is not None:
+            try:
+                located = _locate(xml, wanted.rows)
+            except sheetxml.Unusual:
+                located = None
+            if located is not None:
+                return {(row, col) for row, col, _, stop, _ in located
+                        if xml.startswith(b"<f", stop)}
+        refs = self.formula_cells(sheet)
+        return {(row, col) for row, col in wanted.positions if a1(row - 1, col - 1) in refs}
+
+    def uncalculated(self, sheet: str, ref: str) -> bool:
+        """True when the cell holds a formula but no stored result: the file was saved by
+        a program that does not calculate (openpyxl writes ``<f>..</f><v/>``; Excel and
+        LibreOffice store even an empty result, as ``t="str"`` with an empty ``<v>``).
+        .ods (LibreOffice writes an empty result with no value type, the same as no result)
+        and .xls (every formula record carries its result) never tell: False."""
+        if self.format not in ("xlsx", "xlsm"):
+            return False
+        if sheet not in self._uncalculated:
+            part, rel_type = self._parts.get(sheet, ("", ""))
+            xml = self._pkg.read(part) if rel_type.endswith("/worksheet") else b""
+            self._uncalculated[sheet] = {
+                m.group(1).decode("ascii") for m in _NO_RESULT.finditer(xml)
+                if not _TYPED_RESULT.search(m.group(2))}
+        return ref in self._uncalculated[sheet]
+
+    def sheet_protected(self, sheet: str) -> bool | None:
+        """Whether an .xlsx sheet is protected (``<sheetProtection sheet="1">``, near the
+        end of the sheet's XML); None for other formats."""
+        if self.format not in ("xlsx", "xlsm"):
+            return None
+        part, rel_type = self._parts.get(sheet, ("", ""))
+        if not rel_type.endswith("/worksheet") or part not in self._pkg.zip.NameToInfo:
+            return False
+        xml = self._pkg.read(part)
+        at = xml.rfind(b"<sheetProtection")
+        if at < 0:
+            return False
+        tag = xml[at:xml.find(b">", at) + 1]
+        return b' sheet="1"' in tag or b' sheet="true"' in tag or bool(_PROTECTED.search(tag))
 
     def close(self) -> None:
         """Let calamine release the file now rather than when garbage-collected."""
@@ -375,6 +451,9 @@ class WorkbookValues:
         if picked is None:
             return None
         values, formulas = picked
+        for pos, v in values.items():   # (isascii is a flag: no scan for most text)
+            if v.__class__ is str and not v.isascii():
+                values[pos] = _visible(v)
         refs = {a1(row - 1, col - 1) for row, col in formulas}
         if known is None:     # the usual case: one pick per sheet, kept as it is
             self._picked[sheet] = (wanted.refs, refs, values)
@@ -384,7 +463,8 @@ class WorkbookValues:
         return values
 
     def _convert(self, value: Any) -> Any:
-        return _value(value, self.limits.max_cell_chars) if type(value) in _CONVERTED else value
+        value = _value(value, self.limits.max_cell_chars) if type(value) in _CONVERTED else value
+        return _visible(value) if value.__class__ is str and not value.isascii() else value
 
 
 @dataclass(frozen=True)
@@ -424,6 +504,13 @@ def _wanted(positions: tuple[tuple[int, int], ...], max_rows: int, max_cols: int
             rows.setdefault(row, []).append((col, b'<c r="%s"' % ref.encode("ascii")))
     return _Wanted(cells, [(row, b"%d" % row, tags) for row, tags in rows.items()],
                    frozenset(refs))
+
+
+def _locate(xml: bytes, rows: list) -> list[tuple] | None:
+    """(row, column, tag start, tag end, ``</c>``) of the wanted cells with content of a
+    plain sheet (:func:`skpxl.sheetxml.pick_cells` finds cells the same way), else None."""
+    found = sheetxml._locate_c(xml, rows) if sheetxml._locate_c is not None else None
+    return found if found is not None else sheetxml._locate(xml, rows)
 
 
 def _cached(parse, data: bytes) -> Any:
@@ -480,13 +567,16 @@ def _open(pkg: Package) -> WorkbookValues:
     pkg.check_xml_parts(prolog_only={"content.xml"})   # ods: calamine parses it all at once
     scan, source = _ods_pass(pkg), path
     truncated = {t: e[0] > lim.max_rows or e[1] > lim.max_cols for t, e in scan.extent.items()}
-    if any(truncated.values()):
+    if any(truncated.values()) or scan.reshape:
         out = io.StringIO()
         _ods_pass(pkg, out)
         source = _rebuild(pkg, {"content.xml": out.getvalue().encode()},
                           lambda n: n in ("mimetype", "META-INF/manifest.xml", "styles.xml"))
     book = _calamine(lambda: calamine.CalamineWorkbook.from_object(source), path, "buku")
     meta = book.sheets_metadata
+    formulas = {table: {a1(row - 1, col - 1) for row, col in cells}
+                for table, cells in scan.formulas.items()}
     return WorkbookValues(path, "ods", [m.name for m in meta],
                           {m.name: _state(str(m.visible)) for m in meta},
-                          {**scan.local_names, **scan.names}, lim, truncated, _book=book)
+                          {**scan.local_names, **scan.names}, lim, truncated, _book=book,
+                          _formulas={m.name: formulas.get(m.name, set()) for m in meta})

@@ -19,8 +19,9 @@ from pathlib import Path
 from .domain import AK_COEFFICIENT, JENIS_JABATAN
 from .memo import remember
 from .nip import check_nip
-from .problems import ERROR, WARNING, Problem, define, has_errors
-from .tables import BRACKETED, NOT_ALNUM, clean_text, excel_text, find_header, read_table
+from .problems import ERROR, WARNING, Problem, define, has_errors, rule
+from .tables import (BRACKETED, NOT_ALNUM, clean_text, excel_text, find_header,
+                     looks_like_nip, read_table, split_tail)
 
 define("roster.empty", ERROR,
        "Daftar pegawai kosong: tidak ada satu pun baris pegawai di bawah baris judul kolom.",
@@ -85,6 +86,18 @@ define("roster.penilai_invalid", ERROR,
        "diketik sebagai teks (bukan angka seperti 1.98E+17).",
        "Assessor NIP '{value}' ({nama}) cannot be used: a NIP is 18 digits typed as text (not a "
        "number such as 1.98E+17).")
+define("roster.penilai_number", ERROR,
+       "NIP penilai {value} ({nama}) sudah rusak oleh Excel (disimpan sebagai angka, digit "
+       "terakhir hilang). Ketik ulang 18 digit NIP penilai sebagai teks (format sel Text atau "
+       "awali dengan tanda petik ').",
+       "Assessor NIP {value} ({nama}) was corrupted by Excel (stored as a number, last digits "
+       "lost). Retype the 18-digit assessor NIP as text (cell format Text or start with an "
+       "apostrophe ').")
+define("roster.tail", WARNING,
+       "{rows} di bawah tabel tidak berisi NIP atau data pegawai (misalnya blok tanda tangan, "
+       "catatan atau jumlah: '{sample}'), jadi tidak dibaca sebagai pegawai.",
+       "{rows_en} below the table hold no NIP and no employee data (a signature block, notes "
+       "or a total, e.g. '{sample}'), so they are not read as employees.")
 define("roster.penilai_missing", ERROR,
        "NIP penilai {value} ({nama}) tidak ada di daftar pegawai. Periksa NIP-nya, atau tambahkan "
        "pejabat penilai itu ke daftar.",
@@ -105,6 +118,14 @@ define("roster.cycle", ERROR,
        "penilai harus berakhir di pimpinan tertinggi.",
        "The assessor chain goes round in a circle: {chain_en}. One of these assessor NIPs is wrong; "
        "the chain must end at the head of the unit.")
+
+rule(70, "Where a roster table ends", """
+The roster is read from its header row down to its last employee row: a row with a NIP
+(even one Excel damaged), or with a unit and a name or position. Rows after it that hold
+anything (a signature block "Mengetahui, / Kepala BKPSDM / name / NIP ...", notes, a total)
+are one note, `roster.tail`, not employees; `skpxl generate` accepts the roster. A NIP or a
+NIP Penilai Excel stored as a number is quoted as Excel shows it (`1.97805122003121E+17`).
+""")
 
 #: field -> accepted header spellings, most specific first (the first one is shown to users)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -423,7 +444,11 @@ def _read_row(number: int, cells: list, columns: dict[str, int],
     if clean_text(raw_penilai):
         penilai = _check_penilai_nip(raw_penilai, today)
         bad = {"nip.number", "nip.scientific", "nip.chars", "nip.length"}
-        if bad & {code for code, _ in penilai.problems}:
+        codes = {code for code, _ in penilai.problems}
+        if codes & {"nip.number", "nip.scientific"}:   # quoted as Excel shows it, like NIP
+            add("roster.penilai_number", raw_penilai, {"value": excel_text(raw_penilai)})
+            emp.nip_penilai = excel_text(raw_penilai)
+        elif bad & codes:
             add("roster.penilai_invalid", raw_penilai)
             emp.nip_penilai = excel_text(raw_penilai)
         else:
@@ -479,7 +504,8 @@ def check_roster(roster: Roster) -> list[Problem]:
                 first_nama=_who(first.nama, first.nip))
     skipped = {emp.nip: emp for emp in roster.skipped if emp.nip}
     tops: dict[str, Employee] = {}
-    invalid_rows = {p.row for p in roster.problems if p.code == "roster.penilai_invalid"}
+    invalid_rows = {p.row for p in roster.problems
+                    if p.code in ("roster.penilai_invalid", "roster.penilai_number")}
     for emp in roster.employees:
         unit = emp.unit_kerja or "(unit kosong)"
         if not emp.nip_penilai:
@@ -531,13 +557,29 @@ def read_roster(path: str | Path) -> Roster:
     if missing:
         return roster
     today = date.today()
-    for number, cells in rows:
-        if number <= header_row:
-            continue
+    def is_data(cells: list) -> bool:
+        """A NIP, or a unit with a name or a position: an employee's row (a signature
+        block puts one text per row, which may fall in any column)."""
+        def has(name: str) -> bool:
+            index = columns.get(name)
+            return index is not None and index < len(cells) and bool(clean_text(cells[index]))
+        nip = columns["nip"]
+        return (nip < len(cells) and looks_like_nip(cells[nip])) or \
+            (has("unit_kerja") and (has("nama") or has("jabatan")))
+
+    body, tail = split_tail(rows, header_row, is_data)
+    for number, cells in body:
         result = _read_row(number, cells, columns, roster.problems, today)
         if result is not None:
             emp, status = result
             (roster.skipped if status == "non-asn" else roster.employees).append(emp)
+    if tail:
+        first, last = tail[0][0], tail[-1][0]
+        sample = next(text for text in (clean_text(c) for c in tail[0][1]) if text)
+        roster.problems.append(Problem("roster.tail", {
+            "rows": f"Baris {first}" + (f"–{last}" if last > first else ""),
+            "rows_en": f"Rows {first}–{last}" if last > first else f"Row {first}",
+            "sample": sample[:60]}, row=first))
     if not roster.employees and not roster.skipped:
         roster.problems.append(Problem("roster.empty", {}))
     check_roster(roster)

@@ -190,3 +190,27 @@ def excel_text(value) -> str:
     if isinstance(value, float):
         return f"{value:.15g}".upper()
     return clean_text(value)
+
+
+def split_tail(rows: list[tuple[int, list]], header_row: int, is_data
+               ) -> tuple[list[tuple[int, list]], list[tuple[int, list]]]:
+    """The rows under the header up to the last one ``is_data`` accepts (the table), and
+    the rows after it that hold anything (a signature block, notes, a total: the tail)."""
+    below = [(n, cells) for n, cells in rows if n > header_row]
+    last = max((n for n, cells in below if is_data(cells)), default=header_row)
+    body = [(n, cells) for n, cells in below if n <= last]
+    tail = [(n, cells) for n, cells in below
+            if n > last and any(clean_text(c) for c in cells)]
+    return body, tail
+
+
+_NIP_LIKE = re.compile(r"\d{15,}")
+
+
+def looks_like_nip(value) -> bool:
+    """A number, or text that is digits once spaces, dots and a leading apostrophe are
+    dropped (15 or more of them): a NIP, even a damaged one; not a label like "NIP. ..."."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return bool(_NIP_LIKE.fullmatch(re.sub(r"[\s.']", "", clean_text(value))))
+

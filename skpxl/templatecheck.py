@@ -15,16 +15,17 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import MergedCell
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from .errors import SkpxlError
 from .manifest import (METADATA_SHEET, Field, Instance, Template, a1, expand_path,
                        load_manifest, manifest_for, read_defined_names, template_from_manifest)
+from .paper import PLACEHOLDER
 from .problems import ERROR, WARNING, Problem, define, has_errors
 from .resources import templates_dir
+
+if TYPE_CHECKING:   # openpyxl is imported when a template is checked: skpxl validate shares
+    from openpyxl.workbook.workbook import Workbook   # missing_formulas, not openpyxl
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _NAME = re.compile(r"^[A-Za-z_\\][\w.\\]*$")  # a defined name used as a dropdown source
@@ -104,6 +105,24 @@ define("template.validation_missing", WARNING,
        _SEL + " tidak punya dropdown (validasi data List). Pilih sel itu, Data > Data "
        "Validation, Allow: List, Source: {source}.", _CELL_EN + " has no list data "
        "validation. Select it, Data > Data Validation, Allow: List, Source: {source}.")
+
+define("template.print_name_missing", WARNING,
+       "Nama '{name}' (baris yang dicetak bersama pada satu halaman) tidak ada atau rusak; "
+       "pemisah halaman bisa memotong bagian itu. " + _NM_ID + ": arahkan ke baris yang benar.",
+       "Name '{name}' (rows printed together on one page) is missing or broken; a page break "
+       "may cut that part. " + _NM_EN + ".")
+define("template.header_unknown", WARNING,
+       "Header/footer halaman sheet '{sheet}' memuat {{{name}}}, yang bukan nama field "
+       "template; teks itu tercetak apa adanya. Pakai nama field, misalnya {{pegawai_nama}}.",
+       "The page header/footer of sheet '{sheet}' holds {{{name}}}, which is not a field of "
+       "the template; it prints as it is. Use a field name such as {{pegawai_nama}}.")
+define("template.rows_locked", WARNING,
+       "Sheet '{sheet}' diproteksi tanpa izin 'Format rows': di Excel dan WPS pegawai tidak "
+       "dapat memunculkan baris cadangan untuk menambah RHK, IKI atau isian lampiran. Review "
+       "> Unprotect Sheet, lalu Protect Sheet lagi dengan centang 'Format rows'.",
+       "Sheet '{sheet}' is protected without 'Format rows': in Excel and WPS staff cannot "
+       "unhide the spare rows to add an RHK, IKI or lampiran item. Protect it again with "
+       "'Format rows' ticked.")
 
 
 def _both(id_text: str, en_text: str) -> dict[str, str]:
@@ -188,6 +207,7 @@ def _open(path: Path, report: TemplateCheckReport) -> Workbook | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about parts it does not keep
+            from openpyxl import load_workbook
             return load_workbook(path, read_only=False, data_only=False, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
         report.add("template.unreadable", file=path.name, reason=str(exc) or type(exc).__name__)
@@ -257,11 +277,38 @@ class _Checker:
         self.report.fields_checked = len(every)
         for fld in usable:
             self.check_cells(fld)
+        for fld, run in missing_formulas(self.t, self.holds_formula, usable):
+            self.report_run("template.formula_missing", fld, run)
         for sheet in dict.fromkeys(fld.sheet for fld in usable):
             if not self.wb[sheet].protection.sheet:
                 self.report.add("template.sheet_unprotected", sheet=sheet,
                                 count=sum(fld.sheet == sheet for fld in usable))
         self.check_lists()
+        self.check_print(usable)
+
+    def check_print(self, usable: list[Field]) -> None:
+        """What the printed form needs: the ranges kept on one page, the fields the page
+        header and footer name, and spare rows staff can unhide."""
+        for keep in self.t.keeps:
+            ref = self.refs.get(keep.name)
+            if keep.sheet is None or ref is None or ref[0] not in self.wb.sheetnames:
+                self.report.add("template.print_name_missing", name=keep.name)
+        known = {fld.name for fld in self.t.fields}
+        for ws in self.wb.worksheets:
+            hf = ws.HeaderFooter
+            texts = [str(getattr(hf, part)) for part in ("oddHeader", "oddFooter", "evenHeader",
+                                                         "evenFooter", "firstHeader",
+                                                         "firstFooter")]
+            for name in dict.fromkeys(n for text in texts for n in PLACEHOLDER.findall(text)):
+                if name not in known:
+                    self.report.add("template.header_unknown", sheet=ws.title, name=name)
+        groups = self.t.groups
+        collapsible = {fld.sheet for fld in usable if fld.kind == "input" and
+                       fld.group in groups and groups[fld.group].blank_blocks is not None}
+        for sheet in sorted(collapsible):
+            protection = self.wb[sheet].protection
+            if protection.sheet and protection.formatRows:
+                self.report.add("template.rows_locked", sheet=sheet)
 
     def check_workbook(self) -> None:
         """The hidden metadata sheet and the workbook structure protection."""
@@ -299,6 +346,7 @@ class _Checker:
                             target=self.wb.defined_names[fld.name].attr_text, **where)
             return False
         group = self.t.groups.get(fld.group or "")
+        from openpyxl.utils.cell import range_boundaries
         min_col, min_row, max_col, max_row = range_boundaries(ref[1])
         actual = (max_col - min_col + 1) * (max_row - min_row + 1)
         if group and actual != group.blocks * group.rows_per_block:
@@ -317,7 +365,7 @@ class _Checker:
         for index, inst in enumerate(self.t.instances(fld)):
             cell = ws.cell(inst.row, inst.col)
             codes = []
-            if isinstance(cell, MergedCell):  # only a merged area's top-left cell matters
+            if _merged(cell):  # only a merged area's top-left cell matters
                 codes.append("template.cell_merged")
             elif fld.kind == "input":
                 if protected and cell.protection.locked:
@@ -325,39 +373,31 @@ class _Checker:
                 if fld.type == "enum" and not any(
                         sheet == ws.title and inst.cell in dv.sqref for sheet, dv in self.dvs):
                     codes.append("template.validation_missing")
-            else:
-                if protected and not cell.protection.locked:
-                    codes.append("template.prefilled_unlocked")
-                if (fld.kind == "formula" or fld.mirror) and cell.data_type != "f":
-                    codes.append("template.formula_missing")
+            elif protected and not cell.protection.locked:
+                codes.append("template.prefilled_unlocked")
             for code in codes:
                 found.setdefault(code, []).append((index, inst))
         for code, hits in found.items():
             for run in _runs(hits):
                 self.report_run(code, fld, run)
 
+    def holds_formula(self, fld: Field, inst: Instance) -> bool:
+        """The cell holds a formula (a merged cell is reported as merged instead)."""
+        cell = self.wb[fld.sheet].cell(inst.row, inst.col)
+        return _merged(cell) or cell.data_type == "f"
+
     def report_run(self, code: str, fld: Field, run: list[Instance]) -> None:
         """One problem for a run of neighbouring cells of a field (a block spans its rows)."""
-        first, last = run[0], run[-1]
-        group = self.t.groups.get(fld.group or "")
-        end_row = last.row + (group.rows_per_block - 1 if group and fld.level == "block" else 0)
-        cell = first.cell if (first is last and end_row == first.row) else \
-            f"{first.cell}:{a1(end_row, last.col)}"
+        cell = run_cells(self.t, fld, run)
         choices = list(fld.choices or [])
         source = next((f"={name}" for name, values in self.t.lists.items()
                        if choices and list(values) == choices), ",".join(choices))
         self.report.add(code, sheet=fld.sheet, cell=cell, ref=f"{fld.sheet}!{cell}",
-                        name=fld.name, path=self.path_of(fld, first if first is last else None),
+                        name=fld.name, path=self.path_of(fld, run[0] if len(run) == 1 else None),
                         source=source)
 
     def path_of(self, fld: Field, inst: Instance | None = None) -> str:
-        """JSON path of a field (of its source, for a mirror), concrete for one instance."""
-        pattern = fld.path
-        if fld.mirror:
-            pattern = next((src.path for src in self.t.fields if src.name == fld.mirror), "")
-        if inst is None:
-            return pattern
-        return expand_path(pattern, *[i for i in (inst.block, inst.item) if i is not None])
+        return source_path(self.t, fld, inst)
 
     def check_lists(self) -> None:
         """Manifest lists and named dropdown sources must exist and hold values."""
@@ -378,6 +418,7 @@ class _Checker:
                                 why=_both("tidak ada sebagai nama (defined name)",
                                           "does not exist as a defined name"), **params)
                 continue
+            from openpyxl.utils.cell import range_boundaries
             min_col, min_row, max_col, max_row = range_boundaries(ref[1])
             rows = self.wb[ref[0]].iter_rows(min_row=min_row, max_row=max_row,
                                              min_col=min_col, max_col=max_col, values_only=True)
@@ -386,6 +427,57 @@ class _Checker:
                 self.report.add("template.list_missing", sheet=ref[0], cell=ref[1], **params,
                                 why=_both(f"menunjuk ke sel kosong {location}",
                                           f"refers to empty cells {location}"))
+
+
+def _merged(cell) -> bool:
+    """An openpyxl MergedCell: a cell covered by a merged area."""
+    return cell.__class__.__name__ == "MergedCell"
+
+
+def source_path(template: Template, fld: Field, inst: Instance | None = None) -> str:
+    """JSON path of a field (of its source, for a mirror), concrete for one instance."""
+    pattern = fld.path
+    if fld.mirror:
+        pattern = next((src.path for src in template.fields if src.name == fld.mirror), "")
+    if inst is None:
+        return pattern
+    return expand_path(pattern, *[i for i in (inst.block, inst.item) if i is not None])
+
+
+def formula_fields(template: Template) -> list[Field]:
+    """The fields whose cells hold a formula: computed fields (the predikat) and mirrors."""
+    return [fld for fld in template.fields + template.mirrors
+            if fld.sheet and (fld.kind == "formula" or fld.mirror)]
+
+
+def missing_formulas(template: Template, holds_formula, fields=None
+                     ) -> list[tuple[Field, list[Instance]]]:
+    """Every run of neighbouring cells of the formula fields (``fields``, else all of
+    :func:`formula_fields`) whose formula was cleared, overwritten or deleted:
+    ``holds_formula(field, instance)`` tells one cell. The one check behind
+    ``template.formula_missing`` (``skpxl template check``, on a customised template) and
+    ``skp.formula_missing`` (``skpxl validate``, on a returned workbook)."""
+    found = []
+    for fld in fields if fields is not None else formula_fields(template):
+        if not (fld.kind == "formula" or fld.mirror):
+            continue
+        hits = [(index, inst) for index, inst in enumerate(template.instances(fld))
+                if not holds_formula(fld, inst)]
+        found += [(fld, run) for run in _runs(hits)]
+    return found
+
+
+def run_cells(template: Template, fld: Field, run: list[Instance], rows: int = 0,
+              cols: int = 0) -> str:
+    """``E20`` or ``E20:E23``: the cells of a run of one field (a block spans its rows),
+    moved by ``rows`` and ``cols`` (a returned file whose rows were inserted above)."""
+    first, last = run[0], run[-1]
+    group = template.groups.get(fld.group or "")
+    end_row = last.row + (group.rows_per_block - 1 if group and fld.level == "block" else 0)
+    start = a1(first.row + rows, first.col + cols)
+    if first is last and end_row == first.row:
+        return start
+    return f"{start}:{a1(end_row + rows, last.col + cols)}"
 
 
 def _runs(hits: list[tuple[int, Instance]]) -> list[list[Instance]]:

@@ -216,3 +216,123 @@ def convert(soffice, tmp_path_factory):
         return outputs
 
     return run
+
+
+# --- LibreOffice through UNO, and Gnumeric ------------------------------------------------
+
+LO_FILL = Path(__file__).resolve().parent.parent / "tools" / "lo_fill.py"
+
+
+def find_uno_python() -> str | None:
+    """A Python that can ``import uno``: SKPXL_UNO_PYTHON, Debian's, or LibreOffice's own."""
+    candidates = [os.environ.get("SKPXL_UNO_PYTHON"), "/usr/bin/python3",
+                  "/usr/lib/libreoffice/program/python",
+                  "/Applications/LibreOffice.app/Contents/Resources/python"]
+    for candidate in filter(None, candidates):
+        if shutil.which(candidate) and subprocess.run(
+                [candidate, "-c", "import uno"], capture_output=True, timeout=60).returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def uno_python(soffice) -> str:
+    """The Python that runs tools/lo_fill.py (skip or fail like ``soffice`` without it)."""
+    found = find_uno_python()
+    if found is None:
+        libreoffice_missing("no Python with LibreOffice's uno module "
+                            "(apt-get install python3-uno)")
+    return found
+
+
+def run_lo_fill(uno_python: str, soffice: str, jobs: list[dict], folder: Path, *,
+                check: bool = True) -> list[dict]:
+    """Run tools/lo_fill.py on ``jobs`` (one LibreOffice for all); with ``check`` every job
+    must succeed."""
+    import json
+    spec = folder / "jobs.json"
+    spec.write_text(json.dumps({"jobs": jobs}, ensure_ascii=False), "utf-8")
+    done = subprocess.run([uno_python, str(LO_FILL), str(spec), "--soffice", soffice],
+                          capture_output=True, text=True, timeout=900)
+    assert done.stdout, f"lo_fill.py failed:\n{done.stderr}"
+    results = json.loads(done.stdout)["results"]
+    if check:
+        assert all(r["ok"] for r in results), [r for r in results if not r["ok"]]
+    return results
+
+
+@pytest.fixture(scope="session")
+def ssconvert() -> str:
+    """Gnumeric's converter: skip without it, fail without it when SKPXL_REQUIRE_GNUMERIC."""
+    path = shutil.which("ssconvert")
+    if path is None:
+        missing("Gnumeric (ssconvert) is not installed", "SKPXL_REQUIRE_GNUMERIC")
+    return path
+
+
+# --- cells of a template, and what staff type through UNO --------------------------------
+
+def cell_of(template, name: str, path: str | None = None) -> tuple[str, str]:
+    """(sheet, cell) of a field, or of its instance whose document path is ``path``."""
+    fld = template.field(name)
+    inst = next(i for i in template.instances(fld) if path is None or i.path == path)
+    return fld.sheet, inst.cell
+
+
+def at(template, name: str, path: str | None = None, **op) -> dict:
+    """A tools/lo_fill.py op on a field's cell (its instance at ``path``), addressed as the
+    defined name ``name`` + the index of the cell in its range."""
+    fld = template.field(name)
+    inst = next(i for i in template.instances(fld) if path is None or i.path == path)
+    return {"name": name, "index": inst.row - fld.row, **op}
+
+
+def iki_paths(document: dict) -> list[str]:
+    """The document path of every IKI row of the main results, RHK by RHK."""
+    return [f"$.hasil_kerja.utama[{b}].iki[{i}]"
+            for b, item in enumerate(document.get("hasil_kerja", {}).get("utama") or [])
+            for i in range(len(item.get("iki", [])))]
+
+
+JPT_PLAN = {"rhk": "Meningkatnya kualitas pengawasan pemilihan di kabupaten",
+            "iki": [("Persentase laporan pengawasan tepat waktu", 100, "persen"),
+                    ("Jumlah rekomendasi yang ditindaklanjuti", 12, "rekomendasi")]}
+
+
+def staff_ops(workbook: Path, ratings: tuple[str, str]) -> list[dict]:
+    """What a staff member and the assessor type and pick in one workbook (tools/lo_fill.py
+    ops): a plan when none was sent (JPT_PLAN), every IKI's realisasi (its target) and
+    feedback, the behaviour feedback, the organisation's result, the ratings, a note."""
+    from skpxl import domain
+    from skpxl.extract import extract
+    extraction = extract(workbook)
+    template, document = extraction.template, extraction.document
+    ops = []
+    utama = document.get("hasil_kerja", {}).get("utama") or []
+    if not utama:  # no plan sent: the employee types one (JPT: with perspektif)
+        base = "$.hasil_kerja.utama[0]"
+        ops.append(at(template, "hku_rhk", f"{base}.rhk", op="type", value=JPT_PLAN["rhk"]))
+        for i, (indikator, target, satuan) in enumerate(JPT_PLAN["iki"]):
+            iki = f"{base}.iki[{i}]"
+            ops += [at(template, "hku_indikator", f"{iki}.indikator", op="type", value=indikator),
+                    at(template, "hku_target", f"{iki}.target", op="type", value=target),
+                    at(template, "hku_satuan", f"{iki}.satuan", op="type", value=satuan),
+                    at(template, "hku_perspektif", f"{iki}.perspektif", op="pick",
+                       value=domain.PERSPEKTIF[i])]
+        utama = [{"iki": [{"target": t} for _, t, _ in JPT_PLAN["iki"]]}]
+    for b, item in enumerate(utama):
+        for i, iki in enumerate(item.get("iki", [])):
+            path = f"$.hasil_kerja.utama[{b}].iki[{i}]"
+            ops += [at(template, "eku_realisasi", f"{path}.realisasi", op="type",
+                       value=iki["target"]),
+                    at(template, "eku_umpan_balik", f"{path}.umpan_balik", op="type",
+                       value="Sesuai target, bukti dukung terlampir")]
+    for n in range(len(domain.BERAKHLAK)):
+        ops.append(at(template, "pk_umpan_balik", f"$.perilaku[{n}].umpan_balik", op="type",
+                      value="Menunjukkan perilaku yang diharapkan"))
+    ops += [{"op": "pick", "name": "capaian_organisasi", "value": "Baik"},
+            {"op": "pick", "name": "rating_hasil_kerja", "value": ratings[0]},
+            {"op": "pick", "name": "rating_perilaku", "value": ratings[1]},
+            {"op": "type", "name": "catatan_rekomendasi", "value": "Pertahankan kinerja."}]
+    return ops
+

@@ -45,11 +45,14 @@ def _rewrite(source: Path, target: Path, member: str, change) -> Path:
 
 
 def test_renamed_sheet_is_named(filled, tmp_path):
+    """Renamed behind the defined names' back (they still say 'Evaluasi', so the form's
+    formulas break): one problem naming both names, the rest of the file read as usual."""
     target = _rewrite(filled, tmp_path / "ganti-nama.xlsx", "xl/workbook.xml",
                       lambda d: d.replace(b'name="Evaluasi"', b'name="Penilaian"'))
     report = validate_file(target)
-    codes = [(p.code, p.params.get("sheet")) for p in report.issues if p.severity == "error"]
-    assert ("structure.sheet_missing", "Evaluasi") in codes
+    errors = [(p.code, p.params.get("sheet"), p.params.get("found"), p.sheet)
+              for p in report.issues if p.severity == "error"]
+    assert errors == [("structure.sheet_renamed", "Evaluasi", "Penilaian", "Penilaian")]
     assert not report.valid
 
 

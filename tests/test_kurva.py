@@ -131,3 +131,61 @@ def test_percent_formatting():
     assert percent(Fraction(1, 3)) == "33,3%"
     assert percent(Fraction(1, 3), "en") == "33.3%"
     assert percent(0.7) == "70%"
+
+
+# --- each quota at its bound and one past it (SE MenPANRB 3/2023, skp.md section 4) --------
+
+AT_THE_BOUND = [
+    ("Istimewa", counts(sb=7, b=3)),                # Sangat Baik at most 70 %
+    ("Istimewa", counts(sb=4, b=4, bp=2)),          # a tie for the most frequent is allowed
+    ("Baik", counts(b=7, bp=3)),                    # Baik at most 70 %
+    ("Baik", counts(sb=4, b=4, bp=2)),              # a tie for the most frequent is allowed
+    ("Baik", counts(b=7, k=3)),                     # Butuh Perbaikan and/or Kurang: Kurang
+    ("Butuh Perbaikan", counts(b=4, bp=6)),         # Butuh Perbaikan at least 60 %
+    ("Butuh Perbaikan", counts(b=2, bp=5)),         # 5 of 7 (71 %)
+    ("Butuh Perbaikan", counts(sb=1, bp=9)),        # Sangat Baik at most 10 %
+    ("Kurang", counts(b=3, bp=1, k=6)),             # Kurang at least 60 %, BP at least 10 %
+    ("Kurang", counts(sb=1, bp=2, k=7)),            # Sangat Baik at most 10 %
+    ("Sangat Kurang", counts(b=3, k=1, sk=6)),      # SK at least 60 %, K and/or BP 10 %
+    ("Sangat Kurang", counts(b=3, bp=1, sk=6)),
+]
+
+
+@pytest.mark.parametrize("org,good", AT_THE_BOUND)
+def test_each_quota_holds_at_its_bound(org, good):
+    result = check(good, org)
+    assert result.ok is True, result.messages
+
+
+PAST_THE_BOUND = [
+    ("Istimewa", counts(sb=4, b=5, bp=1),
+     "Sangat Baik (4 pegawai) bukan predikat terbanyak: Baik 5 pegawai."),
+    ("Baik", counts(sb=4, b=3, bp=3),
+     "Baik (3 pegawai) bukan predikat terbanyak: Sangat Baik 4 pegawai."),
+    ("Baik", counts(b=8, bp=2),
+     "Baik: 8 dari 10 pegawai (80%), melebihi batas paling banyak 70% (maksimal 7 pegawai)."),
+    ("Butuh Perbaikan", counts(b=3, bp=4),
+     ("Butuh Perbaikan: 4 dari 7 pegawai (57,1%), kurang dari batas paling sedikit 60% "
+      "(minimal 5 pegawai).")),
+    ("Kurang", counts(b=4, bp=1, k=5),
+     ("Kurang/Misconduct: 5 dari 10 pegawai (50%), kurang dari batas paling sedikit 60% "
+      "(minimal 6 pegawai).")),
+    ("Kurang", counts(sb=2, bp=2, k=6),
+     ("Sangat Baik: 2 dari 10 pegawai (20%), melebihi batas paling banyak 10% "
+      "(maksimal 1 pegawai).")),
+    ("Sangat Kurang", counts(b=4, k=1, sk=5),
+     ("Sangat Kurang: 5 dari 10 pegawai (50%), kurang dari batas paling sedikit 60% "
+      "(minimal 6 pegawai).")),
+]
+
+
+@pytest.mark.parametrize("org,bad,expected", PAST_THE_BOUND)
+def test_each_quota_breaks_one_past_its_bound(org, bad, expected):
+    result = check(bad, org)
+    assert result.ok is False
+    assert result.messages[0] == expected
+
+
+def test_below_ten_employees_the_quota_is_called_coarse():
+    assert check(counts(b=6, bp=3), "Baik").messages[-1].startswith("Unit kecil (9 pegawai)")
+    assert not any(m.startswith("Unit kecil") for m in check(counts(b=7, bp=3), "Baik").messages)

@@ -644,10 +644,13 @@ def test_libreoffice_files_read_the_same(skp, tmp_path, target):
     assert book.sheet_names == original.sheet_names
     assert book.sheet_states["Data"] == "hidden"
     assert book.value("SKP", "G1") == 24            # LibreOffice computed the formula
-    assert book.formula_cells("SKP") == set()          # only known for xlsx/xlsm
+    # formulas: known for .ods from the pre-scan (LibreOffice also stores the TRUE in D1
+    # as the formula =TRUE()), not for .xls (calamine does not tell)
+    assert book.formula_cells("SKP") == ({"D1", *original.formula_cells("SKP")}
+                                         if target == "ods" else set())
     expected, got = original.cells("SKP"), book.cells("SKP")
     expected[0][6] = got[0][6] = None
-    if target == "ods":                                # calamine drops <text:tab/> in .ods
+    if target == "ods":        # LibreOffice itself drops the tab when it writes the .ods
         assert got[0][9] == "baris 1\nbaris 2kolom"
         expected[0][9] = got[0][9] = None
     assert got == expected

@@ -293,8 +293,10 @@ def test_penilai_self(tmp_path):
 def test_penilai_nip_corrupted(tmp_path):
     roster = read_roster(write_xlsx(tmp_path / "r.xlsx", [head(), staff(penilai=1.98e17),
                                                           pppk(penilai="Ani Lestari")]))
-    assert found(roster) == [TOP, ("roster.penilai_invalid", 3), ("roster.penilai_invalid", 4)]
+    assert found(roster) == [TOP, ("roster.penilai_number", 3), ("roster.penilai_invalid", 4)]
     assert roster.employees[1].nip_penilai == "1.98E+17"
+    number = next(p for p in roster.problems if p.code == "roster.penilai_number")
+    assert "1.98E+17" in number.message() and "rusak oleh Excel" in number.message()
 
 
 def test_penilai_non_asn(tmp_path):

@@ -15,101 +15,30 @@ Python running the tests.
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import python_calamine
 
+from regulation import DI_ATAS, DI_BAWAH, MATRIX, SESUAI
 from skpxl import domain
 from skpxl.extract import extract
 from skpxl.generate import generate
+from skpxl.manifest import a1, load_template
 from skpxl.validate import validate_file
-from conftest import libreoffice_missing
+from conftest import JPT_PLAN, run_lo_fill, staff_ops
 
 pytestmark = pytest.mark.libreoffice
 
-ROOT = Path(__file__).resolve().parent.parent
-LO_FILL = ROOT / "tools" / "lo_fill.py"
 PERIOD = "2025-Q3"
 SAVE_AS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".xls": "MS Excel 97"}
 
 HEAD_NIP = "197805122003121002"       # JA/JF template, plan with 2 RHK and 7 IKI
 PENGAWAS_NIP = "198203072006042001"   # JA/JF template, plan with 1 RHK and 3 IKI
 JPT_NIP = "197011232000031001"        # JPT template, no plan: the employee types one
-RATINGS = {HEAD_NIP: (domain.DI_ATAS, domain.DI_ATAS),
-           PENGAWAS_NIP: (domain.SESUAI, domain.DI_BAWAH),
-           JPT_NIP: (domain.DI_BAWAH, domain.SESUAI)}
-JPT_PLAN = {"rhk": "Meningkatnya kualitas pengawasan pemilihan di kabupaten",
-            "iki": [("Persentase laporan pengawasan tepat waktu", 100, "persen"),
-                    ("Jumlah rekomendasi yang ditindaklanjuti", 12, "rekomendasi")]}
-
-
-def find_uno_python() -> str | None:
-    """A Python that can ``import uno``: SKPXL_UNO_PYTHON, Debian's, or LibreOffice's own."""
-    candidates = [os.environ.get("SKPXL_UNO_PYTHON"), "/usr/bin/python3",
-                  "/usr/lib/libreoffice/program/python",
-                  "/Applications/LibreOffice.app/Contents/Resources/python"]
-    for candidate in filter(None, candidates):
-        if shutil.which(candidate) and subprocess.run(
-                [candidate, "-c", "import uno"], capture_output=True, timeout=60).returncode == 0:
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def uno_python(soffice) -> str:
-    found = find_uno_python()
-    if found is None:
-        libreoffice_missing("no Python with LibreOffice's uno module "
-                            "(apt-get install python3-uno)")
-    return found
-
-
-def at(template, name: str, path: str, **op) -> dict:
-    """An op on the cell of ``path``, addressed as defined name ``name`` + index in its range."""
-    fld = template.field(name)
-    inst = next(i for i in template.instances(fld) if i.path == path)
-    return {"name": name, "index": inst.row - fld.row, **op}
-
-
-def staff_ops(workbook: Path, ratings: tuple[str, str]) -> list[dict]:
-    """What a staff member and the assessor type and pick in one workbook."""
-    extraction = extract(workbook)
-    template, document = extraction.template, extraction.document
-    ops = []
-    utama = document.get("hasil_kerja", {}).get("utama") or []
-    if not utama:  # no plan sent: the employee types one (JPT: with perspektif)
-        base = "$.hasil_kerja.utama[0]"
-        ops.append(at(template, "hku_rhk", f"{base}.rhk", op="type", value=JPT_PLAN["rhk"]))
-        for i, (indikator, target, satuan) in enumerate(JPT_PLAN["iki"]):
-            iki = f"{base}.iki[{i}]"
-            ops += [at(template, "hku_indikator", f"{iki}.indikator", op="type", value=indikator),
-                    at(template, "hku_target", f"{iki}.target", op="type", value=target),
-                    at(template, "hku_satuan", f"{iki}.satuan", op="type", value=satuan),
-                    at(template, "hku_perspektif", f"{iki}.perspektif", op="pick",
-                       value=domain.PERSPEKTIF[i])]
-        utama = [{"iki": [{"target": t} for _, t, _ in JPT_PLAN["iki"]]}]
-    for b, item in enumerate(utama):
-        for i, iki in enumerate(item.get("iki", [])):
-            path = f"$.hasil_kerja.utama[{b}].iki[{i}]"
-            ops += [at(template, "eku_realisasi", f"{path}.realisasi", op="type",
-                       value=iki["target"]),
-                    at(template, "eku_umpan_balik", f"{path}.umpan_balik", op="type",
-                       value="Sesuai target, bukti dukung terlampir")]
-    for n in range(len(domain.BERAKHLAK)):
-        ops.append(at(template, "pk_umpan_balik", f"$.perilaku[{n}].umpan_balik", op="type",
-                      value="Menunjukkan perilaku yang diharapkan"))
-    ops += [{"op": "pick", "name": "capaian_organisasi", "value": "Baik"},
-            {"op": "pick", "name": "rating_hasil_kerja", "value": ratings[0]},
-            {"op": "pick", "name": "rating_perilaku", "value": ratings[1]},
-            {"op": "type", "name": "catatan_rekomendasi", "value": "Pertahankan kinerja."}]
-    return ops
-
-
+RATINGS = {HEAD_NIP: (DI_ATAS, DI_ATAS),
+           PENGAWAS_NIP: (SESUAI, DI_BAWAH),
+           JPT_NIP: (DI_BAWAH, SESUAI)}
 #: mistake -> ops done after the staff's own ops
 MISTAKES = {
     "nip_number": [{"op": "unprotect", "sheet": "SKP"},
@@ -120,17 +49,6 @@ MISTAKES = {
     "row_inserted": [{"op": "unprotect", "sheet": "SKP"},
                      {"op": "insert_rows", "name": "hku_indikator", "index": 1, "count": 1}],
 }
-
-
-def run_lo_fill(uno_python: str, soffice: str, jobs: list[dict], folder: Path) -> list[dict]:
-    spec = folder / "jobs.json"
-    spec.write_text(json.dumps({"jobs": jobs}, ensure_ascii=False), "utf-8")
-    done = subprocess.run([uno_python, str(LO_FILL), str(spec), "--soffice", soffice],
-                          capture_output=True, text=True, timeout=600)
-    assert done.stdout, f"lo_fill.py failed:\n{done.stderr}"
-    results = json.loads(done.stdout)["results"]
-    assert all(r["ok"] for r in results), results
-    return results
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +95,7 @@ def test_filled_in_libreoffice_is_valid(returned, nip, suffix):
     errors = [(p.code, p.sheet, p.cell) for p in report.issues if p.severity == "error"]
     assert report.valid, errors
     assert report.nip == nip and report.stage == "evaluation"
-    expected = domain.predikat_for(*RATINGS[nip])
+    expected = MATRIX[RATINGS[nip]]  # the regulation's table, not the code's
     assert returned["computed"][nip] == expected  # what LibreOffice showed in the cell
     assert predikat_in(path) == expected          # what it saved
     evaluasi = report.document["evaluasi"]
@@ -220,31 +138,45 @@ def problems_of(path: Path) -> tuple[set, object]:
 def test_nip_typed_as_number(returned):
     """Typed as a number, the 18-digit NIP is kept by the spreadsheet as 1.97805122003121E+17."""
     errors, report = problems_of(returned["mistakes"]["nip_number"])
-    assert errors == {("nip.scientific", "SKP", "C8")}
+    assert errors == {("nip.scientific", *where("pegawai_nip"))}
     assert not report.valid
 
 
-def test_rating_typed_freehand_is_normalised(returned):
-    """``diatas`` typed over the dropdown (as a paste would) is read as Di Atas Ekspektasi."""
-    errors, report = problems_of(returned["mistakes"]["rating_diatas"])
-    assert errors == set() and report.valid
-    assert report.document["evaluasi"]["rating_hasil_kerja"] == domain.DI_ATAS
+def test_rating_typed_freehand_is_an_error_because_the_form_shows_a_question_mark(returned):
+    """``diatas`` typed over the dropdown (as a paste would): LibreOffice's predikat formula
+    does not find it in the list and shows '?', so the file cannot be SAH; the error is at
+    the rating cell and names the list entry to pick."""
+    path = returned["mistakes"]["rating_diatas"]
+    assert predikat_in(path) == "?"
+    errors, report = problems_of(path)
+    fld = extract(path).template.field("rating_hasil_kerja")
+    assert errors == {("skp.rating_not_choice", fld.sheet, fld.cell)}
+    (problem,) = [p for p in report.issues if p.severity == "error"]
+    assert "'?'" in problem.message() and DI_ATAS in problem.message()
 
 
 def test_locked_name_changed_after_unprotecting(returned):
     errors, _ = problems_of(returned["mistakes"]["name_changed"])
-    assert errors == {("skp.prefilled_changed", "SKP", "C7")}
+    assert errors == {("skp.prefilled_changed", *where("pegawai_nama"))}
 
 
-HKU_COLUMNS = "BCDEFG"  # RHK pimpinan, RHK, aspek, IKI, target, satuan (JA/JF template)
+def where(name: str, rows_down: int = 0) -> tuple[str, str]:
+    """(sheet, cell) of a field of the JA/JF template (``rows_down`` rows lower)."""
+    fld = load_template("ja-jf-kuantitatif").field(name)
+    return fld.sheet, a1(fld.row + rows_down, fld.col)
 
 
 def test_row_inserted_in_hasil_kerja(returned):
     errors, report = problems_of(returned["mistakes"]["row_inserted"])
     structure = {e for e in errors if e[0].startswith("structure.")}
-    assert structure == {("structure.rows_changed", "SKP", f"{c}17") for c in HKU_COLUMNS}
+    template = load_template("ja-jf-kuantitatif")
+    utama = [f.name for f in template.fields if f.group == "hk_utama" and f.kind == "input"
+             and f.sheet == "SKP"]   # RHK pimpinan, RHK, aspek, IKI, target, satuan
+    assert len(utama) == 6
+    assert structure == {("structure.rows_changed", *where(name)) for name in utama}
     warnings = {(p.code, p.sheet, p.cell) for p in report.issues if p.severity == "warning"}
-    assert ("structure.moved", "SKP", "B59") in warnings  # the tambahan table moved down
+    tambahan = next(f.name for f in template.fields if f.group == "hk_tambahan")
+    assert ("structure.moved", *where(tambahan, 1)) in warnings  # the table moved down
 
 
 def test_row_inserted_reports_only_the_structure(returned):

@@ -106,14 +106,24 @@ def test_nip_not_in_roster(batch, tmp_path):
     assert [p.code for p in report.issues if p.severity == "error"] == ["skp.not_in_roster"]
 
 
-def test_duplicates_in_one_batch_are_reported_on_both_files(batch, tmp_path):
-    first = batch["valid"] / batch["generated"][0].name
-    copy = tmp_path / "kirim-ulang.xlsx"
-    shutil.copy2(first, copy)
-    report = validate([first, copy])
-    for f in report.files:
-        dup = [p for p in f.issues if p.code == "skp.duplicate"]
-        assert len(dup) == 1 and dup[0].severity == "warning"
+def test_a_file_sent_again_supersedes_the_earlier_one(batch, tmp_path):
+    """An old, broken file and its corrected copy of the same NIP: the corrected one is
+    used, the old one is superseded (not 'perlu diperbaiki', no marked copy)."""
+    import os
+    old = tmp_path / "lama.xlsx"
+    shutil.copy2(batch["broken"]["realisasi_missing"], old)
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    new = tmp_path / "perbaikan.xlsx"
+    shutil.copyfile(batch["valid"] / batch["generated"][2].name, new)
+    report = validate([old, new], annotate=tmp_path / "salinan")
+    by_name = {Path(f.path).name: f for f in report.files}
+    assert by_name["lama.xlsx"].superseded_by == str(new)
+    assert not by_name["lama.xlsx"].valid and by_name["perbaikan.xlsx"].valid
+    assert [p.code for p in by_name["perbaikan.xlsx"].issues] == ["skp.duplicate"]
+    assert "skp.superseded" in [p.code for p in by_name["lama.xlsx"].issues]
+    stats = report.stats()
+    assert (stats["valid"], stats["invalid"], stats["superseded"]) == (1, 0, 1)
+    assert report.valid and report.annotated == []
 
 
 def test_bad_files_each_get_one_precise_problem_and_the_batch_continues(batch, tmp_path):
@@ -200,10 +210,16 @@ def test_cli_json_equals_library_and_exit_codes(batch):
     data = json.loads(result.output)
     assert data == validate([batch["valid"]]).to_dict()
     assert set(data["files"][0]) == {"path", "valid", "nip", "period", "stage", "template",
-                                     "issues"}
+                                     "superseded_by", "issues"}
+    # one employee's files, each with one mistake: the newest per period is the one used
     result = runner.invoke(cli, ["validate", str(batch["root"] / "broken"), "--jobs", "2"])
     assert result.exit_code == 1
-    assert "SKP!" in result.output and "Evaluasi!" in result.output
+    assert result.output.count("\nGANTI ") + result.output.startswith("GANTI ") == 5
+    assert "5 digantikan file lain" in result.output
+    for broken in ("name_changed", "realisasi_missing"):
+        result = runner.invoke(cli, ["validate", str(batch["broken"][broken]), "-j", "1"])
+        assert result.exit_code == 1
+        assert ("SKP!" if broken == "name_changed" else "Evaluasi!") in result.output
     result = runner.invoke(cli, ["validate", str(batch["valid"]), "--stage", "nonsense"])
     assert result.exit_code == 2
 
@@ -240,7 +256,7 @@ def test_annotated_copy_marks_cells_and_lists_problems(batch, tmp_path):
     fld = load_template("ja-jf-kuantitatif").field("predikat")
     cell = wb[fld.sheet][fld.cell]
     assert "tidak sesuai matriks" in cell.comment.text
-    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert cell.fill.patternType == "lightUp" and cell.border.left.style == "thick"
     notes = [row for row in wb["Catatan Validasi"].iter_rows(values_only=True)]
     assert any(row[4] == "skp.predikat_mismatch" for row in notes)
     assert wb["_skpxl"].sheet_state == "veryHidden"

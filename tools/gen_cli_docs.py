@@ -94,6 +94,7 @@ SECTIONS = {
     "structure": "Workbook structure (sheets, rows, defined names)",
     "schema": "validate: JSON Schema", "skp": "validate: SKP rules", "merge": "merge",
     "report": "merge: reports", "kurva": "merge: distribution curve",
+    "ak": "angka-kredit (angka kredit papers)",
 }
 
 
@@ -111,7 +112,13 @@ def render_problems() -> str:
              "message in Indonesian (default) and English (`--lang en`). `error` makes a file",
              "invalid (exit code 1); `warning` is shown but the file stays valid. `{name}` marks",
              "a value filled in from the file.", "",
-             f"{len(catalog)} codes:", ""]
+             f"{len(catalog)} codes, after the rules behind them.", ""]
+    from skpxl.problems import RULES
+    if RULES:
+        lines += ["## Rules behind the verdicts", ""]
+        for order in sorted(RULES):
+            title, text = RULES[order]
+            lines += [f"### {title}", "", text.strip(), ""]
     for prefix in sorted(groups, key=lambda p: (list(SECTIONS).index(p) if p in SECTIONS
                                                 else len(SECTIONS), p)):
         lines += [f"## {SECTIONS.get(prefix, prefix)}", "",

@@ -43,6 +43,7 @@ cli.lazy = {
     "validate": "skpxl.cli.validate:validate_cmd",
     "extract": "skpxl.cli.validate:extract_cmd",
     "merge": "skpxl.cli.merge:merge_cmd",
+    "angka-kredit": "skpxl.cli.angkakredit:angka_kredit_cmd",
     "recalc": "skpxl.cli.engines:recalc_cmd",
     "export": "skpxl.cli.engines:export_group",
     "demo": "skpxl.cli.demo:demo_cmd",

@@ -26,7 +26,8 @@ class OrderedGroup(click.Group):
     lazy: dict[str, str] = {}
 
     def list_commands(self, ctx):
-        return list(self.commands) + [n for n in self.lazy if n not in self.commands]
+        # the workflow's order, whichever commands were already imported (by running them)
+        return [*self.lazy, *(n for n in self.commands if n not in self.lazy)]
 
     def get_command(self, ctx, name):
         if name not in self.commands and name in self.lazy:
@@ -35,13 +36,28 @@ class OrderedGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module), attribute), name)
         return self.commands.get(name)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        _ARGS[:] = list(args)     # as given: a usage error may come before --format is read
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def invoke(self, ctx):
         _LANG["value"] = "id"   # until the command's --lang says otherwise
+        _FORMAT["value"] = "table"   # until its --format says otherwise
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort,
-                SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except click.ClickException as exc:   # a usage error click found, or a failure
+            if _asks_json(_ARGS):
+                _FORMAT["value"] = "json"   # the error may come before --format was read
+            json_error(exc.format_message(), "usage" if exc.exit_code == 2 else "error",
+                       exc.exit_code)
+            raise
+        except KeyboardInterrupt:
+            message = INTERRUPTED["en" if current_lang() == "en" else "id"]
+            click.echo(message, err=True)
+            json_error(message, "interrupted", 130)
+            ctx.exit(130)
         except BrokenPipeError:  # output piped into head & co.: stop quietly
             sys.stderr.close()
             ctx.exit(0)
@@ -50,19 +66,53 @@ class OrderedGroup(click.Group):
             click.secho(f"Error: {message}", fg="red", err=True)
             if hint:
                 click.echo(hint, err=True)
+            problems = getattr(exc, "problems", None)
+            json_error(message, exc.code, exc.exit_code, hint=hint, problems=[
+                p.to_dict(current_lang()) for p in problems] if problems else None)
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - a traceback is a bug, shown with --debug
-            click.secho(f"Error internal skpxl: {type(exc).__name__}: {exc}", fg="red",
-                        err=True)
+            message = f"Error internal skpxl: {type(exc).__name__}: {exc}"
+            click.secho(message, fg="red", err=True)
             click.echo("This is a bug. Run again with --debug and report what it prints."
                        if current_lang() == "en" else
                        "Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
                        err=True)
+            json_error(message, "internal", 3)
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             ctx.exit(3)
+
+
+#: the one line Ctrl-C leaves (exit code 130, as shells report an interrupted program)
+INTERRUPTED = {
+    "id": "Dihentikan dengan Ctrl-C. File yang sudah selesai ditulis tetap utuh; jalankan "
+          "perintah yang sama lagi untuk melanjutkan.",
+    "en": "Stopped with Ctrl-C. Files already written are complete; run the same command "
+          "again to carry on.",
+}
+
+
+def _asks_json(args: list[str]) -> bool:
+    """``--format json`` (or ``--format=json``) among the command line's arguments."""
+    return "--format=json" in args or any(a == "--format" and b == "json"
+                                          for a, b in zip(args, args[1:]))
+
+
+def json_error(message: str, code: str, exit_code: int, *, hint: str | None = None,
+               problems: list | None = None) -> None:
+    """With ``--format json``, a failure still prints one JSON object on stdout: what
+    failed (``error``, ``code``, ``hint``, ``exit_code``) and the problems behind it."""
+    if _FORMAT["value"] != "json":
+        return
+    data = {"error": message, "code": code, "hint": hint, "exit_code": exit_code}
+    if problems is not None:
+        data["problems"] = problems
+    try:
+        echo_json(data)
+    except (BrokenPipeError, OSError):
+        pass
 
 
 class PeriodType(click.ParamType):
@@ -78,11 +128,27 @@ class PeriodType(click.ParamType):
 
 PERIOD = PeriodType()
 
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-                             default="table", show_default=True,
-                             help="Output: a readable table, or JSON for scripts.")
-#: the --lang of the command being run: errors raised by the library are shown in it
+#: the --lang and --format of the command being run: errors raised by the library are
+#: shown in that language, and as JSON on stdout too with --format json
 _LANG = {"value": "id"}
+_FORMAT = {"value": "table"}
+_ARGS: list[str] = []
+
+
+def remember_format(ctx, param, value):
+    """Callback of every ``--format`` option (eager: known before other options fail)."""
+    _FORMAT["value"] = value
+    return value
+
+
+def format_choice(choices=("table", "json"), help="Output: a readable table, or JSON for "
+                  "scripts.", default="table"):
+    """A ``--format`` option; ``json`` makes failures JSON too (:func:`json_error`)."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default,
+                        show_default=True, is_eager=True, callback=remember_format, help=help)
+
+
+format_option = format_choice()
 
 
 def current_lang() -> str:

@@ -9,7 +9,7 @@ import click
 
 from ..demo import DEFAULT_DIR, run_demo
 from ..errors import SkpxlError
-from .common import current_lang, echo_json, jobs_option
+from .common import current_lang, echo_json, format_choice, jobs_option
 
 
 class _Failure(click.ClickException):
@@ -51,8 +51,7 @@ class _StageBars:
 @click.option("--units", type=click.IntRange(1, None), metavar="N",
               help="Only the first N units, province secretariat first (a quicker look).")
 @jobs_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output: the guided summary, or JSON for scripts.")
+@format_choice(help="Output: the guided summary, or JSON for scripts.")
 def demo_cmd(directory, force, units, jobs, fmt):
     """Run a whole quarter on fictional data and explain what happened.
 

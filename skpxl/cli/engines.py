@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..engines import ENGINES, FORM_SHEETS, PREVIEW_SHEETS, get_engine, preview_templates
+from ..engines import ENGINES, FORM_SHEETS, FORMS, PREVIEW_SHEETS, get_engine, preview_templates
 from ..validate import collect_files
-from .common import echo_json, jobs_option
+from .common import echo_json, format_choice, jobs_option
 
 engine_option = click.option(
     "--engine", "engine_name", type=click.Choice(["auto", *ENGINES]), default="auto",
@@ -18,9 +18,7 @@ force_option = click.option("--force", is_flag=True, help="Overwrite existing ou
 outdir_option = click.option("-o", "--outdir", required=True,
                              type=click.Path(file_okay=False, path_type=Path),
                              help="Folder for the output files (created if needed).")
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-                             default="table", show_default=True,
-                             help="Output: a readable list, or JSON for scripts.")
+format_option = format_choice(help="Output: a readable list, or JSON for scripts.")
 
 
 def _engine(name: str):
@@ -75,8 +73,9 @@ def export_group() -> None:
 @export_group.command("pdf")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @outdir_option
-@click.option("--sheets", default=",".join(FORM_SHEETS), show_default=True,
-              help="Comma-separated sheets to print, in workbook order.")
+@click.option("--sheets", help="Comma-separated sheets to print, in workbook order. Default: "
+                             f"the form sheets of SKP workbooks ({', '.join(FORM_SHEETS)}), "
+                             "every visible sheet of other workbooks (angka kredit papers).")
 @engine_option
 @jobs_option
 @force_option
@@ -90,8 +89,10 @@ def pdf_cmd(paths, outdir, sheets, engine_name, jobs, force, fmt):
     \b
     Example:
       skpxl export pdf kembali/ -o pdf/ --sheets "SKP,Evaluasi,Dokumen Evaluasi"
+      skpxl export pdf angka-kredit/ -o angka-kredit-pdf/
     """
-    selected = [s.strip() for s in sheets.split(",") if s.strip()] or None
+    selected = FORMS if sheets is None else [s.strip() for s in sheets.split(",")
+                                             if s.strip()] or None
     engine = _engine(engine_name)
     _report(engine, engine.to_pdf(_workbooks(paths), outdir, sheets=selected, jobs=jobs,
                                   force=force), fmt)

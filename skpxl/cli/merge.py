@@ -24,7 +24,7 @@ from .common import (
 _WORDS = {
     "id": {"unit": "Laporan unit: {unit}, periode {period}", "expected": "Pegawai menurut roster",
            "files": "File masuk", "files_detail": "{valid} sah, {invalid} tidak valid, "
-           "{duplicates} duplikat disisihkan", "missing": "Belum punya SKP sah",
+           "{duplicates} digantikan file lain", "missing": "Belum punya SKP sah",
            "missing_detail": "{n} belum mengumpulkan", "predikat": "Predikat",
            "kurva": "Kurva", "unknown": "tidak diketahui (tanpa roster)",
            "province": "Laporan provinsi periode {period}: {units} unit ({ok} ada laporan, "
@@ -36,7 +36,7 @@ _WORDS = {
            "verdict": {ok: verdict(ok) for ok in (True, False, None)}, "status": STATUS_TEXT},
     "en": {"unit": "Unit report: {unit}, period {period}", "expected": "Employees in roster",
            "files": "Files received", "files_detail": "{valid} valid, {invalid} invalid, "
-           "{duplicates} duplicates set aside", "missing": "Without a valid SKP",
+           "{duplicates} superseded by another file", "missing": "Without a valid SKP",
            "missing_detail": "{n} not submitted", "predikat": "Predikat", "kurva": "Curve",
            "unknown": "unknown (no roster)",
            "province": "Province report for {period}: {units} units ({ok} reported, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..manifest import list_templates, load_template
+from ..manifest import list_templates
 from .common import echo_json, format_option, lang_option
 
 
@@ -46,13 +46,16 @@ def fields_cmd(template_ref, fmt):
 
     This is the public contract for filling or reading workbooks from other programs:
     kind is prefilled | input | formula, type is string | number | date | enum (with
-    choices).
+    choices). TEMPLATE may also be a generated or returned SKP workbook: its template's
+    fields, at the cells that workbook has them.
 
     \b
     Example:
       skpxl template fields ja-jf-kuantitatif --format json
+      skpxl template fields kembali/199007072019031003_andi_2025-Q3.xlsx
     """
-    tmpl = load_template(template_ref)
+    from ..extract import template_for
+    tmpl = template_for(template_ref)
     items = tmpl.describe_fields()
     if fmt == "json":
         echo_json(items)

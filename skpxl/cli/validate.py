@@ -10,7 +10,8 @@ import click
 
 from ..document import to_jsonable
 from ..validate import validate
-from .common import build_executor, executor_options, PERIOD, echo_json, jobs_option, lang_option, progress_bar
+from .common import (PERIOD, build_executor, echo_json, executor_options, format_choice,
+                     jobs_option, lang_option, progress_bar)
 
 _CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,21 +26,26 @@ def csv_safe(value) -> str:
 _SKIP_EN = {"file kunci/sementara": "lock/temporary file", "bukan workbook": "not a workbook"}
 
 
+#: the verdict of a file: valid, must be fixed, superseded by another file of its NIP
+_HEADS = {"id": ("SAH  ", "SALAH", "GANTI"), "en": ("OK   ", "FAIL ", "OLD  ")}
+
+
 def render_table(report, lang: str) -> str:
     lines = []
+    heads = _HEADS["en" if lang == "en" else "id"]
     for f in report.files:
         errors = sum(p.severity == "error" for p in f.issues)
         warnings = len(f.issues) - errors
-        if f.valid:
-            head = "OK   " if lang == "en" else "SAH  "
-        else:
-            head = "FAIL " if lang == "en" else "SALAH"
+        head = heads[2] if f.superseded_by else heads[0] if f.valid else heads[1]
         who = f" {f.nip or '?'}" + (f" {f.nama}" if f.nama else "")
         stage = f" [{f.stage}]" if f.stage else ""
         counts = (f"  ({errors} errors, {warnings} warnings)" if lang == "en" else
                   f"  ({errors} kesalahan, {warnings} peringatan)")
-        lines.append(f"{head} {f.path}{who}{stage}" + (counts if f.issues else ""))
-        for p in f.issues:
+        shown = [p for p in f.issues if p.code == "skp.superseded"] if f.superseded_by \
+            else f.issues
+        lines.append(f"{head} {f.path}{who}{stage}" + (counts if shown is f.issues and
+                                                         f.issues else ""))
+        for p in shown:
             mark = "x" if p.severity == "error" else "!"
             where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else "-"
             lines.append(f"   {mark} {where:<22} {p.message(lang)}")
@@ -48,13 +54,29 @@ def render_table(report, lang: str) -> str:
         lines.append(f"skip  {item['path']} ({reason})")
     s = report.stats()
     if lang == "en":
-        lines.append(f"{s['files']} files: {s['valid']} valid, {s['invalid']} with errors "
-                     f"({s['errors']} errors, {s['warnings']} warnings); {s['skipped']} skipped.")
+        older = f", {s['superseded']} superseded by a newer file" if s["superseded"] else ""
+        lines.append(f"{s['files']} files: {s['valid']} valid, {s['invalid']} with errors"
+                     f"{older} ({s['errors']} errors, {s['warnings']} warnings); "
+                     f"{s['skipped']} skipped.")
     else:
-        lines.append(f"{s['files']} file: {s['valid']} sah, {s['invalid']} perlu diperbaiki "
-                     f"({s['errors']} kesalahan, {s['warnings']} peringatan); "
+        older = f", {s['superseded']} digantikan file lain" if s["superseded"] else ""
+        lines.append(f"{s['files']} file: {s['valid']} sah, {s['invalid']} perlu diperbaiki"
+                     f"{older} ({s['errors']} kesalahan, {s['warnings']} peringatan); "
                      f"{s['skipped']} dilewati.")
     return "\n".join(lines)
+
+
+def render_copies(report, folder, lang: str) -> str:
+    """The closing line of ``--annotate``: how many marked copies to send, where."""
+    n, removed = len(report.annotated or []), len(report.removed)
+    if lang == "en":
+        line = (f"Marked copies to send back: {n} in {folder}" if n else
+                f"No file needs sending back; {folder} holds no marked copy")
+        return line + (f" ({removed} copies of an earlier run removed)." if removed else ".")
+    line = (f"Salinan bertanda untuk dikirim kembali: {n} file di {folder}" if n else
+            f"Tidak ada file yang perlu dikirim kembali; {folder} tidak berisi salinan bertanda")
+    return line + (f" ({removed} salinan dari pemeriksaan sebelumnya dihapus)." if removed
+                   else ".")
 
 
 def render_csv(report, lang: str) -> str:
@@ -78,10 +100,10 @@ def render_csv(report, lang: str) -> str:
 @click.option("--period", "-p", type=PERIOD, help="Expected period, e.g. 2025-Q3.")
 @click.option("--stage", type=click.Choice(["plan", "evaluation"]),
               help="Check as planning or evaluation stage (default: inferred per file).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True, help="Output format.")
+@format_choice(("table", "json", "csv"), help="Output format.")
 @click.option("--annotate", type=click.Path(file_okay=False, path_type=Path),
-              help="Write a marked-up copy of every file with problems into this folder.")
+              help="Write a marked-up copy of every file that must be fixed into this folder "
+                   "(copies of an earlier run that are no longer needed are removed).")
 @lang_option
 @jobs_option
 @executor_options
@@ -106,16 +128,14 @@ def validate_cmd(paths, roster, period, stage, fmt, annotate, lang, jobs, execut
         click.echo(render_csv(report, lang), nl=False)
     else:
         click.echo(render_table(report, lang))
-        if annotate and not report.valid:
-            click.echo(f"Salinan bertanda untuk dikirim kembali: {annotate}" if lang != "en"
-                       else f"Annotated copies to send back: {annotate}")
+        if annotate:
+            click.echo(render_copies(report, annotate, lang))
     raise SystemExit(0 if report.valid else 1)
 
 
 @click.command("extract")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Output format (the document as JSON).")
+@format_choice(("json",), help="Output format (the document as JSON).", default="json")
 def extract_cmd(file, fmt):
     """Print the document read from one SKP workbook as JSON.
 
