@@ -39,7 +39,7 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pr
     """Generate one pre-filled SKP workbook per employee of ROSTER.
 
     Identity, assessor, atasan penilai, period, BerAKHLAK block and (with --plans) the
-    cascaded targets are filled in; those cells are locked, the cells staff fill are yellow
+    cascaded targets are filled in; those cells are locked, the cells staff fill are yellow while empty
     and unlocked. Rows the plan leaves empty are hidden (staff unhide them to add an RHK or
     IKI), so the forms print what is used; every page carries the agency, unit, period,
     page number and the employee's name and NIP. Files land in
