@@ -61,6 +61,7 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 TABLE_FONT = Font(name=FONT, size=TABLE_SIZE)
 TABLE_BOLD = Font(name=FONT, bold=True, size=TABLE_SIZE)
 ROW_PT = 11.0    # a table row of one line
+LINE_PT = 10.5   # each line of a wrapped table row
 _LINE = Side(style="thin", color="A6A6A6")
 GRID = Border(left=_LINE, right=_LINE, top=_LINE, bottom=_LINE)
 TITLE_FONT = Font(name=FONT, bold=True, size=13)
@@ -74,7 +75,7 @@ NUMBER_FORMATS = {"int": "0"}
 #: workbook's 11 pt default font): whole words (headings), and on average for the row
 #: heights of wrapped text (:func:`render_rows` adds its own margin for word breaks)
 _CHARS_PER_UNIT = 1.39
-_WRAP_CHARS_PER_UNIT = 1.49
+_WRAP_CHARS_PER_UNIT = 1.3
 
 
 def cell_value(value):
@@ -603,7 +604,7 @@ def _sheet_chunks(xml: str, specs: list[TableSheet]):
         rows = spec.cells if spec.cells is not None else spec.rows
         for start in range(0, len(rows), _CHUNK_ROWS):
             yield render_rows(rows[start:start + _CHUNK_ROWS], spec.top + 1 + start,
-                              letters, attrs, wraps).encode("utf-8")
+                              letters, attrs, wraps, LINE_PT).encode("utf-8")
         until = cuts[n + 1][0].start() if n + 1 < len(cuts) else len(xml)
         yield xml[match.end():until].encode("utf-8")
 
@@ -616,11 +617,13 @@ def _col_number(letters: str) -> int:
 
 
 def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
-                wrap_widths: list[float | None] | None = None) -> str:
+                wrap_widths: list[float | None] | None = None,
+                line_height: float = 15) -> str:
     """Rows as ``<row>`` XML; text as inline strings (never formulas).
 
     Spreadsheet programs do not fit row heights to wrapped text when they open a file, so a
-    row whose text wraps (``wrap_widths``: the column width, or None) gets a height here.
+    row whose text wraps (``wrap_widths``: the column width, or None) gets a height here:
+    ``line_height`` points a line (15 suits 11 pt text).
     """
     wraps = [(i, w) for i, w in enumerate(wrap_widths or []) if w]
     out = []
@@ -645,7 +648,8 @@ def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
             if text.__class__ is str and (len(text) > width or "\n" in text):
                 lines = max(lines, sum(1 + int(len(part) * 1.1 // width)
                                        for part in text.split("\n")))
-        height = f' ht="{min(409, 15 * lines)}" customHeight="1"' if lines > 1 else ""
+        height = (f' ht="{min(409, round(line_height * lines, 1)):g}" customHeight="1"'
+                  if lines > 1 else "")
         out.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
     return "".join(out)
 

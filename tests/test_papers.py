@@ -119,6 +119,16 @@ def test_the_unit_tables_print_landscape_at_7_pt(soffice, demo, tmp_path):
     assert not any(line.startswith("Berkas") for line in footers)    # never printed
     rekap = next(t for t in texts if t.strip().splitlines()[-1].startswith("Rekap Pegawai"))
     assert "Nama Penilai" in rekap and "NIP Penilai" not in rekap     # hidden, not printed
+    # every wrapped line is printed: no row is too short for its text
+    printed = set(" ".join(texts).split())
+    ws = openpyxl.load_workbook(report, read_only=True)["Hasil Kerja"]
+    rows = list(ws.iter_rows(values_only=True))
+    wrapped = [rows[0].index(h) for h in ("RHK Pimpinan yang Diintervensi",
+                                          "Rencana Hasil Kerja", "Indikator Kinerja Individu",
+                                          "Target", "Realisasi", "Umpan Balik")]
+    words = {w for row in rows[1:] for i in wrapped if isinstance(row[i], str)
+             for w in row[i].split()}
+    assert len(words) > 100 and not words - printed, sorted(words - printed)[:10]
 
 
 def test_the_province_report_of_the_samples(soffice, demo, tmp_path):
