@@ -299,11 +299,12 @@ BERKAS = (Column("Unit Kerja", 30), Column("Jenis", 12), Column("File", 44), Col
 PREDIKAT_COLUMNS = (Column("Sangat Baik", 5.5, "int"), Column("Baik", 4.5, "int"),
                     Column("Butuh Perbaikan", 7.5, "int"), Column("Kurang/Misconduct", 8, "int"),
                     Column("Sangat Kurang", 6, "int"))
-PROVINSI = (Column("Unit Kerja", 30.5, "wrap"), Column("Status Laporan", 7.5, "wrap"),
+#: a unit's name does not wrap: one line each, 39 units on one page
+PROVINSI = (Column("Unit Kerja", 29.5), Column("Status Laporan", 7.5, "wrap"),
             Column("Diharapkan", 7.5, "int"), Column("File Masuk", 5.5, "int"),
             Column("SKP Sah", 4.5, "int"), Column("Tidak Valid", 5.5, "int"),
             Column("Duplikat", 6.5, "int"), Column("Belum Ada SKP Sah", 5.5, "int"),
-            Column("Belum Mengumpulkan", 9.5, "int"), Column("Tingkat SKP Sah", 6, "percent"),
+            Column("Belum Mengumpulkan", 10.5, "int"), Column("Tingkat SKP Sah", 6, "percent"),
             *PREDIKAT_COLUMNS, Column("Predikat Organisasi", 8, "wrap"),
             Column("Kurva", 10, "wrap"), Column("Catatan Kurva", 60, "wrap"))
 SUMBER = (Column("Unit Kerja", 25, "wrap"), Column("Sumber", 29, "wrap"), Column("Jenis", 11),

@@ -147,8 +147,8 @@ def test_the_province_report_of_the_samples(soffice, demo, tmp_path):
 # --- a made-up agency of 39 units ----------------------------------------------------------
 
 AGENCY = "Dinas Kearsipan Contoh"
-TOP = "Kantor Arsip Provinsi Sulawesi Tengah"
-UNITS = [TOP] + [f"Kantor Arsip Kabupaten Contoh {n:02d}" for n in range(1, 39)]
+TOP = "Kantor Kearsipan Daerah Provinsi Sulawesi Tengah"    # names as long as Jawa Timur's
+UNITS = [TOP] + [f"Kantor Kearsipan Daerah Kabupaten Contoh {n:02d}" for n in range(1, 39)]
 HEADER = ["NIP", "Nama", "Status ASN", "Pangkat/Gol", "Jabatan", "Jenis Jabatan", "Jenjang",
           "Unit Kerja", "Instansi", "NIP Penilai", "Pendekatan", "Tempat"]
 
@@ -204,7 +204,7 @@ def test_a_province_of_39_units_sums_up_on_three_pages(soffice, province39, tmp_
     assert all(unit in table for unit in UNITS) and "Jumlah" in table
     charts = " ".join(texts[2].split())                     # every unit named, twice
     for unit in UNITS:
-        label = unit.removeprefix("Kantor Arsip ")
+        label = unit.removeprefix("Kantor Kearsipan Daerah ")
         assert charts.count(label) >= 2, label
     nothing_technical(texts)
 
@@ -221,7 +221,7 @@ def test_the_whole_province_report_prints_at_7_pt(soffice, province39, tmp_path)
 def test_without_a_roster_the_signature_is_dotted_lines(tmp_path, province39):
     """No roster, no profile: nobody is known to head the unit, so the paper has lines to
     write the place, position, name and NIP on."""
-    folder = province39.parent / "kembali" / "kantor-arsip-provinsi-sulawesi-tengah"
+    folder = province39.parent / "kembali" / "kantor-kearsipan-daerah-provinsi-sulawesi-tengah"
     merge([folder], period=PERIOD, output=tmp_path / "unit.xlsx")   # its name says no place
     ws = openpyxl.load_workbook(tmp_path / "unit.xlsx")["Ringkasan"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
