@@ -525,7 +525,9 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path, roster_rows, roster
         '<v>=HYPERLINK("http://x","y")</v>' in xml
 
 
-def test_parallel_jobs_write_the_same_workbooks(tmp_path, roster_csv, plans_csv):
+def test_parallel_jobs_write_the_same_workbooks(tmp_path, roster_csv, plans_csv, start_method):
+    """Two workers, started by fork (Linux) and by spawn (Windows, macOS), write what one
+    process writes."""
     serial = generate(roster_csv, PERIOD, tmp_path / "j1", plans=plans_csv, jobs=1)
     parallel = generate(roster_csv, PERIOD, tmp_path / "j2", plans=plans_csv, jobs=2)
     assert [(f.nip, f.status) for f in serial.files] == [(f.nip, f.status)

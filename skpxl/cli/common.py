@@ -120,10 +120,17 @@ class PeriodType(click.ParamType):
 
     def convert(self, value, param, ctx):
         try:
-            return parse_period(value).kode
+            period = parse_period(value)
         except UsageError as exc:
             message, hint = exc.text(current_lang())
             self.fail(f"{message} {hint or ''}".strip(), param, ctx)
+        if str(value).strip() != period.kode and not (ctx and ctx.resilient_parsing):
+            # the way it was typed was understood: say how, once, in the canonical code
+            lang = current_lang()
+            click.echo((f"Period '{value}' read as {period.kode}" if lang == "en" else
+                        f"Periode '{value}' dibaca sebagai {period.kode}")
+                       + f" ({period.dates(lang)}).", err=True)
+        return period.kode
 
 
 PERIOD = PeriodType()
