@@ -512,6 +512,7 @@ def failing_json_commands(forms, tmp_path) -> dict[str, list[str]]:
         "export pdf": ["export", "pdf", str(docx), "-o", str(tmp_path / "p"), "--engine",
                        "excel"],
         "demo": ["demo", str(tmp_path / "demo")],
+        "angka-kredit": ["angka-kredit", str(docx), "-o", str(tmp_path / "ak")],
     }
 
 
