@@ -110,10 +110,10 @@ def parse_period(text: str) -> Period:
         raise UsageError(
             f"Periode '{text}' tidak dikenali.",
             hint="Gunakan YYYY-Q1..YYYY-Q4 (triwulan), YYYY (tahunan) atau YYYY-MM (bulanan), "
-                 "misalnya 2025-Q3 (juga boleh: TW III 2025, Triwulan 3 2025, Juli 2025).",
+                 "misalnya 2025-Q3 (juga boleh: 'TW III 2025', 'Triwulan 3 2025', 'Juli 2025').",
             en=f"Period '{text}' is not recognised.",
             hint_en="Use YYYY-Q1..YYYY-Q4 (quarter), YYYY (year) or YYYY-MM (month), for "
-                    "example 2025-Q3 (also accepted: TW III 2025, Triwulan 3 2025, July 2025).")
+                    "example 2025-Q3 (also accepted: 'TW III 2025', 'Triwulan 3 2025', 'July 2025').")
     year = spelled[0] if spelled else int(match.group(1))
     if not 2000 <= year <= 2100:
         raise UsageError(f"Tahun periode '{year}' di luar rentang 2000-2100.",
