@@ -11,8 +11,8 @@ import click
 
 from ..errors import SkpxlError, UsageError
 from ..periods import parse_period
-from .console import fits, prepare_streams
-from .i18n import Group, current_lang, lang_of, option, set_lang, speaking
+from .console import fits
+from .i18n import Group, current_lang, option, set_lang
 
 
 class OrderedGroup(Group):
@@ -20,9 +20,8 @@ class OrderedGroup(Group):
 
     A :class:`~skpxl.errors.SkpxlError` becomes its message (and hint) on stderr and its
     ``exit_code``; any other exception is a bug: one line on stderr, exit 3, and the
-    traceback only with ``--debug``. The command line is run in the language it asks for
-    (:func:`~skpxl.cli.i18n.lang_of`), with output streams that cannot crash on a character
-    their code page lacks (:func:`~skpxl.cli.console.prepare_streams`).
+    traceback only with ``--debug``. Like every skpxl command it runs a command line in
+    the language it asks for (:meth:`skpxl.cli.i18n.Command.main`).
     """
 
     #: name -> "module:attribute" of commands imported only when used, so that running one
@@ -39,14 +38,6 @@ class OrderedGroup(Group):
             module, attribute = self.lazy[name].split(":")
             self.add_command(getattr(importlib.import_module(module), attribute), name)
         return self.commands.get(name)
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
-             **extra):
-        prepare_streams()
-        # args stay None when not given: click then reads sys.argv and, on Windows, expands
-        # wildcards (rekap\*.xlsx) that cmd.exe leaves to the program
-        with speaking(lang_of(sys.argv[1:] if args is None else args)):
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
 
     def make_context(self, info_name, args, parent=None, **extra):
         _ARGS[:] = list(args)     # as given: a usage error may come before --format is read

@@ -279,7 +279,22 @@ class _BilingualCommand:
             self.options_metavar = "[PILIHAN]"
             give(self, "options_metavar", "[OPTIONS]")
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        """Run a command line in the language it asks for (:func:`lang_of`), on output
+        streams that cannot crash on a character their code page lacks."""
+        import sys
+        from .console import prepare_streams
+        prepare_streams()
+        # args stay None when not given: click then reads sys.argv and, on Windows, expands
+        # wildcards (rekap\\*.xlsx) that cmd.exe leaves to the program
+        with speaking(lang_of(sys.argv[1:] if args is None else args)):
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+
     def get_help_option(self, ctx):
+        cached = self._help_option
+        if cached is not None and set(cached.opts) != set(self.get_help_option_names(ctx)):
+            self._help_option = None   # first asked in a context with other help names
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_OPTION[current_lang()]
