@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -53,7 +54,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TOP_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 DATE_FORMAT = "[$-421]d mmmm yyyy;@"
-NUMBER_SPACED = 'General" "'  # a target reads "12 dokumen" beside its unit, not "12dokumen"
 
 LINE = 13.0      # height of a one-line row (9 pt text)
 SPACER = 4.0     # a thin empty row between parts of a form
@@ -79,8 +79,10 @@ FOOTER_RIGHT = "Halaman &P dari &N"
 PETUNJUK = [
     ("PETUNJUK PENGISIAN SASARAN KINERJA PEGAWAI (SKP)", "title"),
     ("", ""),
-    ("1. Sel berwarna KUNING diisi oleh pegawai atau pejabat penilai. Sel lain sudah diisi "
-     "oleh bagian SDM dan dikunci.", ""),
+    ("1. Sel berwarna KUNING masih harus diisi oleh pegawai atau pejabat penilai; warnanya "
+     "hilang setelah diisi, sehingga formulir yang lengkap tercetak tanpa warna. Isian yang "
+     "sudah ada (misalnya rencana kerja) tetap boleh diubah. Sel lain diisi oleh bagian SDM "
+     "dan dikunci.", ""),
     ("2. Jangan mengubah nama, NIP, jabatan, unit kerja, maupun data pejabat penilai. Jika ada "
      "yang salah, hubungi bagian SDM; jangan memperbaikinya sendiri.", ""),
     ("3. Jangan menyisipkan atau menghapus baris, kolom, atau sheet, dan jangan mengganti nama "
@@ -153,10 +155,14 @@ class Layout:
                                  group=group, level=level, mirror=mirror, prefix=prefix,
                                  label=label))
         cells = [c for c in cells_of(ws, ref) if not isinstance(c, MergedCell)]
+        if kind == "input" and fill:
+            # yellow while empty (a conditional format): staff see what is left to fill,
+            # and a finished form prints without input colour
+            first = ref.split(":")[0]
+            ws.conditional_formatting.add(ref, FormulaRule(
+                formula=[f"LEN(TRIM({first}))=0"], fill=INPUT_FILL))
         for cell in cells:
             cell.protection = Protection(locked=kind != "input")
-            if kind == "input" and fill:
-                cell.fill = INPUT_FILL
             if number_format:
                 cell.number_format = number_format
             elif type_ == "string" and kind != "formula":
@@ -456,9 +462,11 @@ def hasil_kerja_rows(layout: Layout, ws, top: int, cols: list[dict], section: st
             for r in range(first, last_row + 1):  # "12 dokumen": one cell to the eye
                 ws[f"{c}{r}"].border = Border(left=THIN, top=THIN, bottom=THIN)
                 ws[f"{c}{r}"].alignment = Alignment(horizontal="right", vertical="top")
-        elif col["key"] == "satuan":
-            for r in range(first, last_row + 1):
+        elif col["key"] == "satuan":   # indented, not a format: .xls readers took
+            for r in range(first, last_row + 1):   # 'General" "' for a date format
                 ws[f"{c}{r}"].border = Border(right=THIN, top=THIN, bottom=THIN)
+                ws[f"{c}{r}"].alignment = Alignment(horizontal="left", vertical="top",
+                                                    indent=1, wrap_text=True)
         elif col["key"] == "realisasi":
             for r in range(first, last_row + 1):
                 ws[f"{c}{r}"].alignment = TOP_CENTER
@@ -477,15 +485,13 @@ def hasil_kerja_rows(layout: Layout, ws, top: int, cols: list[dict], section: st
         name = f"{prefix}_{col['key']}"
         if col.get("mirror_of"):
             layout.add_mirror(ws, ref, name, f"{col['mirror_of']}", group=group_id,
-                              level=col["level"],
-                              number_format=NUMBER_SPACED if col["key"] == "target" and
-                              col["type"] == "number" else None)
+                              level=col["level"])
             continue
         path = f"$.hasil_kerja.{section}[*]." + (
             col["key"] if col["level"] == "block" else f"iki[*].{col['key']}")
         number_format = None
         if col["type"] == "number":
-            number_format = NUMBER_SPACED if col["key"] == "target" else "General"
+            number_format = "General"
         layout.add_field(ws, ref, name, path, "input", col["type"], choices=col.get("choices"),
                          group=group_id, level=col["level"], source=col.get("source"),
                          label=col["header"] or col["key"], number_format=number_format)

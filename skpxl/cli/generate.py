@@ -19,7 +19,7 @@ from .i18n import argument, command, option
 
     Identity, assessor, atasan penilai, period, the BerAKHLAK block and (with --plans) the
     cascaded targets are filled in; those cells are locked, the cells staff fill are yellow
-    and unlocked. Rows the plan leaves empty are hidden (staff unhide them to add an RHK or
+    while empty and unlocked. Rows the plan leaves empty are hidden (staff unhide them to add an RHK or
     IKI), so the forms print what is used; every page carries the agency, unit, period,
     page number and the employee's name and NIP. Files land in
     OUTPUT/<unit>/<NIP>_<name>_<period>.xlsx. Existing files are kept unless --force (a
@@ -81,7 +81,7 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pr
 
     Identitas, pejabat penilai, atasan pejabat penilai, periode, perilaku kerja (BerAKHLAK)
     dan (dengan --plans) target turunan diisikan; sel-sel itu dikunci, sel yang diisi
-    pegawai berwarna kuning dan tidak dikunci. Baris yang tidak dipakai rencana kerja
+    pegawai berwarna kuning selama masih kosong dan tidak dikunci. Baris yang tidak dipakai rencana kerja
     disembunyikan (pegawai memunculkannya untuk menambah RHK atau IKI), sehingga formulir
     mencetak yang dipakai saja; setiap halaman memuat instansi, unit, periode, nomor
     halaman, serta nama dan NIP pegawai. File ditulis ke
