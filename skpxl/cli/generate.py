@@ -81,10 +81,10 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pr
 
     Identitas, pejabat penilai, atasan pejabat penilai, periode, perilaku kerja (BerAKHLAK)
     dan (dengan --plans) target turunan diisikan; sel-sel itu dikunci, sel yang diisi
-    pegawai berwarna kuning selama masih kosong dan tidak dikunci. Baris yang tidak dipakai rencana kerja
-    disembunyikan (pegawai memunculkannya untuk menambah RHK atau IKI), sehingga formulir
-    mencetak yang dipakai saja; setiap halaman memuat instansi, unit, periode, nomor
-    halaman, serta nama dan NIP pegawai. File ditulis ke
+    pegawai berwarna kuning selama masih kosong dan tidak dikunci. Baris yang tidak
+    dipakai rencana kerja disembunyikan (pegawai memunculkannya untuk menambah RHK atau
+    IKI), sehingga formulir mencetak yang dipakai saja; setiap halaman memuat instansi,
+    unit, periode, nomor halaman, serta nama dan NIP pegawai. File ditulis ke
     FOLDER/<unit>/<NIP>_<nama>_<periode>.xlsx. File yang sudah ada tidak ditimpa kecuali
     dengan --force (bila dijalankan lagi, cukup disebut dalam satu baris). Daftar pegawai
     yang masih berisi kesalahan ditolak: jalankan 'skpxl roster check'.
