@@ -55,12 +55,15 @@ def fresh_install(scratch: Path) -> Path:
     return python.parent
 
 
-def run(command: str, cwd: Path, bindir: Path) -> list[str]:
+def run(command: str, cwd: Path, bindir: Path, *, code: bool = False):
+    """The lines ``command`` printed (stdout and stderr as a terminal interleaves them), and
+    its exit code with ``code``."""
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
            "COLUMNS": "100", "SKPXL_LANG": ""}
     done = subprocess.run(command, shell=True, cwd=cwd, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, encoding="utf-8", timeout=1800)
-    return done.stdout.rstrip("\n").splitlines()
+    lines = done.stdout.rstrip("\n").splitlines()
+    return (lines, done.returncode) if code else lines
 
 
 def _pattern(expected: list[str]) -> re.Pattern:
@@ -107,6 +110,14 @@ def refreshed(expected: list[str], actual: list[str]) -> tuple[list[str], list[s
     return out, lost
 
 
+def _timed(line: str, actual: list[str]) -> str:
+    """A line that tells seconds, as this run printed it (the others as they are)."""
+    if line.strip() == "…" or line.endswith("…") or not SECONDS.search(line):
+        return line
+    pattern = _pattern([line])
+    return next((a for a in actual if pattern.fullmatch(a + "\n")), line)
+
+
 def sessions(text: str):
     """(block start, block end, [(command, expected lines)]) of each ```text block."""
     generated = [m.span() for m in MEASURED.finditer(text)]
@@ -125,11 +136,13 @@ def sessions(text: str):
 
 
 def measure_demo(cwd: Path, bindir: Path) -> str:
-    """The demo's time here as the machine is, and with every core kept busy."""
+    """The demo's time here as the machine is (with its load average then), and with every
+    core kept busy by another process."""
     def timed(folder: str) -> float:
         start = time.perf_counter()
         run(f"skpxl demo {folder}", cwd, bindir)
         return time.perf_counter() - start
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     quiet = timed("demo-tenang")
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
             for _ in range(os.cpu_count() or 1)]
@@ -138,7 +151,7 @@ def measure_demo(cwd: Path, bindir: Path) -> str:
     finally:
         for hog in hogs:
             hog.kill()
-    return f"{quiet:.0f}|{busy:.0f}|{os.cpu_count()}"
+    return f"{quiet:.0f}|{busy:.0f}|{os.cpu_count()}|{load:.1f}"
 
 
 def main(argv=None) -> int:
@@ -150,13 +163,16 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="skpxl-docs-") as name:
         scratch = Path(name)
         bindir = Path(args.python).resolve().parent if args.python else fresh_install(scratch)
-        work = scratch / "kerja"
-        work.mkdir()
-        shutil.copytree(ROOT / "samples", work / "samples")
-        figures = {"demo": measure_demo(work, bindir),
+        base = scratch / "ukur"
+        base.mkdir()
+        shutil.copytree(ROOT / "samples", base / "samples")
+        figures = {"demo": measure_demo(base, bindir),
                    "doctor": "\n".join(["```text", "$ skpxl doctor",
-                                        *run("skpxl doctor", work, bindir), "```"])}
+                                        *run("skpxl doctor", base, bindir), "```"])}
         for doc in DOCS:
+            work = scratch / doc.stem   # each document's commands in a folder of their own
+            work.mkdir()
+            shutil.copytree(ROOT / "samples", work / "samples")
             text = doc.read_text("utf-8")
             pieces, last = [], 0
             for start, end, runs in sessions(text):
@@ -168,9 +184,16 @@ def main(argv=None) -> int:
                             "\n".join(expected) + "\n", encoding="utf-8")
                         lines += expected
                         continue
-                    actual = run(command, work, bindir)
-                    if matches(expected, actual):
+                    if "skpxl-demo/" in command and not (work / "skpxl-demo").exists():
+                        run("skpxl demo", work, bindir)   # the walk-through starts there
+                    actual, code = run(command, work, bindir, code=True)
+                    if code == 2 and any("tidak ditemukan" in line for line in actual):
+                        print(f"{doc.relative_to(ROOT)}: $ {command}: not run, its inputs "
+                              "are not here (made by hand)")
                         lines += expected
+                        continue
+                    if matches(expected, actual):
+                        lines += [_timed(line, actual) for line in expected]
                         continue
                     stale = True
                     new, lost = refreshed(expected, actual)
@@ -196,12 +219,13 @@ def _figure(key: str, figures: dict, old: str) -> str:
     """The text between a ``measured:KEY`` marker pair, from this run's figures."""
     if key == "doctor":
         return "\n" + figures["doctor"] + "\n"
-    quiet, busy, cores = figures["demo"].split("|")
+    quiet, busy, cores, load = figures["demo"].split("|")
     if "detik" in old:
-        return (f"sekitar {quiet} detik di komputer {cores} inti yang tidak sedang dipakai "
-                f"program lain, sekitar {busy} detik bila prosesornya sedang sibuk")
-    return (f"about {quiet} s on a {cores}-core machine doing nothing else, and about {busy} s "
-            f"when every core is busy with other work")
+        return (f"sekitar {quiet} detik (diukur di komputer uji {cores} inti yang juga "
+                f"menjalankan pekerjaan lain), sampai {busy} detik bila semua inti prosesornya "
+                "sedang sibuk")
+    return (f"about {quiet} s on a {cores}-core machine (load average {load} when measured) "
+            f"and about {busy} s with every core also kept busy by other work")
 
 
 if __name__ == "__main__":
