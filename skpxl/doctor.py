@@ -90,12 +90,13 @@ def check_python(version=None, executable: str | None = None) -> Check:
     return Check("python", OK, (f"Python {shown} ({where})", f"Python {shown} ({where})"))
 
 
-def _requirements() -> list[str]:
-    """The packages skpxl needs (its install_requires that apply here), by distribution."""
+def _requirements() -> list[str] | None:
+    """The packages skpxl needs (its install_requires that apply here), by distribution;
+    None when skpxl itself was never installed (run from a source folder)."""
     try:
         declared = importlib.metadata.requires("skpxl") or []
-    except importlib.metadata.PackageNotFoundError:   # a checkout that was never installed
-        return []
+    except importlib.metadata.PackageNotFoundError:
+        return None
     names = []
     for line in declared:
         requirement, _, marker = line.partition(";")
@@ -111,8 +112,16 @@ def _requirements() -> list[str]:
 
 def check_packages() -> Check:
     where = Path(__file__).resolve().parent
+    required = _requirements()
+    if required is None:
+        return Check("packages", NOTE,
+                     (f"skpxl {__version__} dijalankan dari folder sumber {where}, belum "
+                      "dipasang.", f"skpxl {__version__} runs from the source folder {where}, "
+                      "not installed."),
+                     ("Pasang dengan: py -m pip install . (di folder itu).",
+                      "Install it with: py -m pip install . (in that folder)."))
     found, missing = [], []
-    for name in _requirements():
+    for name in required:
         try:
             found.append(importlib.metadata.version(name))
         except importlib.metadata.PackageNotFoundError:
