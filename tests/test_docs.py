@@ -1,8 +1,9 @@
 """The documentation cannot drift from the code.
 
-* docs/cli.md and docs/problems.md are regenerated in memory and compared with the committed
-  copies (fix: ``python tools/gen_cli_docs.py``);
-* every command and option has help text, every command an ``Example`` block;
+* docs/cli.md, docs/perintah.md and docs/problems.md are regenerated in memory and compared
+  with the committed copies (fix: ``python tools/gen_cli_docs.py``);
+* every command and option has help text in Indonesian and English, every command an
+  example block (``Contoh:``, ``Example:``);
 * every ``skpxl ...`` command quoted in README.md and docs/panduan.md exists.
 """
 
@@ -18,6 +19,7 @@ import click
 import pytest
 
 from skpxl.cli import cli
+from skpxl.cli.i18n import Argument, Option, both
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = "regenerate with: python tools/gen_cli_docs.py"
@@ -40,9 +42,10 @@ def _ids(items):
     return [" ".join(path) for path, _ in items]
 
 
-def test_cli_reference_is_current():
-    committed = (ROOT / "docs" / "cli.md").read_text("utf-8")
-    assert committed == gen.render_cli(), f"docs/cli.md is stale; {FIX}"
+@pytest.mark.parametrize("name,lang", [("cli.md", "en"), ("perintah.md", "id")])
+def test_cli_reference_is_current(name, lang):
+    committed = (ROOT / "docs" / name).read_text("utf-8")
+    assert committed == gen.render_cli(lang), f"docs/{name} is stale; {FIX}"
 
 
 def test_problem_catalogue_is_current():
@@ -56,33 +59,44 @@ def test_problem_catalogue_lists_every_code():
         assert f"`{code}`" in text
 
 
-def test_the_reference_covers_every_command():
-    text = (ROOT / "docs" / "cli.md").read_text("utf-8")
+@pytest.mark.parametrize("name", ["cli.md", "perintah.md"])
+def test_the_reference_covers_every_command(name):
+    text = (ROOT / "docs" / name).read_text("utf-8")
     for path, _ in COMMANDS:
         assert f"\n## {' '.join(path)}\n" in text
 
 
 @pytest.mark.parametrize("path,command", COMMANDS, ids=_ids(COMMANDS))
-def test_every_command_has_help(path, command):
-    assert (command.help or "").strip(), f"{' '.join(path)} has no help text (docstring)"
+def test_every_command_has_help_in_both_languages(path, command):
+    indonesian, english = both(command, "help")
+    assert (indonesian or "").strip(), f"{' '.join(path)} has no help text (docstring)"
+    assert (english or "").strip(), f"{' '.join(path)} has no English help (help_en=)"
     assert command.get_short_help_str().strip()
+
+
+#: the heading of the example block in each language
+EXAMPLE = {"id": "Contoh", "en": "Example"}
 
 
 @pytest.mark.parametrize("path,command", LEAVES, ids=_ids(LEAVES))
 def test_every_command_has_an_example(path, command):
-    text = command.help or ""
-    match = re.search(r"^\s*Examples?:\s*$", text, re.M)
-    assert match, f"{' '.join(path)}: the docstring needs an 'Example:' block"
-    after = text[match.end():]
-    assert re.search(rf"^\s+{re.escape(' '.join(path))}\b", after, re.M), \
-        f"{' '.join(path)}: the Example block should show the command itself"
+    for text, lang in zip(both(command, "help"), ("id", "en")):
+        match = re.search(rf"^\s*{EXAMPLE[lang]}:\s*$", text or "", re.M)
+        assert match, f"{' '.join(path)}: the {lang} help needs an '{EXAMPLE[lang]}:' block"
+        after = text[match.end():]
+        assert re.search(rf"^\s+{re.escape(' '.join(path))}\b", after, re.M), \
+            f"{' '.join(path)}: the example block should show the command itself"
 
 
 @pytest.mark.parametrize("path,command", COMMANDS, ids=_ids(COMMANDS))
-def test_every_option_has_help(path, command):
-    missing = [p.opts[0] for p in command.params
-               if isinstance(p, click.Option) and not p.hidden and not (p.help or "").strip()]
-    assert not missing, f"{' '.join(path)}: options without help: {missing}"
+def test_every_option_has_help_in_both_languages(path, command):
+    """Options are :class:`skpxl.cli.i18n.Option` with ``help=`` (Indonesian) and
+    ``help_en=`` (English); arguments are :class:`~skpxl.cli.i18n.Argument`."""
+    options = [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
+    missing = [p.opts[0] for p in options if not all(t and t.strip() for t in both(p, "help"))]
+    assert not missing, f"{' '.join(path)}: options without help in both languages: {missing}"
+    plain = [p.name for p in command.params if not isinstance(p, (Option, Argument))]
+    assert not plain, f"{' '.join(path)}: use skpxl.cli.i18n.option/argument for {plain}"
 
 
 def _quoted_commands(text: str) -> list[list[str]]:

@@ -239,7 +239,9 @@ def test_text_that_looks_like_a_formula_stays_text(reports, tmp_path):
     assert INJECTED["iki"] in [row[12] for row in rows_of(path, "Hasil Kerja")]
 
 
-def test_same_inputs_give_identical_tables(quarter, reports, tmp_path):
+def test_same_inputs_give_identical_tables(quarter, reports, tmp_path, start_method):
+    """Two workers, started by fork (Linux) and by spawn (Windows, macOS), merge what one
+    process merges."""
     again = merge([quarter["kota"]], period=PERIOD, roster=quarter["roster"],
                   org_predikat="Baik", output=tmp_path / "lagi.xlsx", jobs=2)
     assert again.to_dict() | {"output": ""} == reports["kota"].to_dict() | {"output": ""}

@@ -461,7 +461,7 @@ def test_cli_errors_exit_1(tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines()[1].startswith(
         "Row 3: [ERROR] NIP 1.98502152010122E+17 was corrupted by Excel")
-    assert result.output.splitlines()[-1] == "2 employees, 1 errors, 1 warnings"
+    assert result.output.splitlines()[-1] == "2 employees, 1 error, 1 warning"
 
 
 def test_cli_json_equals_library(tmp_path):
@@ -478,14 +478,15 @@ def test_cli_table_equals_library_rendering(tmp_path):
 
 def test_cli_unreadable_file_is_a_problem_in_the_input(tmp_path):
     """An unreadable roster is a problem in the input (exit 1), reported like every other
-    command reports one: ``Error:`` with the message and what to do."""
+    command reports one: ``Kesalahan:`` (``Error:`` in English) with the message and what
+    to do."""
     from skpxl.cli import cli
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a workbook")
     result = CliRunner().invoke(cli, ["roster", "check", str(path)])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("Error: File broken.xlsx rusak")
+    assert result.stderr.startswith("Kesalahan: File broken.xlsx rusak")
     assert "Traceback" not in result.stderr
 
 
@@ -499,7 +500,9 @@ def test_cli_usage_errors_exit_2(tmp_path, args):
 def test_cli_help_has_example():
     result = run("check", "--help")
     assert result.exit_code == 0
-    assert "Example:" in result.output and "skpxl roster check pegawai.xlsx" in result.output
+    assert "Contoh:" in result.output and "skpxl roster check pegawai.xlsx" in result.output
+    english = run("check", "--help", "--lang", "en")
+    assert "Example:" in english.output and "skpxl roster check pegawai.xlsx" in english.output
 
 
 def test_csv_utf16_from_excel_unicode_text(tmp_path):

@@ -263,6 +263,30 @@ def test_annotated_copy_marks_cells_and_lists_problems(batch, tmp_path):
     assert wb["SKP"].protection.sheet
 
 
+def _members(path: Path) -> dict[str, bytes]:
+    """Every part of a workbook but docProps/core.xml (it holds the time it was saved)."""
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist()
+                if name != "docProps/core.xml"}
+
+
+def test_a_process_pool_gives_the_serial_report_and_marked_copies(batch, tmp_path,
+                                                                  start_method):
+    """validate --annotate with two workers, started by fork (Linux) and by spawn (Windows,
+    macOS): the report and every marked copy are what one process makes."""
+    inputs = [batch["valid"], batch["root"] / "broken"]
+    serial = validate(inputs, roster=batch["roster"], period="2025-Q3", jobs=1,
+                      annotate=tmp_path / "serial")
+    pooled = validate(inputs, roster=batch["roster"], period="2025-Q3", jobs=2,
+                      annotate=tmp_path / "pool")
+    assert len(serial.files) == len(batch["generated"]) + len(batch["broken"])
+    assert pooled.to_dict() | {"annotated": None} == serial.to_dict() | {"annotated": None}
+    names = sorted(Path(p).name for p in serial.annotated)
+    assert names and sorted(Path(p).name for p in pooled.annotated) == names
+    for name in names:
+        assert _members(tmp_path / "pool" / name) == _members(tmp_path / "serial" / name), name
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
 def test_libreoffice_resaved_files_validate_like_the_original(batch, convert, tmp_path, fmt):

@@ -513,6 +513,7 @@ def failing_json_commands(forms, tmp_path) -> dict[str, list[str]]:
                        "excel"],
         "demo": ["demo", str(tmp_path / "demo")],
         "angka-kredit": ["angka-kredit", str(docx), "-o", str(tmp_path / "ak")],
+        "doctor": ["doctor", str(tmp_path / "tidak-ada")],
     }
 
 
