@@ -529,6 +529,10 @@ CASES = [
                set_("$.evaluasi.predikat", "?"))),
     Case("skp.rating_not_choice", False, "in capitals: the form's lookup ignores case", (),
          edits(set_("$.evaluasi.rating_hasil_kerja", SESUAI.upper()))),
+    Case("skp.rating_not_choice", False, "in capitals, saved by a script: once calculated "
+         "the form finds it", (At("skp.predikat_not_computed", "predikat"),),
+         edits(set_("$.evaluasi.rating_hasil_kerja", SESUAI.upper()),
+               set_("$.evaluasi.predikat", None))),
     # --- formula cells ---
     Case("skp.formula_in_input", True, "a formula typed into a realisasi cell",
          (At("skp.formula_in_input", "eku_realisasi", iki_path(0, 0, "realisasi")),),
@@ -659,6 +663,10 @@ def test_labels_count_rhk_and_iki_from_one(world):
     (problem,) = validate_file(path, period=PERIOD).issues
     assert problem.message() == "Target (utama RHK 2, IKI 2) belum diisi."
     assert problem.message("en") == "Target (utama RHK 2, IKI 2) is empty."
+    path, _ = write(world, PENGAWAS_NIP, edits(add_tambahan, set_(
+        iki_path(0, 0, "target", "tambahan"), None)))
+    (problem,) = validate_file(path, period=PERIOD).issues
+    assert problem.message() == "Target (tambahan RHK 1, IKI 1) belum diisi."
 
 
 def test_a_date_cell_holding_a_plain_number_asks_for_a_date(world):
