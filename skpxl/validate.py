@@ -321,13 +321,15 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
     if stage == "evaluation":
         out += _check_ratings(extraction, lang)
     if not locked_intact:
-        # a locked value changed is an error even where a rule already warned (the unit
-        # the roster does not know, an empty assessor): the error says more; where a rule
-        # already found an error (the NIP, a behaviour row), that one is kept
+        # a locked value changed is an error even where a rule already warned about that
+        # value (the unit the roster does not know, an empty assessor): the error replaces
+        # the warning; a warning on how the cell was typed (nip.spaces) stays beside it;
+        # where a rule already found an error (the NIP, a behaviour row), that one is kept
         errors = {p.path for p in out if p.severity == ERROR}
         changed = [p for p in _check_prefilled(extraction, lang) if p.path not in errors]
         paths = {p.path for p in changed}
-        out = [p for p in out if p.path not in paths] + changed
+        out = [p for p in out if p.path not in paths or not p.code.startswith("skp.")] + \
+            changed
     return out
 
 
@@ -459,8 +461,11 @@ def _check_prefilled(extraction, lang: str) -> list[Problem]:
     checks = parse_field_checks(get_path(doc, "$.meta.checks"))
     out = []
     for path, digest in checks.items():
+        value = current.get(path)
+        if path.endswith(".nip") and isinstance(value, str):
+            value = check_nip(value).nip or value   # typed with spaces: nip.spaces says so
         # the NIP has its own, more precise problems; technical metadata is not shown
-        if short_hash(current.get(path)) == digest or path == "$.pegawai.nip" or (
+        if short_hash(value) == digest or path == "$.pegawai.nip" or (
                 path.startswith("$.meta.") and path != "$.meta.nip"):
             continue
         code = "skp.prefilled_changed" if path.startswith(IDENTITY_PREFIXES) else \
