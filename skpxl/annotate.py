@@ -40,6 +40,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -145,11 +146,27 @@ def _mark(ws, ref: str, problem, lang: str) -> None:
                              bottom=side if cell.row == max(rows) else old.bottom)
         if error or cell.fill != ERROR_FILL:
             cell.fill = ERROR_FILL if error else WARNING_FILL
+    _first_in_priority(ws, cells, ERROR_FILL if error else WARNING_FILL)
     first = cells[0]
     text = problem.message(lang)
     if first.comment is not None:
         text = f"{first.comment.text}\n{text}"
     first.comment = Comment(text, "skpxl", width=320, height=120)
+
+
+def _first_in_priority(ws, cells, fill) -> None:
+    """The mark's fill as a conditional format ranked above the form's own: an empty input
+    cell is yellow through a conditional format ("yellow while empty"), which would
+    otherwise cover the mark's fill of an empty cell that has to be filled."""
+    from openpyxl.utils import get_column_letter
+    rows, cols = [c.row for c in cells], [c.column for c in cells]
+    ref = f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+    rule = FormulaRule(formula=["TRUE"], fill=fill, stopIfTrue=True)
+    ws.conditional_formatting.add(ref, rule)
+    for other in (r for cf in ws.conditional_formatting for r in cf.rules):
+        if other is not rule:
+            other.priority += 1
+    rule.priority = 1
 
 
 def _area(ws, ref: str) -> list:
@@ -196,6 +213,13 @@ def annotated_bytes(source: Path, report, lang: str = "id") -> bytes:
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)>'
                            rb'(<f(?:\s[^>]*)?>[^<]*</f>|<f\s[^>]*/>)(?:<v\s*/>|<v>\s*</v>)?</c>')
 _T_ATTR = re.compile(rb'\st="[^"]*"')
+_HEADER_FOOTER = re.compile(rb"<headerFooter\b.*?</headerFooter>", re.S)
+
+
+def _unescape_line_breaks(match: re.Match) -> bytes:
+    """openpyxl writes the line break of a two-line page header as ``_x000a_``, which
+    Excel reads back as a line break but LibreOffice prints as it stands."""
+    return match.group(0).replace(b"_x000a_", b"\n")
 
 
 def _keep_results(data: bytes, source: Path) -> bytes:
@@ -242,7 +266,8 @@ def _keep_results(data: bytes, source: Path) -> bytes:
                 return match.group(0)
             return b'<c r="%s"%s t="str">%s<v>%s</v></c>' % (
                 match.group(1), attrs, match.group(3), escape(value).encode("utf-8"))
-        members[member] = _FORMULA_CELL.sub(put, members[member])
+        members[member] = _HEADER_FOOTER.sub(_unescape_line_breaks,
+                                             _FORMULA_CELL.sub(put, members[member]))
     if not lacking and "xl/workbook.xml" in members:
         members["xl/workbook.xml"] = re.sub(rb'\sfullCalcOnLoad="(?:1|true)"', b"",
                                             members["xl/workbook.xml"])

@@ -309,12 +309,12 @@ def identify(wb, problems: list[Problem]) -> tuple[Template | None, dict]:
     meta = metadata_of(wb)
     template_id = str(meta.get("meta_template_id") or "").strip()
     if template_id:
+        version = str(meta.get("meta_template_version") or "").strip()
         try:
-            tmpl = load_template(template_id)
+            tmpl = load_template(template_id, version=version)   # its own layout if archived
         except TemplateError:
             problems.append(Problem("template.unknown", value=template_id))
             return None, meta
-        version = str(meta.get("meta_template_version") or "").strip()
         if version and version != tmpl.version:
             problems.append(Problem("template.version", {"template": tmpl.id, "found": version,
                                                          "current": tmpl.version}))

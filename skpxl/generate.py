@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +13,7 @@ from .executor import map_ordered, on_dask, shipped_path
 from .manifest import Template, choose_template, load_template
 from .naming import slug, workbook_name
 from .periods import Period, parse_period
+from .profile import Profile, instansi_of, load_profile, tempat_for
 from .problems import ERROR, Problem, define
 
 define("generate.capacity", ERROR,
@@ -63,10 +63,24 @@ class GenerateResult:
                 "files": [f.to_dict(lang) for f in self.files]}
 
 
-def tempat_of(unit: str) -> str:
-    """Place printed on signatures, from a unit name (``... Kabupaten Blitar`` -> ``Blitar``)."""
-    match = re.search(r"\b(?:Kabupaten|Kota|Kab\.)\s+(.+)$", unit or "", re.I)
-    return match.group(1).strip() if match else ""
+def signing_place(emp, roster=None, profile=None) -> str:
+    """Where the employee's papers are signed: the profile's place for the unit, else the
+    employee's own ``Tempat``, else what the roster and the unit's name tell
+    (:func:`skpxl.profile.tempat_for`)."""
+    unit = emp.unit_kerja or ""
+    if profile is not None:
+        signer = profile.signatory(unit) if unit else None
+        if profile.tempat_unit.get(unit.casefold()) or (signer and signer.tempat):
+            return tempat_for(unit, roster, profile)
+    return (getattr(emp, "tempat", "") or "") or tempat_for(unit, roster, profile)
+
+
+def agency_of(emp, roster=None, profile=None) -> str:
+    """The agency printed on the employee's forms: the profile's, the employee's own
+    ``Instansi``, else the roster's most common."""
+    if profile is not None and profile.instansi:
+        return profile.instansi
+    return (emp.instansi or "") or instansi_of(roster)
 
 
 def person(emp) -> dict:
@@ -77,8 +91,13 @@ def person(emp) -> dict:
 
 
 def build_document(template: Template, period: Period, emp, penilai, atasan, plan: dict | None,
-                   penilai_plan: dict | None, *, generated_at: str, lang: str = "id") -> dict:
-    """The document to write for one employee (same shape as ``skpxl extract`` returns)."""
+                   penilai_plan: dict | None, *, generated_at: str, lang: str = "id",
+                   instansi: str | None = None, tempat: str | None = None) -> dict:
+    """The document to write for one employee (same shape as ``skpxl extract`` returns).
+
+    ``instansi`` and ``tempat`` (agency and signing place) default to the employee's own
+    roster columns, then the unit's name (:func:`agency_of`, :func:`signing_place` say what
+    a profile and the whole roster add)."""
     pegawai = person(emp) | {"status_asn": emp.status_asn, "jenis_jabatan": emp.jenis_jabatan,
                              "jenjang": emp.jenjang}
     penilai_doc = person(penilai)
@@ -90,13 +109,14 @@ def build_document(template: Template, period: Period, emp, penilai, atasan, pla
         "meta": {"template_id": template.id, "template_version": template.version,
                  "tool_version": __version__, "generated_at": generated_at, "lang": lang,
                  "nip": emp.nip},
-        "instansi": (emp.instansi or "").upper(),
+        "instansi": (agency_of(emp) if instansi is None else instansi).upper(),
         "periode": {"kode": period.kode, "label": period.label, "rentang": period.range_text,
-                    "mulai": period.start, "selesai": period.end},
+                    "mulai": period.start, "selesai": period.end,
+                    "judul": f"{period.heading()} · {period.dates()}"},
         "pegawai": pegawai,
         "penilai": penilai_doc,
         "atasan_penilai": person(atasan),
-        "pengesahan": {"tempat": (getattr(emp, "tempat", "") or tempat_of(emp.unit_kerja)),
+        "pengesahan": {"tempat": signing_place(emp) if tempat is None else tempat,
                        "tanggal": period.end},
         "hasil_kerja": {"utama": plan.get("utama", []), "tambahan": plan.get("tambahan", [])},
         "perilaku": [{"nilai": domain.berakhlak_text(i)} for i in range(len(domain.BERAKHLAK))],
@@ -154,9 +174,9 @@ def _write_one(task: tuple) -> tuple[str, str]:
     Built here, not in the main process, so that ``--jobs`` spreads that work too."""
     from .writer import write_atomic, write_atomic_exclusive
     template_ref, password, doc_args, target, force = task
-    *args, generated_at, lang = doc_args
+    *args, generated_at, lang, instansi, tempat = doc_args
     document = build_document(load_template(template_ref), *args, generated_at=generated_at,
-                              lang=lang)
+                              lang=lang, instansi=instansi, tempat=tempat)
     data = _compiled(template_ref, password).render(document)
     path = Path(target)
     try:
@@ -175,8 +195,11 @@ def _write_one(task: tuple) -> tuple[str, str]:
 def generate(roster_path, period: str, outdir, *, plans=None, template: str | None = None,
              previous=None, unit: str | None = None, jobs: int = 1, force: bool = False,
              password: str | None = None, lang: str = "id", progress=None,
-             executor=None) -> GenerateResult:
+             executor=None, profile=None) -> GenerateResult:
     """Write one workbook per employee into ``outdir/<unit-slug>/``.
+
+    ``profile`` (a :class:`skpxl.profile.Profile` or the path of a profile file) names the
+    agency and signing places where the roster's ``Instansi`` and ``Tempat`` do not.
 
     ``progress``, when given, is called once with the number of workbooks to write and
     returns a callable advanced by one per workbook written.
@@ -188,6 +211,8 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
     from .plans import read_plans
 
     per = parse_period(period)
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile) if profile is not None else None
     roster = read_roster(roster_path)
     if not roster.ok:
         errors = [p for p in roster.problems if p.severity == ERROR]
@@ -213,6 +238,8 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
     tasks, pending = [], []
     index = roster.by_nip()
     templates: dict[str, Template] = {}
+    agencies: dict[str, str] = {}
+    places: dict[tuple[str, str], str] = {}
     for emp in employees:
         ref = template or choose_template(emp.jenis_jabatan, emp.pendekatan)
         tmpl = templates.get(ref) or templates.setdefault(ref, load_template(ref))
@@ -234,7 +261,13 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         if any(p.severity == ERROR for p in record.problems):
             record.status = "failed"
             continue
-        doc_args = (per, emp, penilai, atasan, plan, penilai_plan, generated_at, lang)
+        if emp.instansi not in agencies:
+            agencies[emp.instansi] = agency_of(emp, roster, profile)
+        place_key = (emp.unit_kerja, emp.tempat)
+        if place_key not in places:
+            places[place_key] = signing_place(emp, roster, profile)
+        doc_args = (per, emp, penilai, atasan, plan, penilai_plan, generated_at, lang,
+                    agencies[emp.instansi], places[place_key])
         shipped_ref = shipped_path(ref, executor) if Path(ref).suffix else ref  # a path, not an id
         tasks.append((shipped_ref, password, doc_args, shipped_path(target, executor), force))
         pending.append(record)

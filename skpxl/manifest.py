@@ -61,12 +61,32 @@ def a1(row: int, col: int) -> str:
 
 @dataclass(frozen=True)
 class Group:
-    """A block of repeating rows: ``blocks`` items of ``rows_per_block`` rows each."""
+    """A block of repeating rows: ``blocks`` items of ``rows_per_block`` rows each.
+
+    ``blank_blocks`` (optional) makes the group collapsible: a generated workbook shows only
+    the blocks and rows its document fills, or that many blocks when it fills none; the
+    other rows are hidden, for staff to unhide when they add an item."""
 
     id: str
     path: str
     blocks: int
     rows_per_block: int = 1
+    blank_blocks: int | None = None
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Rows that print on one page (``soft``: unless they cannot), glued (``with_``) to the
+    row printed before them (``"previous"``), after them (``"next"``), or after them when it
+    belongs to a given group (its id); from the manifest's ``print.keep``, resolved through
+    the defined name ``name``."""
+
+    name: str
+    with_: tuple[str, ...] = ()
+    soft: bool = False
+    sheet: str | None = None
+    first: int = 0
+    last: int = 0
 
 
 @dataclass
@@ -148,6 +168,7 @@ class Template:
     description: str = ""
     mirrors: list[Field] = field(default_factory=list)
     lists: dict[str, list[str]] = field(default_factory=dict)
+    keeps: list[Keep] = field(default_factory=list)
     _instances: dict = field(default_factory=dict, repr=False, compare=False)
 
     def field(self, name: str) -> Field:
@@ -266,7 +287,8 @@ def template_from_manifest(data: dict, workbook: Path, manifest_path: Path | Non
     otherwise it is left unresolved (``sheet`` None) for ``template check`` to report.
     """
     sheets, names = read_defined_names(workbook)
-    groups = {g["id"]: Group(g["id"], g["path"], int(g["blocks"]), int(g.get("rows_per_block", 1)))
+    groups = {g["id"]: Group(g["id"], g["path"], int(g["blocks"]), int(g.get("rows_per_block", 1)),
+                             None if g.get("blank_blocks") is None else int(g["blank_blocks"]))
               for g in data.get("groups", [])}
     fields, mirrors = [], []
     specs = [(spec, fields) for spec in data["fields"]]
@@ -288,11 +310,22 @@ def template_from_manifest(data: dict, workbook: Path, manifest_path: Path | Non
                 en=f"Template {workbook.name} has no defined name '{fld.name}' for "
                    f"{fld.path}.", hint_en="Run 'skpxl template check' for the details.")
         target.append(fld)
+    keeps = []
+    for spec in (data.get("print") or {}).get("keep", []):
+        glue = spec.get("with") or ()
+        keep = Keep(spec["name"], (glue,) if isinstance(glue, str) else tuple(glue),
+                    bool(spec.get("soft")))
+        ref = names.get(keep.name)
+        if ref:   # an unresolved name only loses a page-break hint (template check says so)
+            first, _, last = ref[1].partition(":")
+            keep = Keep(keep.name, keep.with_, keep.soft, ref[0], parse_a1(first)[0],
+                        parse_a1(last or first)[0])
+        keeps.append(keep)
     return Template(id=data["id"], version=str(data["version"]), title=data.get("title", ""),
                     jenis=data.get("jenis", ""), pendekatan=data.get("pendekatan", ""),
                     path=workbook, manifest_path=manifest_path, groups=groups, fields=fields,
                     sheets=sheets, description=data.get("description", ""), mirrors=mirrors,
-                    lists=data.get("lists", {}))
+                    lists=data.get("lists", {}), keeps=keeps)
 
 
 def manifest_for(workbook: Path) -> Path:
@@ -327,9 +360,31 @@ def _load_cached(key: str, mtime: float) -> Template:
                         hint_en=f"Put {manifest_path.name} beside the template file.")
 
 
-def load_template(ref: str | Path) -> Template:
-    """A template by shipped id (``ja-jf-kuantitatif``) or by path to a workbook/manifest."""
+ARCHIVE = "archive"   # templates/archive/<version>/: earlier layouts of the shipped templates
+_ARCHIVED: dict[tuple[str, str], Path | None] = {}
+
+
+def archived_manifest(template_id: str, version: str) -> Path | None:
+    """The manifest of shipped template ``template_id`` as it was at ``version``, when that
+    layout is kept (workbooks generated with it are read with their own layout)."""
+    key = (template_id, version)
+    if key not in _ARCHIVED:
+        candidate = templates_dir() / ARCHIVE / version / f"{template_id}.json"
+        safe = re.fullmatch(r"[\w.-]+", version) and re.fullmatch(r"[\w-]+", template_id)
+        _ARCHIVED[key] = candidate.resolve() if safe and candidate.is_file() else None
+    return _ARCHIVED[key]
+
+
+def load_template(ref: str | Path, version: str | None = None) -> Template:
+    """A template by shipped id (``ja-jf-kuantitatif``) or by path to a workbook/manifest.
+
+    With ``version`` (a shipped id only), the archived layout of that version when the
+    archive keeps one; otherwise the current template."""
     text = str(ref)
+    if version:
+        archived = archived_manifest(text, version)
+        if archived is not None:
+            return _load_cached(str(archived), archived.stat().st_mtime)
     shipped = _SHIPPED.get(text)
     if shipped is not None:   # validating a batch asks for the same id file after file
         try:

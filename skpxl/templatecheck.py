@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .errors import SkpxlError
 from .manifest import (METADATA_SHEET, Field, Instance, Template, a1, expand_path,
                        load_manifest, manifest_for, read_defined_names, template_from_manifest)
+from .paper import PLACEHOLDER
 from .problems import ERROR, WARNING, Problem, define, has_errors
 from .resources import templates_dir
 
@@ -104,6 +105,24 @@ define("template.validation_missing", WARNING,
        _SEL + " tidak punya dropdown (validasi data List). Pilih sel itu, Data > Data "
        "Validation, Allow: List, Source: {source}.", _CELL_EN + " has no list data "
        "validation. Select it, Data > Data Validation, Allow: List, Source: {source}.")
+
+define("template.print_name_missing", WARNING,
+       "Nama '{name}' (baris yang dicetak bersama pada satu halaman) tidak ada atau rusak; "
+       "pemisah halaman bisa memotong bagian itu. " + _NM_ID + ": arahkan ke baris yang benar.",
+       "Name '{name}' (rows printed together on one page) is missing or broken; a page break "
+       "may cut that part. " + _NM_EN + ".")
+define("template.header_unknown", WARNING,
+       "Header/footer halaman sheet '{sheet}' memuat {{{name}}}, yang bukan nama field "
+       "template; teks itu tercetak apa adanya. Pakai nama field, misalnya {{pegawai_nama}}.",
+       "The page header/footer of sheet '{sheet}' holds {{{name}}}, which is not a field of "
+       "the template; it prints as it is. Use a field name such as {{pegawai_nama}}.")
+define("template.rows_locked", WARNING,
+       "Sheet '{sheet}' diproteksi tanpa izin 'Format rows': di Excel dan WPS pegawai tidak "
+       "dapat memunculkan baris cadangan untuk menambah RHK, IKI atau isian lampiran. Review "
+       "> Unprotect Sheet, lalu Protect Sheet lagi dengan centang 'Format rows'.",
+       "Sheet '{sheet}' is protected without 'Format rows': in Excel and WPS staff cannot "
+       "unhide the spare rows to add an RHK, IKI or lampiran item. Protect it again with "
+       "'Format rows' ticked.")
 
 
 def _both(id_text: str, en_text: str) -> dict[str, str]:
@@ -265,6 +284,31 @@ class _Checker:
                 self.report.add("template.sheet_unprotected", sheet=sheet,
                                 count=sum(fld.sheet == sheet for fld in usable))
         self.check_lists()
+        self.check_print(usable)
+
+    def check_print(self, usable: list[Field]) -> None:
+        """What the printed form needs: the ranges kept on one page, the fields the page
+        header and footer name, and spare rows staff can unhide."""
+        for keep in self.t.keeps:
+            ref = self.refs.get(keep.name)
+            if keep.sheet is None or ref is None or ref[0] not in self.wb.sheetnames:
+                self.report.add("template.print_name_missing", name=keep.name)
+        known = {fld.name for fld in self.t.fields}
+        for ws in self.wb.worksheets:
+            hf = ws.HeaderFooter
+            texts = [str(getattr(hf, part)) for part in ("oddHeader", "oddFooter", "evenHeader",
+                                                         "evenFooter", "firstHeader",
+                                                         "firstFooter")]
+            for name in dict.fromkeys(n for text in texts for n in PLACEHOLDER.findall(text)):
+                if name not in known:
+                    self.report.add("template.header_unknown", sheet=ws.title, name=name)
+        groups = self.t.groups
+        collapsible = {fld.sheet for fld in usable if fld.kind == "input" and
+                       fld.group in groups and groups[fld.group].blank_blocks is not None}
+        for sheet in sorted(collapsible):
+            protection = self.wb[sheet].protection
+            if protection.sheet and protection.formatRows:
+                self.report.add("template.rows_locked", sheet=sheet)
 
     def check_workbook(self) -> None:
         """The hidden metadata sheet and the workbook structure protection."""

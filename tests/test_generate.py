@@ -582,6 +582,9 @@ def test_fast_writer_matches_openpyxl_reference(template_id, tmp_path, roster_cs
             assert left.protection.locked == right.protection.locked, (fld.name, inst.cell)
     assert value(fast, template, "hkt_rhk") == extra[1][2]
     assert value(fast, template, "lp_dukungan") == extra[2][2]
+    skp = fast[template.field("pegawai_nama").sheet]
+    assert any(d.hidden for d in skp.row_dimensions.values())       # unused rows hidden
+    assert pegawai[1] in str(skp.HeaderFooter.oddFooter)            # the page says whose
     assert {n: d.attr_text for n, d in fast.defined_names.items()} == \
         {n: d.attr_text for n, d in reference.defined_names.items()}
     assert bool(fast.security and fast.security.lockStructure) == \
@@ -598,11 +601,26 @@ def test_fast_writer_matches_openpyxl_reference(template_id, tmp_path, roster_cs
             (right.print_area, right.print_title_rows, right.page_setup.orientation,
              right.page_setup.fitToWidth, right.sheet_properties.pageSetUpPr.fitToPage)
         assert (left.max_row, left.max_column) == (right.max_row, right.max_column)
+        assert printed_rows(left) == printed_rows(right), left.title
+        assert [b.id for b in left.row_breaks.brk] == [b.id for b in right.row_breaks.brk]
+        assert page_texts(left) == page_texts(right), left.title
         for row in left.iter_rows():
             for cell in row:
                 other = right[cell.coordinate]
                 assert cell_style(cell) == cell_style(other), (left.title, cell.coordinate)
     assert any(dropdowns(ws) for ws in fast.worksheets)
+
+
+def printed_rows(ws) -> dict[int, tuple]:
+    """Each row's height and whether it is hidden (the rows the writer sets)."""
+    return {r: (round(d.height or 0, 1), bool(d.hidden)) for r, d in ws.row_dimensions.items()
+            if d.height or d.hidden}
+
+
+def page_texts(ws) -> list[str]:
+    hf = ws.HeaderFooter
+    return [str(getattr(hf, part)) for part in ("oddHeader", "oddFooter", "firstHeader",
+                                                "firstFooter")]
 
 
 def dropdowns(ws) -> list[tuple]:
@@ -644,3 +662,58 @@ def test_logo_added_to_a_template_is_in_every_workbook(tmp_path, roster_csv):
             assert z.read(media) == picture, path.name
         (image,) = openpyxl.load_workbook(path)["SKP"]._images
         assert (image.anchor._from.col, image.anchor._from.row) == (7, 0)  # H1
+
+
+# --- agency and signing place: roster, profile -------------------------------------------
+
+def test_agency_and_signing_place_from_the_roster(generated, roster_rows):
+    """Without a Tempat column, a unit signs where its name says (Kota Batu: Batu)."""
+    result, _ = generated
+    for record in result.files:
+        book, template = opened(record.path)
+        row = by_nip(roster_rows)[record.nip]
+        place = row[COLUMN["unit"]].rsplit(" ", 1)[-1]      # "... Kota Batu" -> "Batu"
+        assert value(book, template, "pengesahan_tempat") == place
+        assert value(book, template, "instansi") == row[COLUMN["instansi"]].upper()
+        header = str(book[template.field("pegawai_nama").sheet].HeaderFooter.oddHeader)
+        assert row[COLUMN["instansi"]].upper() in header and row[COLUMN["unit"]] in header
+        assert "TRIWULAN III 2025 · 1 Juli – 30 September 2025" in header
+
+
+def test_a_profile_names_the_agency_and_the_places(tmp_path, roster_csv, roster_rows):
+    profile = tmp_path / "instansi.toml"
+    profile.write_text('instansi = "Badan Contoh Daerah"\n\n[tempat_unit]\n'
+                       '"Sekretariat Bawaslu Kota Batu" = "Kota Batu"\n', encoding="utf-8")
+    result = generate(roster_csv, PERIOD, tmp_path / "skp", profile=profile, jobs=1)
+    places = set()
+    for record in result.files:
+        book, template = opened(record.path)
+        assert value(book, template, "instansi") == "BADAN CONTOH DAERAH"
+        places.add((record.unit, value(book, template, "pengesahan_tempat")))
+    assert places == {("Sekretariat Bawaslu Kota Batu", "Kota Batu"),
+                      ("Bawaslu Kabupaten Blitar", "Blitar")}
+    run = CliRunner().invoke(cli, ["generate", str(roster_csv), "--period", PERIOD, "-o",
+                                   str(tmp_path / "cli"), "--profile", str(profile),
+                                   "--format", "json", "--jobs", "1"])
+    assert run.exit_code == 0, run.output
+    record = next(f for f in json.loads(run.stdout)["files"] if f["unit"].endswith("Batu"))
+    book, template = opened(record["path"])
+    assert value(book, template, "pengesahan_tempat") == "Kota Batu"
+    assert value(book, template, "instansi") == "BADAN CONTOH DAERAH"
+    bad = CliRunner().invoke(cli, ["generate", str(roster_csv), "--period", PERIOD, "-o",
+                                   str(tmp_path / "x"), "--profile", str(roster_csv)])
+    assert bad.exit_code == 2 and not (tmp_path / "x").exists()
+
+
+def test_roster_tempat_column_is_the_signing_place(tmp_path, roster_rows, roster_csv):
+    header = next(csv.reader(open(roster_csv, encoding="utf-8-sig")))
+    rows = [row + ["Kota Wisata"] for row in roster_rows]
+    path = tmp_path / "tempat.csv"
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header + ["Tempat"])
+        writer.writerows(rows)
+    result = generate(path, PERIOD, tmp_path / "skp", jobs=1)
+    for record in result.files:
+        book, template = opened(record.path)
+        assert value(book, template, "pengesahan_tempat") == "Kota Wisata"

@@ -24,6 +24,7 @@ from regulation import DI_ATAS, DI_BAWAH, MATRIX, SESUAI
 from skpxl import domain
 from skpxl.extract import extract
 from skpxl.generate import generate
+from skpxl.manifest import a1, load_template
 from skpxl.validate import validate_file
 from conftest import JPT_PLAN, run_lo_fill, staff_ops
 
@@ -137,7 +138,7 @@ def problems_of(path: Path) -> tuple[set, object]:
 def test_nip_typed_as_number(returned):
     """Typed as a number, the 18-digit NIP is kept by the spreadsheet as 1.97805122003121E+17."""
     errors, report = problems_of(returned["mistakes"]["nip_number"])
-    assert errors == {("nip.scientific", "SKP", "C8")}
+    assert errors == {("nip.scientific", *where("pegawai_nip"))}
     assert not report.valid
 
 
@@ -156,18 +157,26 @@ def test_rating_typed_freehand_is_an_error_because_the_form_shows_a_question_mar
 
 def test_locked_name_changed_after_unprotecting(returned):
     errors, _ = problems_of(returned["mistakes"]["name_changed"])
-    assert errors == {("skp.prefilled_changed", "SKP", "C7")}
+    assert errors == {("skp.prefilled_changed", *where("pegawai_nama"))}
 
 
-HKU_COLUMNS = "BCDEFG"  # RHK pimpinan, RHK, aspek, IKI, target, satuan (JA/JF template)
+def where(name: str, rows_down: int = 0) -> tuple[str, str]:
+    """(sheet, cell) of a field of the JA/JF template (``rows_down`` rows lower)."""
+    fld = load_template("ja-jf-kuantitatif").field(name)
+    return fld.sheet, a1(fld.row + rows_down, fld.col)
 
 
 def test_row_inserted_in_hasil_kerja(returned):
     errors, report = problems_of(returned["mistakes"]["row_inserted"])
     structure = {e for e in errors if e[0].startswith("structure.")}
-    assert structure == {("structure.rows_changed", "SKP", f"{c}17") for c in HKU_COLUMNS}
+    template = load_template("ja-jf-kuantitatif")
+    utama = [f.name for f in template.fields if f.group == "hk_utama" and f.kind == "input"
+             and f.sheet == "SKP"]   # RHK pimpinan, RHK, aspek, IKI, target, satuan
+    assert len(utama) == 6
+    assert structure == {("structure.rows_changed", *where(name)) for name in utama}
     warnings = {(p.code, p.sheet, p.cell) for p in report.issues if p.severity == "warning"}
-    assert ("structure.moved", "SKP", "B59") in warnings  # the tambahan table moved down
+    tambahan = next(f.name for f in template.fields if f.group == "hk_tambahan")
+    assert ("structure.moved", *where(tambahan, 1)) in warnings  # the table moved down
 
 
 def test_row_inserted_reports_only_the_structure(returned):

@@ -285,6 +285,27 @@ def test_warnings_keep_the_template_usable(tmp_path):
     assert "terlihat" in only(report, "template.metadata_sheet").message()
 
 
+def test_what_the_printed_form_needs_is_checked_too(tmp_path):
+    """A lost print range, a page header naming no field, and spare rows staff could not
+    unhide are warnings: the template still fills, it just prints or extends less well."""
+    template = load_template(JAJF)
+    keep = template.keeps[0]
+    rhk = template.field("hku_rhk")
+
+    def damage(wb):
+        del wb.defined_names[keep.name]
+        ws = wb[rhk.sheet]
+        ws.oddFooter.left.text = "{nama_pegawai} · NIP {pegawai_nip}"
+        ws.protection.formatRows = True   # "Format rows" no longer allowed
+
+    report = check_template(edit(copy_template(tmp_path), damage))
+    assert report.ok and {p.severity for p in report.problems} == {WARNING}
+    assert keep.name in only(report, "template.print_name_missing").message()
+    unknown = only(report, "template.header_unknown")
+    assert unknown.sheet == rhk.sheet and "{nama_pegawai}" in unknown.message()
+    assert only(report, "template.rows_locked").sheet == rhk.sheet
+
+
 def test_missing_metadata_sheet_is_an_error(tmp_path):
     path = edit(copy_template(tmp_path), lambda wb: wb.remove(wb["_skpxl"]))
     report = check_template(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -147,6 +148,15 @@ def test_sheets_renamed_in_libreoffice_change_nothing(corpus, fmt):
 
 # --- Gnumeric --------------------------------------------------------------------------------
 
+def conditional_fills(ws, cell: str) -> list[tuple[str, str]]:
+    """(formula, fill pattern) of the conditional formats covering ``cell``, by priority."""
+    from openpyxl.worksheet.cell_range import CellRange
+    found = sorted((rule.priority, rule.formula[0], rule.dxf.fill.patternType or "solid")
+                   for cf in ws.conditional_formatting for rule in cf.rules
+                   if any(cell in CellRange(str(r)) for r in cf.sqref.ranges))
+    return [(formula, pattern) for _, formula, pattern in found]
+
+
 @pytest.mark.parametrize("fmt", ["ods", "xlsx", "xls"])
 def test_files_saved_by_gnumeric_read_like_libreoffices(corpus, ssconvert, tmp_path, fmt):
     source = corpus["files"]["valid"]["xlsx"]
@@ -204,6 +214,13 @@ def test_the_notes_sheet_prints_on_one_a4_page_and_agrees_with_the_cells(corpus,
     width, height = map(float, re.search(r"Page\s+1 size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert (round(width), round(height)) == (595, 842)          # A4 portrait
 
+    # page headers keep their line break (openpyxl writes it as _x000a_, which LibreOffice
+    # would print as it stands)
+    with zipfile.ZipFile(copy) as zf:
+        headers = [re.search(r"<oddHeader>(.*?)</oddHeader>", zf.read(n).decode(), re.S)
+                   for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert [h for h in headers if h] and not any("_x000a_" in h.group(1) for h in headers if h)
+    assert any("\n" in h.group(1) for h in headers if h)
     # the copy shows what the returned file showed: '?' as predikat, the rating as typed
     template = corpus["template"]
     book = read_workbook(copy)
@@ -219,4 +236,10 @@ def test_the_notes_sheet_prints_on_one_a4_page_and_agrees_with_the_cells(corpus,
     assert marked.fill.patternType == "lightUp"
     sheet, cell = cell_of(template, "catatan_rekomendasi")
     plain = wb[sheet][cell]
-    assert plain.fill.patternType == "solid" and plain.border.left.style != "thick"
+    assert plain.fill.patternType != "lightUp" and plain.border.left.style != "thick"
+    # empty input cells are yellow through a conditional format; the mark's fill is a rule
+    # ranked above it, so an empty cell to fix shows the mark, not the input colour
+    assert [f for f, _ in conditional_fills(wb[sheet], cell)] == [f"LEN(TRIM({cell}))=0"]
+    marked_sheet, marked_cell = cell_of(template, "rating_hasil_kerja")
+    first, *rest = conditional_fills(wb[marked_sheet], marked_cell)
+    assert first == ("TRUE", "lightUp") and rest and rest[0][0].startswith("LEN(TRIM(")

@@ -18,6 +18,7 @@ order and saves under every entry of ``save``::
        {"op": "insert_rows", "name": "hku_rhk", "index": 1, "count": 1},
        {"op": "clear", "name": "predikat"},
        {"op": "rename_sheet", "sheet": "SKP", "to": "SKP Saya"},
+       {"op": "show_rows", "name": "hku_rhk", "index": 3, "count": 4},
        {"op": "recalc"}],
      "read": ["predikat"],
      "save": [{"path": "/abs/out.xlsx", "filter": "Calc MS Excel 2007 XML"}]}
@@ -26,7 +27,9 @@ Cells are found through the workbook's defined names (``name``; ``index`` counts
 a range row by row), or by ``sheet`` + ``cell``. ``type`` writes a string as text and a number
 as a number, like typing into the cell; ``pick`` first checks that the value is one of the
 cell's dropdown entries (its list validation), as choosing from the dropdown would.
-``read`` returns the values LibreOffice shows for those names after the ops.
+``show_rows`` unhides ``count`` rows from the named cell; a protected sheet refuses it, as
+LibreOffice's Format > Rows > Show does (``"via": "ui"`` runs that very command; see
+:func:`show_rows` for why saving jobs do not). ``read`` returns the values LibreOffice shows for those names after the ops.
 
 The profile has LibreOffice's default settings, like a staff member's: formulas are not
 recalculated on load, only those depending on edited cells (the predikat after a rating is
@@ -91,6 +94,8 @@ class Office:
                 time.sleep(0.2)
         self.desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context)
+        self.dispatcher = context.ServiceManager.createInstanceWithContext(
+            "com.sun.star.frame.DispatchHelper", context)
 
     def open(self, path: str):
         return self.desktop.loadComponentFromURL(Path(path).resolve().as_uri(), "_blank", 0,
@@ -135,7 +140,36 @@ def dropdown_entries(doc, cell) -> list[str]:
     return [str(v) for row in source.getDataArray() for v in row if v != ""]
 
 
-def apply(doc, op: dict) -> None:
+def show_rows(office: Office, doc, op: dict) -> None:
+    """Unhide ``count`` rows from the named cell.
+
+    ``"via": "ui"`` does what a user does: select the rows around them and run Format >
+    Rows > Show (``.uno:ShowRow``), which LibreOffice refuses on a protected sheet. A
+    headless LibreOffice 7.4 crashes when it saves a document after such a UI command, so
+    jobs that save use the default ``"api"``: the rows' visibility is set directly, after
+    the same check of the sheet's protection the UI makes."""
+    address = cell_of(doc, op).CellAddress
+    sheet = doc.Sheets.getByIndex(address.Sheet)
+    count = int(op.get("count", 1))
+    if op.get("via") == "ui":
+        controller = doc.getCurrentController()
+        controller.setActiveSheet(sheet)
+        controller.select(sheet.getCellRangeByPosition(0, max(0, address.Row - 1), 0,
+                                                       address.Row + count))
+        frame = controller.getFrame()
+        office.dispatcher.executeDispatch(frame, ".uno:SelectRow", "", 0, ())
+        office.dispatcher.executeDispatch(frame, ".uno:ShowRow", "", 0, ())
+    elif not sheet.isProtected():
+        for row in range(address.Row, address.Row + count):
+            sheet.Rows.getByIndex(row).IsVisible = True
+    hidden = [address.Row + i + 1 for i in range(count)
+              if not sheet.Rows.getByIndex(address.Row + i).IsVisible]
+    if hidden:
+        raise RuntimeError(f"rows {hidden} of sheet {sheet.Name} are still hidden"
+                           + (" (the sheet is protected)" if sheet.isProtected() else ""))
+
+
+def apply(doc, op: dict, office: Office | None = None) -> None:
     kind = op["op"]
     if kind in ("type", "pick"):
         cell = cell_of(doc, op)
@@ -158,6 +192,8 @@ def apply(doc, op: dict) -> None:
         address = cell_of(doc, op).CellAddress
         sheet = doc.Sheets.getByIndex(address.Sheet)
         sheet.Rows.insertByIndex(address.Row, int(op.get("count", 1)))
+    elif kind == "show_rows":
+        show_rows(office, doc, op)
     elif kind == "recalc":
         doc.calculateAll()
     else:
@@ -170,7 +206,7 @@ def run_job(office: Office, job: dict) -> dict:
         return {"source": job["source"], "ok": False, "error": "LibreOffice could not open it"}
     try:
         for op in job.get("ops", []):
-            apply(doc, op)
+            apply(doc, op, office)
         read = {}
         for name in job.get("read", []):
             read[name] = cell_of(doc, {"name": name}).getString()

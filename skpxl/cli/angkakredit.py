@@ -8,7 +8,7 @@ import click
 
 from .. import textfmt
 from ..angkakredit import AkResult, angka_kredit
-from .common import PERIOD, _remember_lang, echo_json, progress_bar
+from .common import PERIOD, _remember_lang, echo_json, format_choice, progress_bar
 
 _WORDS = {
     "id": {"head": "Angka kredit: {n} pegawai jabatan fungsional, {w} workbook ditulis ke {out}",
@@ -99,9 +99,8 @@ def render(result: AkResult, lang: str) -> str:
                    "([[penandatangan]] unit = \"pak\"). The agency profile.")
 @click.option("--tanggal", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Tanggal penetapan yang dicetak (YYYY-MM-DD); bawaan hari ini. Signing date.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Keluaran: tabel untuk dibaca, atau JSON untuk skrip. "
-                                      "Output: table or JSON.")
+@format_choice(help="Keluaran: tabel untuk dibaca, atau JSON untuk skrip. Output: table or "
+                   "JSON.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0, show_default="semua inti",
               help="Proses paralel untuk memeriksa file SKP (0 = satu per inti). Parallel "
                    "workers.")

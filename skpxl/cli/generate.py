@@ -25,24 +25,31 @@ from .common import build_executor, executor_options, PERIOD, echo_json, format_
 @click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of last period's returned workbooks: carry plans forward.")
 @click.option("--unit", help="Only this unit (exact unit name from the roster).")
+@click.option("--profile", "profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Agency profile (TOML): agency name and signing places where the roster's "
+                   "Instansi and Tempat columns do not say.")
 @click.option("--password", help="Protect sheets with this password (default: no password).")
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @jobs_option
 @executor_options
 @format_option
 @lang_option
-def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, password, force,
-                 jobs, executor, scheduler, fmt, lang):
+def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, profile, password,
+                 force, jobs, executor, scheduler, fmt, lang):
     """Generate one pre-filled SKP workbook per employee of ROSTER.
 
     Identity, assessor, atasan penilai, period, BerAKHLAK block and (with --plans) the
-    cascaded targets are filled in; those cells are locked, the cells staff fill are yellow
-    and unlocked. Files land in OUTPUT/<unit>/<NIP>_<name>_<period>.xlsx. Existing files
-    are kept unless --force. A roster with errors is refused: run 'skpxl roster check'.
+    cascaded targets are filled in; those cells are locked, the cells staff fill are yellow while empty
+    and unlocked. Rows the plan leaves empty are hidden (staff unhide them to add an RHK or
+    IKI), so the forms print what is used; every page carries the agency, unit, period,
+    page number and the employee's name and NIP. Files land in
+    OUTPUT/<unit>/<NIP>_<name>_<period>.xlsx. Existing files are kept unless --force. A
+    roster with errors is refused: run 'skpxl roster check'.
 
     \b
     Example:
       skpxl generate pegawai.xlsx --period 2025-Q3 --plans rencana.xlsx -o skp/
+      skpxl generate pegawai.xlsx --period 2025-Q3 --profile instansi.toml -o skp/
     """
     remove_stale_parts(outdir)   # what a killed run may have left
     try:
@@ -51,7 +58,8 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pa
             result = generate(roster, period, outdir, plans=plans, template=template_ref,
                               previous=previous, unit=unit, jobs=jobs, force=force,
                               password=password, lang=lang, progress=advance,
-                              executor=build_executor(executor, jobs, scheduler))
+                              executor=build_executor(executor, jobs, scheduler),
+                              profile=profile)
     except RosterError as exc:   # with --format json the group prints it, problems too
         if fmt != "json":
             for problem in exc.problems:
