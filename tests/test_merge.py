@@ -42,7 +42,7 @@ from regulation import DI_BAWAH as R_BAWAH
 from regulation import PREDIKAT as R_PREDIKAT
 from regulation import SESUAI as R_SESUAI
 from skpxl.cli import cli, main
-from skpxl.domain import DI_ATAS, DI_BAWAH, PREDIKAT, SESUAI
+from skpxl.domain import PREDIKAT, SESUAI
 from skpxl.errors import UsageError
 from skpxl.extract import extract
 from skpxl.generate import generate

@@ -21,14 +21,14 @@ import os
 import random
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import openpyxl
 import pytest
-from conftest import FUNGSIONAL_NIP, HEAD_NIP, JPT_NIP, PENGAWAS_NIP, _ROSTER, ROSTER_HEADER, \
-    write_csv
+from conftest import (FUNGSIONAL_NIP, HEAD_NIP, JPT_NIP, PENGAWAS_NIP, ROSTER_HEADER, _ROSTER,
+                      write_csv)
 
 from regulation import DI_ATAS, DI_BAWAH, MATRIX, PERSPEKTIF, SESUAI
 from skpxl.generate import build_document
@@ -224,10 +224,14 @@ class At:
             return self.cell(template)
         if self.name is None:
             return self.sheet, None
-        fld = next(f for f in template.fields + template.mirrors if f.name == self.name)
-        inst = next(i for i in template.instances(fld) if self.path is None or
-                    i.path == self.path)
-        return fld.sheet, inst.cell
+        return place(template, self.name, self.path)
+
+
+def place(template, name: str, path: str | None = None) -> tuple[str, str]:
+    """(sheet, cell) of field or mirror ``name`` (its instance at document ``path``)."""
+    fld = next(f for f in template.fields + template.mirrors if f.name == name)
+    inst = next(i for i in template.instances(fld) if path is None or i.path == path)
+    return fld.sheet, inst.cell
 
 
 def located(report) -> set[tuple]:
@@ -292,14 +296,14 @@ RHK1 = "$.hasil_kerja.utama[0]"
 
 
 def formula_into_realisasi(path, template):
-    sheet, cell = At("", "eku_realisasi", iki_path(0, 0, "realisasi")).where(template)
+    sheet, cell = place(template, "eku_realisasi", iki_path(0, 0, "realisasi"))
     rewrite(path, sheets={sheet: cell_xml(cell, lambda attrs, content:
                                          f'<c r="{cell}"{attrs}><f>1+2</f>{content}</c>')})
 
 
 def value_into_realisasi(path, template):
     """The near miss: the number typed over (a cell rewritten with a plain value)."""
-    sheet, cell = At("", "eku_realisasi", iki_path(0, 0, "realisasi")).where(template)
+    sheet, cell = place(template, "eku_realisasi", iki_path(0, 0, "realisasi"))
     rewrite(path, sheets={sheet: cell_xml(cell, lambda attrs, content:
                                          f'<c r="{cell}"{attrs}><v>3</v></c>')})
 
@@ -310,7 +314,7 @@ _TYPE = re.compile(r' t="[^"]*"')
 def cleared(name: str):
     """The sheet of field or mirror ``name`` unprotected and the cell's formula cleared."""
     def book(path, template):
-        sheet, cell = At("", name).where(template)
+        sheet, cell = place(template, name)
         rewrite(path, sheets={sheet: unprotected(cell_xml(
             cell, lambda attrs, content: '<c r="%s"%s/>' % (cell, _TYPE.sub("", attrs))))})
     return book
@@ -318,7 +322,7 @@ def cleared(name: str):
 
 def only_unprotected(name: str):
     def book(path, template):
-        sheet, _ = At("", name).where(template)
+        sheet, _ = place(template, name)
         rewrite(path, sheets={sheet: unprotected()})
     return book
 
@@ -658,8 +662,7 @@ def test_each_wrong_predikat_is_named_with_the_regulation_s(world):
             set_("$.evaluasi.rating_hasil_kerja", pair[0]),
             set_("$.evaluasi.rating_perilaku", pair[1]), set_("$.evaluasi.predikat", wrong)))
         report = validate_file(path, period=PERIOD)
-        assert located(report) == {("skp.predikat_mismatch", *At("", "predikat").where(
-            template))}, pair
+        assert located(report) == {("skp.predikat_mismatch", *place(template, "predikat"))}, pair
         assert f"menghasilkan '{predikat}'" in report.issues[0].message()
 
 
@@ -702,7 +705,7 @@ def test_schema_invalid_names_the_rule_of_the_schema(world):
     extraction.document["pegawai"]["nama"] = ""
     (problem,) = schema_problems(extraction, "evaluation", "id", set())
     assert (problem.code, problem.sheet, problem.cell) == (
-        "schema.invalid", *At("", "pegawai_nama").where(template))
+        "schema.invalid", *place(template, "pegawai_nama"))
     assert problem.message().startswith("Nama pegawai: ")
 
 
@@ -714,7 +717,7 @@ def test_sheets_copied_into_a_new_file_are_one_clear_error(world):
     sheet_deleted("_skpxl")(path, template)
     report = validate_file(path, period=PERIOD)
     assert located(report) == {("template.metadata_missing", None, None),
-                               ("skp.penilai_empty", *At("", "penilai_nama").where(template)),
+                               ("skp.penilai_empty", *place(template, "penilai_nama")),
                                (SCRIPT.code, *SCRIPT.where(template))}
     assert not report.valid and report.template == template.id
     assert "file asli yang dikirim bagian SDM" in report.issues[0].message()
