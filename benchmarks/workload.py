@@ -6,6 +6,8 @@
     workload.py naive-validate DIR N   openpyxl: load each returned file, read, check
     workload.py naive-merge DIR N      openpyxl + pandas: read every file, one table
     workload.py two-step DIR JOBS      unit reports per unit folder, then the province report
+    workload.py picking DIR N          CPU ms per file of picking the cells of N returned files,
+                                       with the C locator and with its Python twin
 """
 
 from __future__ import annotations
@@ -153,7 +155,35 @@ def two_step(work: Path, jobs: int) -> None:
           output=work / "provinsi-2-langkah.xlsx", jobs=jobs, force=True)
 
 
+def picking(work: Path, n: int) -> None:
+    """The part of validation the C accelerator speeds up, alone: every
+    :func:`skpxl.sheetxml.pick_cells` call validating ``n`` returned files makes, replayed
+    with the C locator and without it, interleaved, 7 times; the best CPU ms per file of
+    each, as JSON."""
+    import json
+    import time
+
+    from skpxl import sheetxml
+    from skpxl.validate import validate_file
+    files = sorted((work / "returned").rglob("*.xlsx"))[:n]
+    calls, pick = [], sheetxml.pick_cells
+    sheetxml.pick_cells = lambda *args: calls.append(args) or pick(*args)
+    for path in files:
+        validate_file(path)
+    sheetxml.pick_cells = pick
+    best, c_locate = {}, sheetxml._locate_c
+    for _ in range(7):
+        for label, locate in (("with C", c_locate), ("without C", None)):
+            sheetxml._locate_c = locate
+            start = time.process_time()
+            for args in calls:
+                pick(*args)
+            spent = 1000 * (time.process_time() - start) / len(files)
+            best[label] = round(min(best.get(label, spent), spent), 3)
+    print(json.dumps({"files": len(files), "sheets": len(calls), **best}))
+
+
 if __name__ == "__main__":
     command, folder, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     {"prepare": prepare, "naive-generate": naive_generate, "naive-validate": naive_validate,
-     "naive-merge": naive_merge, "two-step": two_step}[command](folder, count)
+     "naive-merge": naive_merge, "two-step": two_step, "picking": picking}[command](folder, count)

@@ -1,5 +1,4 @@
-/* Optional accelerator for skpxl.sheetxml: where the wanted cells of a plain sheet are, and
- * what the common ones hold.
+/* Optional accelerator for skpxl.sheetxml: where the wanted cells of a plain sheet are.
  *
  * locate(xml, rows) does in C what skpxl.sheetxml._locate does in Python, with the same
  * result: the plainness check of sheetData (every cell and row tag starts with a plain r,
@@ -8,22 +7,21 @@
  * into xml: the cell tag is xml[at:stop] and its content xml[stop:end] (up to "</c>").
  * It returns None whenever the Python version has to decide: a sheet that is not plain,
  * row numbers that are not plain digits or not strictly ascending, a tag or cell that is
- * not closed inside its row.
+ * not closed inside its row, and arguments of any other shape than the reader's (then
+ * the Python version raises what it raises).
  *
- * decode(xml, located, strings, styles, max_chars) gives the values of the located cells
- * in the shapes nearly every cell has (a number that is not a date, a one-run inline text
- * without entities, escapes or control characters, a shared string by plain index), as
- * sheetxml._cell_value and sheetxml.as_read give them, and hands every other cell back
- * for sheetxml._cell_value to decode.
- *
- * Either way the Python version decides every case C does not settle, so both always
- * agree; the tests run every reader comparison with and without this module, and compare
- * both on randomly bent sheets and cells.  Nothing here allocates per byte; all searches
- * are bounded by the sheetData region or the cell.
+ * The workbooks this reads come from anyone, so: every search is bounded by the sheetData
+ * region or the row; offsets are Py_ssize_t into one bytes object and never leave it; the
+ * wanted rows are copied into tuples this function alone holds before anything that could
+ * run Python code (an allocation can start the garbage collector, and a finalizer can
+ * change the caller's lists), and the only objects called into are exact bytes and tuples.
+ * tests/test_sheetxml.py compares it with the Python version on real, bent and truncated
+ * sheets; .ci/sanitizers runs those tests and tools/fuzz_locate.py under AddressSanitizer
+ * and UndefinedBehaviorSanitizer.  Decoding the cells, and the report writers, stay in
+ * Python: C versions of them bought too little to be worth trusting (benchmarks/results.md).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <math.h>
 #include <string.h>
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #include <emmintrin.h>
@@ -152,6 +150,10 @@ static int
 offsets_add(Offsets *o, Py_ssize_t at)
 {
     if (o->count == o->cap) {
+        if (o->cap > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof *o->at) {
+            PyErr_NoMemory();
+            return -1;
+        }
         Py_ssize_t cap = o->cap * 2;
         Py_ssize_t *grown = o->at == o->small
             ? PyMem_Malloc((size_t)cap * sizeof *grown)
@@ -271,767 +273,223 @@ plain_region(const char *s, Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end, 
     return 1;
 }
 
+/* One wanted row, as the reader passes it: (row, number as bytes, [(col, tag), ...]) */
+typedef struct {
+    PyObject *item;          /* the (row, number, cells) tuple: borrowed from the snapshot */
+    PyObject *cells;         /* a tuple of (col, tag) tuples: owned */
+    long number;             /* the row number, or -1 when no plain row can have it */
+} Wanted;
+
+/* b"7" -> 7: 1 to 9 digits, no leading zero (how every plain row number is written), or -1
+ * (then no row of a plain sheet matches it, as in the Python version's lookup) */
+static long
+row_number(PyObject *digits)
+{
+    const char *d = PyBytes_AS_STRING(digits);
+    Py_ssize_t n = PyBytes_GET_SIZE(digits);
+    if (n < 1 || n > 9 || !is_nonzero_digit(d[0]))
+        return -1;
+    long number = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (d[i] < '0' || d[i] > '9')
+            return -1;
+        number = number * 10 + (d[i] - '0');
+    }
+    return number;
+}
+
+/* a cell as the reader passes it: (col, tag), the tag exact bytes starting with '<c r="' */
+static int
+plain_cell(PyObject *cell)
+{
+    if (!PyTuple_CheckExact(cell) || PyTuple_GET_SIZE(cell) != 2)
+        return 0;
+    PyObject *tag = PyTuple_GET_ITEM(cell, 1);
+    return PyBytes_CheckExact(tag) && PyBytes_GET_SIZE(tag) >= 6
+           && memcmp(PyBytes_AS_STRING(tag), "<c r=\"", 6) == 0;
+}
+
+/* The wanted rows, copied: *snapshot (a tuple of the rows) and wanted[] (its cells as
+ * tuples) hold everything read later.  1 when every row has the reader's shape, 0 when
+ * one does not (the Python version decides), -1 on an error. */
+static int
+wanted_rows(PyObject *rows, PyObject **snapshot, Wanted **wanted, Py_ssize_t *count)
+{
+    *wanted = NULL;
+    *count = 0;
+    *snapshot = PyList_AsTuple(rows);
+    if (*snapshot == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(*snapshot);
+    *wanted = PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof(Wanted));
+    if (*wanted == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(*snapshot, i);
+        if (!PyTuple_CheckExact(item) || PyTuple_GET_SIZE(item) != 3
+                || !PyBytes_CheckExact(PyTuple_GET_ITEM(item, 1)))
+            return 0;
+        PyObject *cells = PyTuple_GET_ITEM(item, 2);
+        if (!PyList_CheckExact(cells) && !PyTuple_CheckExact(cells))
+            return 0;
+        cells = PySequence_Tuple(cells);   /* a list: copied; a tuple: itself */
+        if (cells == NULL)
+            return -1;
+        (*wanted)[i].item = item;
+        (*wanted)[i].cells = cells;
+        (*wanted)[i].number = row_number(PyTuple_GET_ITEM(item, 1));
+        *count = i + 1;
+        for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(cells); c++) {
+            if (!plain_cell(PyTuple_GET_ITEM(cells, c)))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+static void
+wanted_free(PyObject *snapshot, Wanted *wanted, Py_ssize_t count)
+{
+    for (Py_ssize_t i = 0; i < count; i++)
+        Py_XDECREF(wanted[i].cells);
+    PyMem_Free(wanted);
+    Py_XDECREF(snapshot);
+}
+
+/* The number of each row tag (k: "<row r=\"" at rows.at[k]), into numbers[]: 1 when every
+ * one is plain digits closed by '"' and they ascend strictly, 0 otherwise */
+static int
+row_numbers(const char *s, Py_ssize_t end, const Tags *t, long *numbers)
+{
+    long previous = 0;
+    for (Py_ssize_t k = 0; k < t->rows.count; k++) {
+        Py_ssize_t piece = t->rows.at[k] + 8;
+        Py_ssize_t stop = k + 1 < t->rows.count ? t->rows.at[k + 1] : end;
+        Py_ssize_t d = piece;
+        long number = 0;
+        while (d < stop && s[d] >= '0' && s[d] <= '9' && d - piece < 9)
+            number = number * 10 + (s[d++] - '0');
+        if (d == piece || d >= stop || s[d] != '"' || number <= previous)
+            return 0;
+        numbers[k] = previous = number;
+    }
+    return 1;
+}
+
+/* the k with numbers[k] == number (numbers ascending), or -1 */
+static Py_ssize_t
+row_index(const long *numbers, Py_ssize_t count, long number)
+{
+    Py_ssize_t low = 0, high = count;
+    while (low < high) {
+        Py_ssize_t mid = low + (high - low) / 2;
+        if (numbers[mid] < number)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low < count && numbers[low] == number ? low : -1;
+}
+
+/* The located cells of one wanted row (row k of the sheet, up to the next row tag, as
+ * split() cuts it) appended to out: 0; 1 when the Python version has to decide (a tag or
+ * cell not closed in its row); -1 on an error */
+static int
+locate_row(const char *s, Py_ssize_t end, const Tags *t, Py_ssize_t k, const Wanted *w,
+           PyObject *out)
+{
+    Py_ssize_t stop_piece = k + 1 < t->rows.count ? t->rows.at[k + 1] : end;
+    /* the row's cell tags: the first match of a wanted tag is among them */
+    const Py_ssize_t *starts_at = t->cells.at + t->first_cell.at[k];
+    Py_ssize_t nstarts = (k + 1 < t->rows.count ? t->first_cell.at[k + 1] : t->cells.count)
+                         - t->first_cell.at[k];
+    for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(w->cells); c++) {
+        PyObject *cell = PyTuple_GET_ITEM(w->cells, c);
+        PyObject *ctag = PyTuple_GET_ITEM(cell, 1);
+        const char *tag = PyBytes_AS_STRING(ctag);
+        Py_ssize_t n = PyBytes_GET_SIZE(ctag), at = -1;
+        for (Py_ssize_t c2 = 0; c2 < nstarts; c2++) {
+            if (starts_at[c2] <= stop_piece - n
+                    && memcmp(s + starts_at[c2], tag, (size_t)n) == 0) {
+                at = starts_at[c2];
+                break;
+            }
+        }
+        if (at < 0)
+            continue;
+        Py_ssize_t close = find_near(s, at, stop_piece, ">", 1);
+        if (close < 0)
+            return 1;                            /* tag not closed in its row */
+        if (s[close - 1] == '/')
+            continue;                            /* "<c r=.../>": an empty cell */
+        Py_ssize_t stop = close + 1;
+        Py_ssize_t cend = find_near(s, stop, stop_piece, "</c>", 4);
+        if (cend < 0)
+            return 1;                            /* cell not closed in its row */
+        PyObject *found = Py_BuildValue("(OOnnn)", PyTuple_GET_ITEM(w->item, 0),
+                                        PyTuple_GET_ITEM(cell, 0), at, stop, cend);
+        if (found == NULL || PyList_Append(out, found) < 0) {
+            Py_XDECREF(found);
+            return -1;
+        }
+        Py_DECREF(found);
+    }
+    return 0;
+}
+
 static PyObject *
 locate(PyObject *self, PyObject *args)
 {
-    const char *s;
-    Py_ssize_t len;
-    PyObject *rows;
-    if (!PyArg_ParseTuple(args, "y#O!", &s, &len, &PyList_Type, &rows))
+    PyObject *xml, *rows;
+    if (!PyArg_ParseTuple(args, "OO:locate", &xml, &rows))
         return NULL;
-    Py_ssize_t start, end;
+    if (!PyBytes_CheckExact(xml) || !PyList_CheckExact(rows))
+        Py_RETURN_NONE;                          /* not the reader's shape: Python decides */
+    const char *s = PyBytes_AS_STRING(xml);
+    Py_ssize_t len = PyBytes_GET_SIZE(xml), start, end, count;
+    PyObject *snapshot, *out = NULL;
+    Wanted *wanted;
+    long *numbers = NULL;
     Tags tags;
     tags_init(&tags);
-    int plain = plain_region(s, len, &start, &end, &tags);
-    if (plain <= 0) {
-        tags_free(&tags);
-        if (plain < 0)
-            return NULL;
-        Py_RETURN_NONE;
-    }
-    PyObject *out = PyList_New(0);
-    if (out == NULL) {
-        tags_free(&tags);
-        return NULL;
-    }
-    Py_ssize_t wanted = PyList_GET_SIZE(rows), w = 0;
-    long previous = 0, previous_wanted = 0;
-    Py_ssize_t nrows = tags.rows.count;
-    for (Py_ssize_t k = 0; k < nrows; k++) {      /* every row: the order is checked too */
-        Py_ssize_t piece = tags.rows.at[k] + 8;   /* the row's XML, as split() cuts it */
-        Py_ssize_t next = k + 1 < nrows ? tags.rows.at[k + 1] : -1;
-        Py_ssize_t stop_piece = next >= 0 ? next : end;
-        long number = 0;
-        Py_ssize_t d = piece;
-        while (d < stop_piece && s[d] >= '0' && s[d] <= '9' && d - piece < 9)
-            number = number * 10 + (s[d++] - '0');
-        if (d == piece || d >= stop_piece || s[d] != '"' || number <= previous)
-            goto ask_python;                      /* odd numbers, or not ascending */
-        previous = number;
-        while (w < wanted) {                      /* wanted rows, ascending, up to this one */
-            PyObject *item = PyList_GET_ITEM(rows, w);
-            if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) < 3
-                    || !PyList_Check(PyTuple_GET_ITEM(item, 2))) {
-                PyErr_SetString(PyExc_TypeError, "rows: (row, number, [(col, tag), ...])");
-                goto error;
-            }
-            long row = PyLong_AsLong(PyTuple_GET_ITEM(item, 0));
-            if (row == -1 && PyErr_Occurred())
-                goto error;
-            if (row <= previous_wanted)
-                goto ask_python;                  /* not ascending: the Python loop copes */
-            if (row > number)
-                break;
-            previous_wanted = row;
-            w++;
-            if (row < number)
-                continue;                         /* not in the sheet */
-            if (!tags.closed.at[k])
-                break;                            /* no cell with content in this row */
-            /* the row's cell tags: the first match of a wanted tag is among them */
-            Py_ssize_t *starts_at = tags.cells.at + tags.first_cell.at[k];
-            Py_ssize_t nstarts = (k + 1 < nrows ? tags.first_cell.at[k + 1] : tags.cells.count)
-                                 - tags.first_cell.at[k];
-            PyObject *cells = PyTuple_GET_ITEM(item, 2);
-            Py_ssize_t ncells = PyList_GET_SIZE(cells);
-            for (Py_ssize_t c = 0; c < ncells; c++) {
-                PyObject *cell = PyList_GET_ITEM(cells, c);
-                if (!PyTuple_Check(cell) || PyTuple_GET_SIZE(cell) < 2
-                        || !PyBytes_Check(PyTuple_GET_ITEM(cell, 1))
-                        || PyBytes_GET_SIZE(PyTuple_GET_ITEM(cell, 1)) == 0) {
-                    PyErr_SetString(PyExc_TypeError, "cells: (col, b'<c r=\"C7\"')");
-                    goto error;
-                }
-                PyObject *ctag = PyTuple_GET_ITEM(cell, 1);
-                const char *tag = PyBytes_AS_STRING(ctag);
-                Py_ssize_t n = PyBytes_GET_SIZE(ctag), at = -1;
-                if (n < 6 || memcmp(tag, "<c r=\"", 6) != 0)
-                    at = find_near(s, piece, stop_piece, tag, n);
-                else {
-                    for (Py_ssize_t c2 = 0; c2 < nstarts; c2++) {
-                        if (starts_at[c2] + n <= stop_piece
-                                && memcmp(s + starts_at[c2], tag, (size_t)n) == 0) {
-                            at = starts_at[c2];
-                            break;
-                        }
-                    }
-                }
-                if (at < 0)
-                    continue;
-                Py_ssize_t close = find_near(s, at, stop_piece, ">", 1);
-                if (close < 0)
-                    goto ask_python;              /* tag not closed in its row */
-                if (s[close - 1] == '/')
-                    continue;                     /* "<c r=.../>": an empty cell */
-                Py_ssize_t stop = close + 1;
-                Py_ssize_t cend = find_near(s, stop, stop_piece, "</c>", 4);
-                if (cend < 0)
-                    goto ask_python;              /* cell not closed in its row */
-                PyObject *found = Py_BuildValue("(lOnnn)", row, PyTuple_GET_ITEM(cell, 0),
-                                                at, stop, cend);
-                if (found == NULL || PyList_Append(out, found) < 0) {
-                    Py_XDECREF(found);
-                    goto error;
-                }
-                Py_DECREF(found);
-            }
-            break;
-        }
-    }
-    tags_free(&tags);
-    return out;
-ask_python:
-    tags_free(&tags);
-    Py_DECREF(out);
-    Py_RETURN_NONE;
-error:
-    tags_free(&tags);
-    Py_DECREF(out);
-    return NULL;
-}
-
-
-/* --- decode: the values of located cells in the two shapes nearly every cell has -------- */
-
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/* sheetxml._NUMBER.fullmatch(s[a:b]) */
-static int
-is_number(const char *s, Py_ssize_t a, Py_ssize_t b)
-{
-    Py_ssize_t i = a, n = 0;
-    if (i < b && s[i] == '-')
-        i++;
-    while (i < b && is_digit(s[i])) {
-        i++;
-        n++;
-    }
-    if (n > 0) {
-        if (i < b && s[i] == '.') {
-            i++;
-            while (i < b && is_digit(s[i]))
-                i++;
-        }
-    }
-    else {
-        if (i >= b || s[i] != '.')
-            return 0;
-        i++;
-        while (i < b && is_digit(s[i])) {
-            i++;
-            n++;
-        }
-        if (n == 0)
-            return 0;
-    }
-    if (i < b && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < b && (s[i] == '+' || s[i] == '-'))
-            i++;
-        n = 0;
-        while (i < b && is_digit(s[i])) {
-            i++;
-            n++;
-        }
-        if (n == 0)
-            return 0;
-    }
-    return i == b;
-}
-
-/* sheetxml._S_ATTR.search(s[a:b]): the style number, -1 for none, -2 for too many digits */
-static long
-style_of(const char *s, Py_ssize_t a, Py_ssize_t b)
-{
-    for (Py_ssize_t i = a; i + 4 < b; i++) {
-        if (!(is_space(s[i]) && s[i + 1] == 's' && s[i + 2] == '=' && s[i + 3] == '"'))
-            continue;
-        Py_ssize_t j = i + 4;
-        long value = 0;
-        while (j < b && is_digit(s[j]) && j - (i + 4) < 9)
-            value = value * 10 + (s[j++] - '0');
-        if (j < b && is_digit(s[j]))
-            return -2;
-        if (j > i + 4 && j < b && s[j] == '"')
-            return value;
-    }
-    return -1;
-}
-
-/* A text the Python path would change (reader._value strips these, text_of resolves or
- * rejects the rest): an ASCII control other than tab and LF (CR included), '&', "_x". */
-static int
-text_needs_python(const char *s, Py_ssize_t a, Py_ssize_t b)
-{
-    for (Py_ssize_t i = a; i < b; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || c == '&')
-            return 1;
-        if (c == '_' && i + 1 < b && s[i + 1] == 'x')
-            return 1;
-    }
-    return 0;
-}
-
-/* A shared string as reader._value gives it: the same object (new reference), Py_None for
- * an empty one, or NULL (no error set) when it needs Python (controls, longer than max). */
-static PyObject *
-shared_value(PyObject *text, Py_ssize_t max_chars)
-{
-    if (!PyUnicode_Check(text) || PyUnicode_READY(text) < 0) {
-        PyErr_Clear();
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (n == 0)
-        Py_RETURN_NONE;
-    if (n > max_chars)
-        return NULL;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-            return NULL;
-    }
-    Py_INCREF(text);
-    return text;
-}
-
-/* The value of one located cell (tag s[at:stop], content s[stop:end]) as
- * sheetxml._cell_value followed by reader's conversion give it: a new reference, Py_None
- * for no value, or NULL without an error when Python has to decide (any other shape). */
-static PyObject *
-cell_value(const char *s, Py_ssize_t at, Py_ssize_t stop, Py_ssize_t end, PyObject *strings,
-           PyObject *styles, Py_ssize_t max_chars)
-{
-    Py_ssize_t n = end - stop;
-    const char *in = s + stop;
-    if (n >= 16 && memcmp(in, "<is>", 4) == 0 && memcmp(in + n - 9, "</t></is>", 9) == 0) {
-        Py_ssize_t a, b = end - 9;
-        int trim;
-        if (memcmp(in + 4, "<t>", 3) == 0) {
-            a = stop + 7;
-            trim = 1;
-        }
-        else if (n >= 37 && memcmp(in, "<is><t xml:space=\"preserve\">", 28) == 0) {
-            a = stop + 28;
-            trim = 0;
+    int status = wanted_rows(rows, &snapshot, &wanted, &count);
+    if (status > 0)
+        status = plain_region(s, len, &start, &end, &tags);
+    if (status > 0) {
+        numbers = PyMem_Calloc(tags.rows.count > 0 ? (size_t)tags.rows.count : 1,
+                               sizeof *numbers);
+        if (numbers == NULL) {
+            PyErr_NoMemory();
+            status = -1;
         }
         else
-            return NULL;
-        if (memchr(s + a, '<', (size_t)(b - a)) != NULL
-                || find(s, at, stop, " t=\"inlineStr\"", 14) < 0
-                || text_needs_python(s, a, b))
-            return NULL;
-        if (trim) {
-            while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n'))
-                a++;
-            while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n'))
-                b--;
-        }
-        if (a == b)
-            Py_RETURN_NONE;
-        PyObject *text = PyUnicode_DecodeUTF8(s + a, b - a, "strict");
-        if (text == NULL) {
-            PyErr_Clear();
-            return NULL;
-        }
-        if (PyUnicode_GET_LENGTH(text) > max_chars) {
-            Py_DECREF(text);
-            return NULL;
-        }
-        return text;
+            status = row_numbers(s, end, &tags, numbers);
     }
-    if (n >= 8 && memcmp(in, "<v>", 3) == 0 && memcmp(in + n - 4, "</v>", 4) == 0) {
-        Py_ssize_t a = stop + 3, b = end - 4;
-        if (memchr(s + a, '<', (size_t)(b - a)) != NULL)
-            return NULL;
-        if (find(s, at, stop, " t=", 3) < 0 || find(s, at, stop, " t=\"n\"", 6) >= 0) {
-            if (!is_number(s, a, b))
-                return NULL;
-            if (PyDict_GET_SIZE(styles) > 0) {
-                long style = style_of(s, at, stop);
-                if (style == -2)
-                    return NULL;
-                if (style >= 0) {
-                    PyObject *key = PyLong_FromLong(style);
-                    if (key == NULL)
-                        return NULL;
-                    PyObject *kind = PyDict_GetItemWithError(styles, key);
-                    Py_DECREF(key);
-                    if (kind == NULL && PyErr_Occurred())
-                        return NULL;
-                    if (kind != NULL) {
-                        int date = PyObject_IsTrue(kind);
-                        if (date != 0) {          /* a date, or an error: Python decides */
-                            PyErr_Clear();
-                            return NULL;
-                        }
-                    }
-                }
-            }
-            char *parsed;
-            double number = PyOS_string_to_double(s + a, &parsed, NULL);
-            if (number == -1.0 && PyErr_Occurred()) {
-                PyErr_Clear();
-                return NULL;
-            }
-            if (parsed != s + b)
-                return NULL;
-            if (number > -1e15 && number < 1e15 && (double)(long long)number == number)
-                return PyLong_FromDouble(number);         /* reader._value: 3.0 -> 3 */
-            return PyFloat_FromDouble(number);
-        }
-        if (find(s, at, stop, " t=\"s\"", 6) >= 0 && PyList_CheckExact(strings)) {
-            if (b - a > 9)
-                return NULL;
-            Py_ssize_t index = 0;
-            for (Py_ssize_t i = a; i < b; i++) {
-                if (!is_digit(s[i]))
-                    return NULL;
-                index = index * 10 + (s[i] - '0');
-            }
-            if (index >= PyList_GET_SIZE(strings))
-                return NULL;
-            return shared_value(PyList_GET_ITEM(strings, index), max_chars);
-        }
+    if (status > 0 && (out = PyList_New(0)) == NULL)
+        status = -1;
+    for (Py_ssize_t i = 0; status > 0 && i < count; i++) {
+        Py_ssize_t k = row_index(numbers, tags.rows.count, wanted[i].number);
+        if (k < 0 || !tags.closed.at[k])
+            continue;                            /* no such row, or no cell with content */
+        int located = locate_row(s, end, &tags, k, &wanted[i], out);
+        status = located < 0 ? -1 : located > 0 ? 0 : 1;
     }
-    return NULL;
-}
-
-static PyObject *
-decode(PyObject *self, PyObject *args)
-{
-    const char *s;
-    Py_ssize_t len, max_chars;
-    PyObject *located, *strings, *styles;
-    if (!PyArg_ParseTuple(args, "y#O!OO!n", &s, &len, &PyList_Type, &located, &strings,
-                          &PyDict_Type, &styles, &max_chars))
-        return NULL;
-    PyObject *values = PyDict_New(), *rest = PyList_New(0);
-    if (values == NULL || rest == NULL)
-        goto error;
-    Py_ssize_t count = PyList_GET_SIZE(located);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *item = PyList_GET_ITEM(located, i);
-        Py_ssize_t at, stop, end;
-        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 5) {
-            PyErr_SetString(PyExc_TypeError, "located: (row, col, at, stop, end)");
-            goto error;
-        }
-        at = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 2));
-        stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 3));
-        end = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 4));
-        if (PyErr_Occurred())
-            goto error;
-        if (!(0 <= at && at < stop && stop <= end && end <= len)) {
-            PyErr_SetString(PyExc_ValueError, "located: offsets outside the XML");
-            goto error;
-        }
-        PyObject *value = cell_value(s, at, stop, end, strings, styles, max_chars);
-        if (value == NULL) {
-            if (PyErr_Occurred())
-                goto error;
-            if (PyList_Append(rest, item) < 0)
-                goto error;
-            continue;
-        }
-        if (value != Py_None) {
-            PyObject *key = PyTuple_GetSlice(item, 0, 2);
-            int failed = key == NULL || PyDict_SetItem(values, key, value) < 0;
-            Py_XDECREF(key);
-            if (failed) {
-                Py_DECREF(value);
-                goto error;
-            }
-        }
-        Py_DECREF(value);
-    }
-    return Py_BuildValue("(NN)", values, rest);
-error:
-    Py_XDECREF(values);
-    Py_XDECREF(rest);
-    return NULL;
-}
-
-/* --- report tables: canonical text for reportbook.table_hash, rows for render_rows ------- */
-
-typedef struct {
-    char *data;
-    Py_ssize_t len, cap;
-} Buffer;
-
-static int
-buf_add(Buffer *b, const char *s, Py_ssize_t n)
-{
-    if (b->len + n > b->cap) {
-        Py_ssize_t cap = b->cap ? b->cap : 1 << 16;
-        while (cap < b->len + n)
-            cap *= 2;
-        char *data = PyMem_Realloc(b->data, (size_t)cap);
-        if (data == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        b->data = data;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, (size_t)n);
-    b->len += n;
-    return 0;
-}
-
-static int buf_str(Buffer *b, const char *s) { return buf_add(b, s, (Py_ssize_t)strlen(s)); }
-
-static int
-buf_utf8(Buffer *b, PyObject *text)
-{
-    Py_ssize_t n;
-    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
-    return s == NULL ? -1 : buf_add(b, s, n);
-}
-
-/* "n:" + format(value, ".15g") */
-static int
-buf_number(Buffer *b, double value)
-{
-    char *text = PyOS_double_to_string(value, 'g', 15, 0, NULL);
-    if (text == NULL)
-        return -1;
-    int failed = buf_str(b, "n:") < 0 || buf_str(b, text) < 0;
-    PyMem_Free(text);
-    return failed ? -1 : 0;
-}
-
-/* the canonical text of one value, as reportbook.table_hash writes it */
-static int
-buf_canonical(Buffer *b, PyObject *v, PyObject *canonical)
-{
-    if (v == Py_None)
-        return 0;
-    if (PyUnicode_CheckExact(v)) {
-        if (PyUnicode_GET_LENGTH(v) == 0)
-            return 0;
-        return buf_str(b, "s:") < 0 ? -1 : buf_utf8(b, v);
-    }
-    if (PyBool_Check(v))
-        return buf_str(b, v == Py_True ? "b:1" : "b:0");
-    if (PyFloat_CheckExact(v))
-        return buf_number(b, PyFloat_AS_DOUBLE(v));
-    if (PyLong_CheckExact(v)) {
-        double value = PyLong_AsDouble(v);
-        if (!(value == -1.0 && PyErr_Occurred()))
-            return buf_number(b, value);
-        PyErr_Clear();                    /* too big for a float: reportbook._canonical says */
-    }
-    PyObject *text = PyObject_CallOneArg(canonical, v);
-    if (text == NULL)
-        return -1;
-    int failed = !PyUnicode_Check(text) || buf_utf8(b, text) < 0;
-    if (failed && !PyErr_Occurred())
-        PyErr_SetString(PyExc_TypeError, "canonical() must return str");
-    Py_DECREF(text);
-    return failed ? -1 : 0;
-}
-
-static PyObject *
-canonical_rows(PyObject *self, PyObject *args)
-{
-    PyObject *rows, *canonical;
-    Py_ssize_t width;
-    if (!PyArg_ParseTuple(args, "OnO", &rows, &width, &canonical))
-        return NULL;
-    PyObject *seq = PySequence_Fast(rows, "rows: a sequence of rows");
-    if (seq == NULL)
-        return NULL;
-    Buffer b = {NULL, 0, 0};
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *row = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "a row: a sequence");
-        if (row == NULL)
-            goto error;
-        Py_ssize_t size = PySequence_Fast_GET_SIZE(row);
-        for (Py_ssize_t j = 0; j < width; j++) {
-            if ((j > 0 && buf_add(&b, "\x1f", 1) < 0)
-                    || (j < size && buf_canonical(&b, PySequence_Fast_GET_ITEM(row, j),
-                                                  canonical) < 0)) {
-                Py_DECREF(row);
-                goto error;
-            }
-        }
-        Py_DECREF(row);
-        if (buf_add(&b, "\x1e", 1) < 0)
-            goto error;
-    }
-    Py_DECREF(seq);
-    PyObject *out = PyBytes_FromStringAndSize(b.data ? b.data : "", b.len);
-    PyMem_Free(b.data);
-    return out;
-error:
-    Py_DECREF(seq);
-    PyMem_Free(b.data);
-    return NULL;
-}
-
-/* Python's float floor division (floatobject.c, _float_div_mod), for positive divisors */
-static double
-floor_div(double vx, double wx)
-{
-    double mod = fmod(vx, wx);
-    double div = (vx - mod) / wx;
-    if (mod && ((wx < 0) != (mod < 0)))
-        div -= 1.0;
-    if (!div)
-        return copysign(0.0, vx / wx);
-    double floordiv = floor(div);
-    if (div - floordiv > 0.5)
-        floordiv += 1.0;
-    return floordiv;
-}
-
-/* text escaped as xml.sax.saxutils.escape does it (&, <, >) */
-static int
-buf_escaped(Buffer *b, PyObject *text)
-{
-    Py_ssize_t n;
-    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
-    if (s == NULL)
-        return -1;
-    Py_ssize_t from = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        const char *entity = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;"
-                             : s[i] == '>' ? "&gt;" : NULL;
-        if (entity == NULL)
-            continue;
-        if (buf_add(b, s + from, i - from) < 0 || buf_str(b, entity) < 0)
-            return -1;
-        from = i + 1;
-    }
-    return buf_add(b, s + from, n - from);
-}
-
-/* the number of text lines reportbook.render_rows gives a wrapped cell (1 when it fits) */
-static long
-wrapped_lines(PyObject *text, double width)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t newline = PyUnicode_FindChar(text, '\n', 0, n, 1);
-    if (!((double)n > width || newline >= 0))
-        return 1;
-    long lines = 0;
-    Py_ssize_t start = 0;
-    for (Py_ssize_t i = 0; i <= n; i++) {
-        if (i == n || PyUnicode_READ(kind, data, i) == '\n') {
-            lines += 1 + (long)floor_div((double)(i - start) * 1.1, width);
-            start = i + 1;
-        }
-    }
-    return lines;
-}
-
-static PyObject *
-render_rows(PyObject *self, PyObject *args)
-{
-    PyObject *rows, *letters, *attrs, *wraps;
-    Py_ssize_t first_row;
-    if (!PyArg_ParseTuple(args, "OnO!O!O!", &rows, &first_row, &PyList_Type, &letters,
-                          &PyList_Type, &attrs, &PyList_Type, &wraps))
-        return NULL;
-    Py_ssize_t columns = PyList_GET_SIZE(letters) < PyList_GET_SIZE(attrs)
-                         ? PyList_GET_SIZE(letters) : PyList_GET_SIZE(attrs);
-    Py_ssize_t nwraps = PyList_GET_SIZE(wraps);
-    for (Py_ssize_t k = 0; k < columns; k++) {
-        if (!PyUnicode_Check(PyList_GET_ITEM(letters, k))
-                || !PyUnicode_Check(PyList_GET_ITEM(attrs, k))) {
-            PyErr_SetString(PyExc_TypeError, "letters and attrs: lists of str");
-            return NULL;
-        }
-    }
-    PyObject *seq = PySequence_Fast(rows, "rows: a sequence of rows");
-    if (seq == NULL)
-        return NULL;
-    PyObject *empty = PyUnicode_FromStringAndSize("", 0);
-    Buffer b = {NULL, 0, 0};
-    PyObject *row = NULL;
-    if (empty == NULL)
-        goto error;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        char number[32];
-        snprintf(number, sizeof number, "%zd", first_row + i);
-        row = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "a row: a sequence");
-        if (row == NULL)
-            goto error;
-        Py_ssize_t size = PySequence_Fast_GET_SIZE(row);
-        long lines = 1;
-        for (Py_ssize_t w = 0; w < nwraps; w++) {
-            PyObject *wrap = PyList_GET_ITEM(wraps, w);
-            Py_ssize_t index;
-            double width;
-            if (!PyArg_ParseTuple(wrap, "nd", &index, &width))
-                goto error;
-            if (index < 0 || index >= size) {
-                PyErr_SetString(PyExc_IndexError, "tuple index out of range");
-                goto error;
-            }
-            PyObject *text = PySequence_Fast_GET_ITEM(row, index);
-            if (PyUnicode_CheckExact(text)) {
-                long found = wrapped_lines(text, width);
-                lines = found > lines ? found : lines;
-            }
-        }
-        if (buf_str(&b, "<row r=\"") < 0 || buf_str(&b, number) < 0)
-            goto error;
-        if (lines > 1) {
-            char height[64];
-            snprintf(height, sizeof height, "\" ht=\"%ld\" customHeight=\"1",
-                     15 * lines < 409 ? 15 * lines : 409);
-            if (buf_str(&b, height) < 0)
-                goto error;
-        }
-        if (buf_str(&b, "\">") < 0)
-            goto error;
-        Py_ssize_t cells = size < columns ? size : columns;
-        for (Py_ssize_t k = 0; k < cells; k++) {
-            PyObject *v = PySequence_Fast_GET_ITEM(row, k);
-            if (v == Py_None)
-                continue;
-            if (!PyUnicode_CheckExact(v) && !PyLong_CheckExact(v) && !PyFloat_CheckExact(v)
-                    && !PyBool_Check(v)) {
-                int equal = PyObject_RichCompareBool(v, empty, Py_EQ);
-                if (equal < 0)
-                    goto error;
-                if (equal)
-                    continue;
-            }
-            if (PyUnicode_CheckExact(v) && PyUnicode_GET_LENGTH(v) == 0)
-                continue;
-            if (buf_str(&b, "<c r=\"") < 0 || buf_utf8(&b, PyList_GET_ITEM(letters, k)) < 0
-                    || buf_str(&b, number) < 0 || buf_str(&b, "\"") < 0
-                    || buf_utf8(&b, PyList_GET_ITEM(attrs, k)) < 0)
-                goto error;
-            if (PyUnicode_CheckExact(v)) {
-                if (buf_str(&b, " t=\"inlineStr\"><is><t xml:space=\"preserve\">") < 0
-                        || buf_escaped(&b, v) < 0 || buf_str(&b, "</t></is></c>") < 0)
-                    goto error;
-            }
-            else if (PyBool_Check(v)) {
-                if (buf_str(&b, v == Py_True ? " t=\"b\"><v>1</v></c>"
-                                             : " t=\"b\"><v>0</v></c>") < 0)
-                    goto error;
-            }
-            else {
-                PyObject *text = PyObject_Repr(v);
-                if (text == NULL)
-                    goto error;
-                int failed = buf_str(&b, "><v>") < 0 || buf_utf8(&b, text) < 0
-                             || buf_str(&b, "</v></c>") < 0;
-                Py_DECREF(text);
-                if (failed)
-                    goto error;
-            }
-        }
-        Py_CLEAR(row);
-        if (buf_str(&b, "</row>") < 0)
-            goto error;
-    }
-    Py_DECREF(seq);
-    Py_DECREF(empty);
-    PyObject *out = PyUnicode_DecodeUTF8(b.data ? b.data : "", b.len, "strict");
-    PyMem_Free(b.data);
-    return out;
-error:
-    Py_XDECREF(row);
-    Py_DECREF(seq);
-    Py_XDECREF(empty);
-    PyMem_Free(b.data);
-    return NULL;
-}
-
-/* reportbook.clean_row for every row: plain text and ints as they are, "" as None, the rest
- * (and text too long or holding characters a cell cannot keep) through cell_value */
-static PyObject *
-clean_rows(PyObject *self, PyObject *args)
-{
-    PyObject *rows, *cell_value;
-    Py_ssize_t max_chars;
-    if (!PyArg_ParseTuple(args, "OnO", &rows, &max_chars, &cell_value))
-        return NULL;
-    PyObject *seq = PySequence_Fast(rows, "rows: a sequence of rows");
-    if (seq == NULL)
-        return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    PyObject *out = PyList_New(count);
-    if (out == NULL)
-        goto error;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *row = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "a row: a sequence");
-        if (row == NULL)
-            goto error;
-        Py_ssize_t size = PySequence_Fast_GET_SIZE(row);
-        PyObject *clean = PyTuple_New(size);
-        if (clean == NULL) {
-            Py_DECREF(row);
-            goto error;
-        }
-        PyList_SET_ITEM(out, i, clean);
-        for (Py_ssize_t j = 0; j < size; j++) {
-            PyObject *v = PySequence_Fast_GET_ITEM(row, j), *kept = NULL;
-            int plain = v == Py_None || PyLong_CheckExact(v);
-            if (PyUnicode_CheckExact(v)) {
-                Py_ssize_t n = PyUnicode_GET_LENGTH(v);
-                if (n == 0) {
-                    v = Py_None;
-                    plain = 1;
-                }
-                else if (n <= max_chars) {
-                    int kind = PyUnicode_KIND(v);
-                    const void *data = PyUnicode_DATA(v);
-                    plain = 1;
-                    for (Py_ssize_t k = 0; k < n; k++) {   /* reportbook._SUSPECT */
-                        Py_UCS4 c = PyUnicode_READ(kind, data, k);
-                        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0xFFFE || c == 0xFFFF) {
-                            plain = 0;
-                            break;
-                        }
-                    }
-                }
-            }
-            if (plain) {
-                Py_INCREF(v);
-                kept = v;
-            }
-            else if ((kept = PyObject_CallOneArg(cell_value, v)) == NULL) {
-                Py_DECREF(row);
-                goto error;
-            }
-            PyTuple_SET_ITEM(clean, j, kept);
-        }
-        Py_DECREF(row);
-    }
-    Py_DECREF(seq);
-    return out;
-error:
-    Py_DECREF(seq);
+    PyMem_Free(numbers);
+    tags_free(&tags);
+    wanted_free(snapshot, wanted, count);
+    if (status > 0)
+        return out;
     Py_XDECREF(out);
-    return NULL;
+    if (status < 0)
+        return NULL;
+    Py_RETURN_NONE;                              /* the Python version decides */
 }
 
 static PyMethodDef methods[] = {
     {"locate", locate, METH_VARARGS,
      "locate(xml, rows) -> [(row, col, at, stop, end), ...] or None (ask sheetxml._locate)"},
-    {"decode", decode, METH_VARARGS,
-     "decode(xml, located, strings, styles, max_chars) -> (values, rest): the values of the\n"
-     "cells in the two common shapes; rest: the located cells sheetxml decodes itself"},
-    {"canonical_rows", canonical_rows, METH_VARARGS,
-     "canonical_rows(rows, width, canonical) -> bytes: what reportbook.table_hash hashes"},
-    {"clean_rows", clean_rows, METH_VARARGS,
-     "clean_rows(rows, max_chars, cell_value) -> [tuple]: reportbook.clean_row of every row"},
-    {"render_rows", render_rows, METH_VARARGS,
-     "render_rows(rows, first_row, letters, attrs, wraps) -> str: reportbook.render_rows"},
     {NULL, NULL, 0, NULL}
 };
 

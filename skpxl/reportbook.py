@@ -11,8 +11,7 @@ described once, in openpyxl terms.
 
 What goes into a cell is cleaned once (:func:`cell_value`), and every table is hashed as it
 is stored (:func:`table_hash`), so :mod:`skpxl.report` can tell later whether a report was
-edited. ``skpxl/_speedups.c`` has C twins of the row cleaner, the hash text and the row
-writer; the Python versions here run without it and are what the tests compare them with.
+edited.
 """
 
 from __future__ import annotations
@@ -71,9 +70,7 @@ _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_rows(rows) -> list[tuple]:
-    """:func:`clean_row` of every row (``skpxl/_speedups.c`` does it where it was built)."""
-    if _clean_rows is not None:
-        return _clean_rows(rows, MAX_CELL_CHARS, cell_value)
+    """:func:`clean_row` of every row."""
     return [clean_row(r) for r in rows]
 
 
@@ -131,21 +128,7 @@ class TableSheet:
 
 
 def table_hash(headings, rows) -> str:
-    """SHA-256 over the canonical text of ``headings`` and ``rows`` (as stored in cells).
-
-    ``skpxl/_speedups.c`` writes the same text where it was built (:func:`_table_hash`
-    here is what runs without it; the tests compare both)."""
-    if _canonical_rows is None:
-        return _table_hash(headings, rows)
-    width = len(headings)
-    digest = hashlib.sha256(_canonical_rows((headings,), width, _canonical))
-    rows = rows if isinstance(rows, list) else list(rows)
-    for start in range(0, len(rows), 4096):     # a few hundred KB at a time
-        digest.update(_canonical_rows(rows[start:start + 4096], width, _canonical))
-    return digest.hexdigest()
-
-
-def _table_hash(headings, rows) -> str:
+    """SHA-256 over the canonical text of ``headings`` and ``rows`` (as stored in cells)."""
     digest = hashlib.sha256()
     width = len(headings)
     canonical = _canonical
@@ -380,11 +363,8 @@ def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
 
     Spreadsheet programs do not fit row heights to wrapped text when they open a file, so a
     row whose text wraps (``wrap_widths``: the column width, or None) gets a height here.
-    ``skpxl/_speedups.c`` writes the same XML where it was built (the tests compare both).
     """
     wraps = [(i, w) for i, w in enumerate(wrap_widths or []) if w]
-    if _render_rows is not None:
-        return _render_rows(rows, first_row, list(letters), list(attrs), wraps)
     out = []
     for offset, row in enumerate(rows):
         r = str(first_row + offset)
@@ -410,13 +390,6 @@ def render_rows(rows, first_row: int, letters: list[str], attrs: list[str],
         height = f' ht="{min(409, 15 * lines)}" customHeight="1"' if lines > 1 else ""
         out.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
     return "".join(out)
-
-
-try:
-    from ._speedups import (canonical_rows as _canonical_rows, clean_rows as _clean_rows,
-                            render_rows as _render_rows)
-except ImportError:  # not built (no C compiler where it was installed): the Python versions
-    _canonical_rows = _clean_rows = _render_rows = None
 
 
 def save(data: bytes, path: Path, *, force: bool) -> None:

@@ -12,8 +12,9 @@ expressions that run in C, two ways:
   wanted cells are looked up by their reference and decoded; :func:`_locate` first makes
   sure every cell and row tag in ``sheetData`` starts with a plain ``r`` and there are no
   comments, CDATA or namespace prefixes there (``skpxl/_speedups.c``, an optional C twin
-  of :func:`_locate`, does this part where it was compiled; it leaves every case it does not
-  settle to the Python version, so both give the same result);
+  of :func:`_locate`, does this part where it was compiled, unless ``SKPXL_SPEEDUPS=0``; it
+  leaves every case it does not settle to the Python version, so both give the same result;
+  :func:`speedups_status` says whether it is in use);
 * :func:`sheet_cells` (a whole grid): every byte of ``sheetData`` must belong to a
   recognised row or cell token (a coverage check by substitution, not a lenient scan).
 
@@ -27,11 +28,14 @@ by cell on every kind of file skpxl meets.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import os
 import re
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 __all__ = ["shared_strings", "date_styles", "sheet_cells", "pick_cells", "col_letter",
-           "col_index", "parse_a1", "a1", "DATE", "DURATION"]
+           "col_index", "parse_a1", "a1", "DATE", "DURATION", "speedups_status",
+           "SpeedupsStatus"]
 
 DATE, DURATION = 1, 2
 
@@ -45,8 +49,7 @@ CONVERTED = {str, float, dt.datetime}
 def as_read(v: Any, max_chars: int) -> Any:
     """A str, float or datetime as calamine (or this module) gives it, as skpxl reads it:
     text without ASCII control characters (tab and line feed kept), at most ``max_chars``
-    long, None when empty; a whole float as an int; a datetime at midnight as a date.
-    ``skpxl/_speedups.c`` (``decode``) does the same for the text and numbers it decodes."""
+    long, None when empty; a whole float as an int; a datetime at midnight as a date."""
     if type(v) is str:
         if not v.isprintable() and _CTRL.search(v):
             v = _CTRL.sub("", v)
@@ -437,10 +440,81 @@ def _locate(xml: bytes, rows: list[tuple[int, bytes, list]]) -> list[tuple] | No
     return located
 
 
-try:
-    from ._speedups import decode as _decode_c, locate as _locate_c
-except ImportError:  # not built (no C compiler where it was installed): the Python version
-    _locate_c = _decode_c = None
+# --- the optional C accelerator ----------------------------------------------------------
+
+class SpeedupsStatus(NamedTuple):
+    """Whether skpxl uses its C accelerator (``skpxl/_speedups.c``), and why not.
+
+    ``reason``: ``"in-use"``, ``"turned-off"`` (``SKPXL_SPEEDUPS=0``), ``"not-built"`` (no
+    compiled module: installed without a C compiler) or ``"import-error"`` (compiled but
+    unloadable, e.g. for another Python); ``detail``: the module's file, the setting or the
+    error. Either way skpxl gives the same results; only speed differs."""
+
+    in_use: bool
+    reason: str
+    detail: str
+
+    def message(self, lang: str = "id") -> str:
+        """One line for people: what ``skpxl doctor`` and the README's check print."""
+        text = _STATUS_TEXT[self.reason][lang == "en"]
+        return f"{text} ({self.detail})" if self.detail else text
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+_STATUS_TEXT = {
+    "in-use": ("Akselerator C dipakai", "C accelerator in use"),
+    "turned-off": ("Akselerator C dimatikan; skpxl memakai versi Python (hasil sama, lebih "
+                   "lambat)", "C accelerator turned off; skpxl uses the Python version (same "
+                   "results, slower)"),
+    "not-built": ("Akselerator C tidak terpasang (tidak ada compiler C saat instalasi); skpxl "
+                  "memakai versi Python (hasil sama, lebih lambat)",
+                  "C accelerator not built (no C compiler at installation); skpxl uses the "
+                  "Python version (same results, slower)"),
+    "import-error": ("Akselerator C tidak bisa dimuat; skpxl memakai versi Python (hasil "
+                     "sama, lebih lambat)", "C accelerator could not be loaded; skpxl uses "
+                     "the Python version (same results, slower)"),
+}
+_OFF = ("0", "off", "no", "false")
+
+
+def _load_speedups() -> tuple[dict[str, Callable], SpeedupsStatus]:
+    """The C functions in use by name, and what :func:`speedups_status` says about them.
+
+    ``SKPXL_SPEEDUPS=0`` turns the module off; a comma-separated list of its function names
+    keeps only those (``benchmarks/run`` measures what each function buys that way)."""
+    setting = os.environ.get("SKPXL_SPEEDUPS", "").strip()
+    if setting.lower() in _OFF:
+        return {}, SpeedupsStatus(False, "turned-off", f"SKPXL_SPEEDUPS={setting}")
+    try:
+        _speedups = importlib.import_module(f"{__package__}._speedups")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}._speedups":
+            raise
+        return {}, SpeedupsStatus(False, "not-built", "")
+    except ImportError as exc:
+        return {}, SpeedupsStatus(False, "import-error", str(exc))
+    functions = {name: f for name, f in vars(_speedups).items()
+                 if callable(f) and not name.startswith("_")}
+    if setting and setting != "1":
+        wanted = {name.strip() for name in setting.split(",")}
+        functions = {name: f for name, f in functions.items() if name in wanted}
+        return functions, SpeedupsStatus(bool(functions), "in-use" if functions else
+                                         "turned-off", f"SKPXL_SPEEDUPS={setting}")
+    return functions, SpeedupsStatus(True, "in-use", _speedups.__file__)
+
+
+_C, _status = _load_speedups()
+
+
+def speedups_status() -> SpeedupsStatus:
+    """Whether the C accelerator is in use here, and why not (see :class:`SpeedupsStatus`);
+    ``SKPXL_SPEEDUPS`` is read once, when skpxl is imported."""
+    return _status
+
+
+_locate_c = _C.get("locate")    # the C twin of _locate, or None
 
 
 def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequence[str],
@@ -448,10 +522,8 @@ def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequenc
                ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]] | None:
     """Values of some cells of a sheet (as :func:`as_read` gives them), or None when the
     sheet is not plain (read it with calamine). Only the wanted cells with content are
-    parsed: :func:`_locate` finds them and :func:`_cell_value` decodes them; their C twins
-    in ``skpxl/_speedups.c`` do both where they were built (the decoder takes the cells
-    holding a plain number, a plain inline text or a shared string, and leaves every other
-    cell to :func:`_cell_value`).
+    parsed: :func:`_locate` (or its C twin in ``skpxl/_speedups.c``) finds them and
+    :func:`_cell_value` decodes them.
 
     ``rows`` lists each row wanted, ascending, as (row number, the number as bytes,
     [(column, the cell's tag start ``<c r="C7"``), ...]). Returns the non-empty values by
@@ -462,10 +534,7 @@ def pick_cells(xml: bytes, rows: list[tuple[int, bytes, list]], strings: Sequenc
         located = _locate(xml, rows)
         if located is None:
             return None
-    if _decode_c is not None:
-        values, located = _decode_c(xml, located, strings, styles, max_chars)
-    else:
-        values = {}
+    values: dict[tuple[int, int], Any] = {}
     formulas: set[tuple[int, int]] = set()
     for row, col, at, stop, end in located:
         value, has_formula, _ = _cell_value(xml, at, stop, end, strings, styles)

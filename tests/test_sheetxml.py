@@ -2,11 +2,11 @@
 
 Every comparison reads the same file twice: with ``reader.PLAIN_XLSX`` on (the fast path)
 and off (calamine for every sheet); the fast path runs once with the C cell locator
-and decoder (``skpxl/_speedups.c``) and once with their Python twins (the ``locator``
-fixture). The files are those skpxl meets: generated and filled
-SKP workbooks (all four templates, every typical mistake), the test builder's workbook
-with every value type, hand-written XML in the odd shapes some writers produce, random
-cell contents written by openpyxl, and LibreOffice re-saves.
+(``skpxl/_speedups.c``) and once with its Python twin (the ``locator`` fixture). The files
+are those skpxl meets: generated and filled SKP workbooks (all four templates, every
+typical mistake), the test builder's workbook with every value type, hand-written XML in
+the odd shapes some writers produce, random cell contents written by openpyxl, and
+LibreOffice re-saves.
 """
 
 from __future__ import annotations
@@ -35,16 +35,21 @@ from workload import HEADER, roster_rows  # noqa: E402
 
 @pytest.fixture(params=["C", "Python"])
 def locator(request, monkeypatch) -> str:
-    """Run a test with each way wanted cells are located and decoded: the compiled
-    ``skpxl._speedups`` (skipped where it was not built, a failure where
-    ``SKPXL_REQUIRE_SPEEDUPS`` is set, as ``.ci/run`` does) and the Python version every
-    installation has."""
+    """Run a test with each way wanted cells are located: the compiled ``skpxl._speedups``
+    (skipped where it is not in use, a failure where ``SKPXL_REQUIRE_SPEEDUPS`` is set, as
+    ``.ci/run`` does) and the Python version every installation has."""
     if request.param == "Python":
         monkeypatch.setattr(sheetxml, "_locate_c", None)
-        monkeypatch.setattr(sheetxml, "_decode_c", None)
-    elif sheetxml._locate_c is None:
-        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
+    else:
+        compiled()
     return request.param
+
+
+def compiled() -> None:
+    """Skip (or fail, with ``SKPXL_REQUIRE_SPEEDUPS``) a test of the C locator without it."""
+    if sheetxml._locate_c is None:
+        missing(f"skpxl._speedups is not in use: {sheetxml.speedups_status()}",
+                "SKPXL_REQUIRE_SPEEDUPS")
 
 
 def both_ways(path: Path, monkeypatch) -> tuple[dict, dict]:
@@ -304,8 +309,7 @@ def _same_or_left_to_python(xml: bytes, rows) -> None:
 
 
 def test_c_locator_finds_what_python_finds(returned):
-    if sheetxml._locate_c is None:
-        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
+    compiled()
     for path in returned[:6]:
         book = read_workbook(path)
         for sheet in book.sheet_names:
@@ -320,8 +324,7 @@ def test_c_locator_finds_what_python_finds(returned):
 def test_c_locator_agrees_on_bent_sheets(bent_source, edits, rng):
     """Insert or overwrite tokens anywhere in a real sheet (and swap, repeat or drop rows):
     the C locator returns what Python returns or leaves the case to Python, never crashes."""
-    if sheetxml._locate_c is None:
-        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
+    compiled()
     xml, rows = bent_source
     data = bytearray(xml)
     for where, token, overwrite in edits:
@@ -345,7 +348,7 @@ def bent_source(returned):
     return _sheet_and_rows(returned[1])
 
 
-# --- the C decoder against its Python twin, on cells of every shape ---------------------------
+# --- cells of every shape, located by C and by Python -----------------------------------------
 
 _PLAIN = [b"a", b" ", b"\t", b"\n", b"\xc3\xa9", b"\xe3\x80\x80", b"\xc2\xa0", b"x_", b"_", b"Z"]
 _ODD_TEXT = [b"\r", b"\x01", b"\x1f", b"\x7f", b"\x00", b"&amp;", b"&#10;", b"&bogus;", b"&",
@@ -396,13 +399,12 @@ def _cell_xml(col: str, shape: str, attrs: list[bytes] | None, text: bytes, numb
                 min_size=1, max_size=6),
        st.sampled_from([{}, {1: sheetxml.DATE, 2: sheetxml.DURATION, 7: 0}]),
        st.sampled_from([3, 32767]))
-def test_c_decoder_reads_what_python_reads(cells, styles, max_chars):
-    """Every cell shape, every kind of text and number: the C decoder gives the value
-    (and type) the Python decoder gives, or leaves the cell to it; a cell Python finds
+def test_cells_of_every_shape_read_the_same_with_the_c_locator(cells, styles, max_chars):
+    """Every cell shape, every kind of text and number: picked with the C locator, the
+    cells read what they read with the Python one (value and type); a cell Python finds
     unusual keeps the whole sheet for calamine either way. Each cell is also picked
     alone, so one unusual cell does not hide what the others read."""
-    if sheetxml._decode_c is None:
-        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
+    compiled()
     cols = [sheetxml.col_letter(i) for i in range(len(cells))]
     xml = (b'<worksheet><sheetData><row r="1">' + b"".join(
         _cell_xml(col, *cell) for col, cell in zip(cols, cells)) + b"</row></sheetData>"
@@ -411,8 +413,8 @@ def test_c_decoder_reads_what_python_reads(cells, styles, max_chars):
     strings = ["", "kata", "  ", "a\x01b", "x" * 40, "\t\n", "\u00e9", "a\x7f", " b "]
     for wanted in [tags, *([tag] for tag in tags)]:
         rows, results = [(1, b"1", wanted)], []
-        for decoder in (sheetxml._decode_c, None):
-            saved, sheetxml._decode_c = sheetxml._decode_c, decoder
+        for locator in (sheetxml._locate_c, None):
+            saved, sheetxml._locate_c = sheetxml._locate_c, locator
             try:
                 picked = sheetxml.pick_cells(xml, rows, strings, styles, max_chars)
                 results.append(None if picked is None else (
@@ -420,23 +422,5 @@ def test_c_decoder_reads_what_python_reads(cells, styles, max_chars):
             except sheetxml.Unusual:
                 results.append("unusual")
             finally:
-                sheetxml._decode_c = saved
+                sheetxml._locate_c = saved
         assert results[0] == results[1], wanted
-
-
-def test_c_decoder_takes_the_common_cells(returned):
-    """On real returned workbooks the C decoder decodes nearly every cell without a formula
-    itself (the test above would pass if it left every cell to Python)."""
-    if sheetxml._decode_c is None:
-        missing("skpxl._speedups was not compiled", "SKPXL_REQUIRE_SPEEDUPS")
-    taken = left = 0
-    for path in returned[:6]:
-        book = read_workbook(path)
-        for sheet in book.sheet_names:
-            xml, rows = book._plain_xml(sheet), _sheet_and_rows(path, sheet)[1]
-            located = sheetxml._locate(xml, rows)
-            values, rest = sheetxml._decode_c(xml, located, book._shared["strings_"],
-                                              book._shared["styles_"], 32767)
-            taken += len(located) - len(rest)
-            left += sum(b"<f>" not in xml[stop:end] for _, _, _, stop, end in rest)
-    assert taken > 20 * left
