@@ -27,11 +27,14 @@ from .memo import remember
 from .problems import ERROR, WARNING, Problem, define, rule
 from .reader import read_workbook
 
-define("template.metadata_missing", WARNING,
-       "Sheet metadata skpxl tidak ada (mungkin sheet disalin ke file baru); template dikenali "
-       "sebagai {template} dari judul formulir.",
-       "The skpxl metadata sheet is missing (sheets copied into a new file?); the template was "
-       "recognised as {template} from the form titles.")
+define("template.metadata_missing", ERROR,
+       "Sheet data tersembunyi skpxl tidak ada (mungkin sheet disalin ke file baru), sehingga "
+       "periode dan pemilik file ini tidak dapat diperiksa. Formulir dikenali sebagai "
+       "{template} dari judulnya; salin isian ke file asli yang dikirim bagian SDM dan kirim "
+       "file itu.",
+       "skpxl's hidden data sheet is missing (sheets copied into a new file?), so the period "
+       "and the owner of this file cannot be checked. The form was recognised as {template} "
+       "from its titles; copy the entries into the original file HR sent and send that one.")
 define("template.unknown", ERROR,
        "File ini bukan formulir SKP dari skpxl (template tidak dikenali). Gunakan file yang "
        "dikirim bagian SDM.",
@@ -420,6 +423,8 @@ def _sheet_map(wb, tmpl: Template, names: dict, problems: list[Problem]) -> dict
     for sheet in used:
         if sheet in present:
             sheets[sheet] = sheet
+            continue
+        if sheet == METADATA_SHEET:   # hidden from staff: template.metadata_missing says it
             continue
         targets = [names[f.name][0] for f in every if f.sheet == sheet and f.name in names]
         moved = [t for t in targets if t in present and t not in known]

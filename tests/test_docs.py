@@ -134,6 +134,84 @@ def test_quoted_commands_exist(name):
                     f"{name}: 'skpxl {' '.join(words)}': unknown option {word}"
 
 
+#: the hand-written docs (README, the officer's guide, the engine and scaling notes) and the
+#: problem catalogue, whose rule texts are written by hand beside the code
+HAND_WRITTEN = ["README.md", "docs/panduan.md", "docs/engines.md", "docs/scaling.md",
+                "docs/problems.md"]
+#: options of other programs that the docs quote inline
+FOREIGN_OPTIONS = {"--convert-to": "soffice (LibreOffice)",
+                   "--resaved": "benchmarks/run"}
+
+
+def _catalog() -> dict:
+    from skpxl.problems import CATALOG
+    gen.load_catalog()        # imports every module that defines codes
+    return CATALOG
+
+
+def _quoted(name: str) -> list[str]:
+    """Inline code spans of a doc (fenced blocks left out)."""
+    text = re.sub(r"```.*?```", "", (ROOT / name).read_text("utf-8"), flags=re.S)
+    return re.findall(r"`([^`\n]+)`", text)
+
+
+@pytest.mark.parametrize("name", HAND_WRITTEN)
+def test_documented_codes_are_defined(name):
+    """Every problem code a doc quotes (``skp.rating_missing``, ``file.*``) exists."""
+    catalog = _catalog()
+    prefixes = {code.split(".")[0] for code in catalog}
+    quoted = [span for span in _quoted(name)
+              if re.fullmatch(r"[a-z]+\.(\*|[a-z_]+)", span) and span.split(".")[0] in prefixes]
+    for code in quoted:
+        if code.endswith(".*"):
+            assert any(c.startswith(code[:-1]) for c in catalog), f"{name}: {code}"
+        else:
+            assert code in catalog, f"{name}: `{code}` is not a problem code"
+
+
+def test_the_guide_s_code_table_says_which_are_warnings():
+    """docs/panduan.md's table of codes marks warnings '(peringatan)': each row agrees
+    with the catalogue (a row without the mark lists errors only)."""
+    catalog = _catalog()
+    text = (ROOT / "docs" / "panduan.md").read_text("utf-8")
+    rows = [line.split("|")[1] for line in text.splitlines()
+            if line.startswith("| `") and re.match(r"\| `[a-z]+\.", line)]
+    assert len(rows) >= 10, "the guide's table of problem codes"
+    for first in rows:
+        codes = [c for c in re.findall(r"`([a-z]+\.[a-z_*]+)`", first) if "*" not in c]
+        severities = {catalog[c].severity for c in codes}
+        expected = {"warning"} if "(peringatan)" in first else {"error"} if codes else set()
+        assert severities == expected, first
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/panduan.md", "docs/engines.md",
+                                  "docs/scaling.md"])
+def test_inline_commands_and_options_exist(name):
+    """Commands quoted inline (`skpxl validate … --annotate perbaikan/`) exist with their
+    options; every option quoted on its own (`--org-predikat`) belongs to some command."""
+    known = {path[1:]: cmd for path, cmd in COMMANDS}
+    every_option = {opt for _, cmd in COMMANDS for p in cmd.params
+                    if isinstance(p, click.Option) for opt in p.opts + p.secondary_opts}
+    every_option |= {"--help", "--version", "--debug"}
+    for span in _quoted(name):
+        words = span.replace("…", " ").split()
+        if words and words[0] == "skpxl":
+            plain = tuple(words[1:])
+            best = max((len(k) for k in known if plain[:len(k)] == k), default=0)
+            if plain and re.fullmatch(r"[a-z][a-z-]*", plain[0]):   # not an option or a NAME
+                assert best, f"{name}: `{span}` is not a skpxl command"
+            command = known[plain[:best]] if best else cli
+            options = {opt for p in command.params if isinstance(p, click.Option)
+                       for opt in p.opts + p.secondary_opts} | {"--help", "--debug"}
+            for word in words[1:]:
+                if word.startswith("--"):
+                    assert word.split("=")[0] in options, f"{name}: `{span}`: {word}"
+        elif words and words[0].startswith("--"):
+            option = words[0].split("=")[0]
+            assert option in every_option or option in FOREIGN_OPTIONS, \
+                f"{name}: `{span}`: no command has {option}"
+
+
 def test_python_examples_compile_and_import():
     text = (ROOT / "README.md").read_text("utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
