@@ -21,7 +21,7 @@ from .executor import map_ordered, on_dask, shipped_path
 from .memo import remember
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
-from .extract import cells_by_sheet, extract, number_hint
+from .extract import cells_by_sheet, extract, number_hint, number_with_its_unit
 from .nip import check_nip
 from .tables import excel_text
 from .periods import parse_period
@@ -299,10 +299,15 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
                 ipath = f"{base}.iki[{j}]"
                 for key in numbers:
                     value = iki.get(key)
-                    if value.__class__ is str:   # number text the rule could not read
-                        out.append(problem_at(extraction, f"{ipath}.{key}", _NOT_NUMBER[key], {
-                            "value": value, "iki": iki.get("indikator") or "",
-                            "hint": number_hint(value)}, value=value))
+                    if value.__class__ is not str:
+                        continue
+                    number = number_with_its_unit(value, iki.get("satuan"))
+                    if number is not None:     # "12 laporan" where the satuan is laporan
+                        iki[key] = number
+                        continue
+                    out.append(problem_at(extraction, f"{ipath}.{key}", _NOT_NUMBER[key], {
+                        "value": value, "iki": iki.get("indikator") or "",
+                        "hint": number_hint(value, iki.get("satuan"), key)}, value=value))
                 target = iki.get("target")
                 if "target" in numbers and isinstance(target, (int, float)) and \
                         not iki.get("satuan"):

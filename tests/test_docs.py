@@ -139,7 +139,7 @@ def test_quoted_commands_exist(name):
 HAND_WRITTEN = ["README.md", "docs/panduan.md", "docs/engines.md", "docs/scaling.md",
                 "docs/problems.md"]
 #: options of other programs that the docs quote inline
-FOREIGN_OPTIONS = {"--convert-to": "soffice (LibreOffice)",
+FOREIGN_OPTIONS = {"--convert-to": "soffice (LibreOffice)", "--upgrade": "pip install",
                    "--resaved": "benchmarks/run"}
 
 
