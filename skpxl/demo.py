@@ -25,7 +25,6 @@ import json
 import os
 import random
 import shutil
-import textwrap
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,6 +37,9 @@ from . import __version__
 from .errors import UsageError
 from .naming import slug
 from .periods import parse_period
+from .textfmt import count
+from .demotext import render_summary, say
+from .demotext import show as _show
 from .problems import Problem
 
 MARKER = ".skpxl-demo.json"
@@ -69,6 +71,7 @@ class DemoResult:
     source: str  # "samples" | "generated"
     roster: str
     plans: str | None = None
+    profile: str | None = None   # the agency profile (samples/instansi.toml), passed to merge
     units: list[str] = field(default_factory=list)
     employees: int = 0
     generated: int = 0
@@ -86,6 +89,7 @@ class DemoResult:
     province: dict | None = None  # MergeResult.to_dict() of the province report
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    lang: str = "id"  # of the notes, the examples and the summary
     written: list = field(default_factory=list, repr=False)  # GeneratedFile records
 
     @property
@@ -94,7 +98,8 @@ class DemoResult:
 
     def to_dict(self) -> dict:
         return {"directory": self.directory, "period": self.period, "source": self.source,
-                "roster": self.roster, "plans": self.plans, "units": len(self.units),
+                "roster": self.roster, "plans": self.plans, "profile": self.profile,
+                "units": len(self.units),
                 "employees": self.employees, "generated": self.generated,
                 "generate_failed": self.generate_failed, "returned": self.returned,
                 "not_returned": self.not_returned,
@@ -104,9 +109,13 @@ class DemoResult:
                 "unit_failures": self.unit_failures, "province_report": self.province_report,
                 "province": self.province, "notes": self.notes, "seconds": self.seconds}
 
-    def summary(self) -> str:
-        """The guided summary, in Indonesian."""
-        return render_summary(self)
+    def summary(self, lang: str | None = None) -> str:
+        """The guided summary, in ``lang`` (the demo's language by default)."""
+        return render_summary(self, lang or self.lang)
+
+    def note(self, key: str, **figures) -> None:
+        """Add the note ``key`` of :data:`skpxl.demotext.TEXTS`, in the demo's language."""
+        self.notes.append(say(key, self.lang, **figures))
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -380,36 +389,39 @@ def plan_returns(paths: list[str], seed: int) -> tuple[set[str], dict[str, str]]
 
 def run_demo(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed: int = 2025,
              units: int | None = None, progress: Progress | None = None,
-             echo: Echo | None = None) -> DemoResult:
+             echo: Echo | None = None, lang: str = "id") -> DemoResult:
     """Run a whole quarter (generate, returns, validate, annotate, merge) into ``directory``.
 
     ``units`` limits the demo to the first N units (the province secretariat first), for
     tests and quick looks. ``progress(label, total)`` returns a callable advanced per item;
-    ``echo(text)`` receives one line per finished step. Raises :class:`UsageError` when
+    ``echo(text)`` receives one line per finished step, in ``lang`` like the notes and the
+    summary (the workbooks themselves are Indonesian). Raises :class:`UsageError` when
     ``directory`` holds a previous demo (unless ``force``) or anything else.
     """
     if units is not None and units < 1:
         raise UsageError("--units harus 1 atau lebih.", en="--units must be 1 or more.")
-    say = echo or (lambda text: None)
+    tell = echo or (lambda text: None)
     root = Path(directory)
     prepare_directory(root, force=force)
-    say(f"Demo skpxl: satu triwulan di folder {_show(root)} ...")
+    tell(say("start", lang, dir=_show(root)))
     clock = time.perf_counter()
     source, roster, plans = prepare_data(root / "0-data", units=units, seed=seed)
     result = DemoResult(str(root), parse_period(PERIOD).kode, source, str(roster),
-                        str(plans) if plans else None)
+                        str(plans) if plans else None, lang=lang)
+    if (root / "0-data" / SAMPLE_PROFILE).is_file():
+        result.profile = str(root / "0-data" / SAMPLE_PROFILE)
     if source == "generated":
-        result.notes.append("Contoh data samples/ tidak ditemukan di instalasi ini; dipakai "
-                            "daftar pegawai fiktif yang dibuat otomatis.")
+        result.note("no_samples")
 
-    def bar(label: str):
+    def bar(key: str):
+        label = say(key, lang)
         return (lambda total: progress(label, total)) if progress else None
 
     steps = (("generate", _generate_step), ("simulate", _returns_step),
              ("validate", _validate_step), ("merge", _merge_step))
     for name, run in steps:
         started = time.perf_counter()
-        say(run(result, root, roster, plans, jobs, seed, bar))
+        tell(run(result, root, roster, plans, jobs, seed, bar))
         result.seconds[name] = round(time.perf_counter() - started, 1)
     result.seconds["total"] = round(time.perf_counter() - clock, 1)
     (root / SUMMARY_FILE).write_text(result.summary() + "\n", encoding="utf-8")
@@ -419,14 +431,15 @@ def run_demo(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed:
 def _generate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
     from .generate import generate
     generated = generate(roster, result.period, root / "1-skp", plans=plans, jobs=jobs,
-                         progress=bar("1/4 Membuat SKP"))
+                         progress=bar("bar_generate"))
     result.written = [f for f in generated.files if f.status == "written"]
     result.units = sorted({f.unit for f in generated.files})
     result.employees = len(generated.files)
     result.generated = len(result.written)
     result.generate_failed = generated.count("failed")
-    return (f"1/4 SKP dibuat: {result.generated} workbook untuk {len(result.units)} unit "
-            f"-> {_show(root / '1-skp')}")
+    return say("generated", result.lang, n=count(result.generated, "workbook", lang=result.lang),
+               units=count(len(result.units), "unit", lang=result.lang),
+               dir=_show(root / "1-skp"))
 
 
 def _returns_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
@@ -446,13 +459,14 @@ def _returns_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar
             result.mistakes[target] = mistakes[record.path]
         tasks.append((record.path, target, f"{seed}:{record.nip}", mistakes.get(record.path)))
     for target, error in map_ordered(_fill_task, tasks, jobs,
-                                   _start(bar("2/4 Mengisi kembali"), len(tasks))):
+                                   _start(bar("bar_returns"), len(tasks))):
         if error:
-            result.notes.append(f"Simulasi gagal untuk {target}: {error}")
+            result.note("fill_failed", target=target, error=error)
         else:
             result.returned += 1
-    return (f"2/4 Dikirim kembali: {result.returned} file; {len(result.not_returned)} pegawai "
-            f"belum mengirim -> {_show(returned_dir)}")
+    return say("returned", result.lang, n=count(result.returned, "file", lang=result.lang),
+               missing=count(len(result.not_returned), "pegawai" if result.lang != "en"
+                             else "employee", lang=result.lang), dir=_show(returned_dir))
 
 
 def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
@@ -460,14 +474,14 @@ def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
     from .validate import validate
     annotate_dir = root / "3-perbaikan"
     report = validate([root / "2-kembali"], roster=roster, period=result.period, jobs=jobs,
-                      progress=bar("3/4 Memeriksa"))
+                      progress=bar("bar_validate"), lang=result.lang)
     result.validation = report.stats()
-    result.problems = problem_counts(report.files)
+    result.problems = problem_counts(report.files, result.lang)
     result.invalid_files = [f.path for f in report.files if not f.valid]
     # the same copies as ``validate --annotate``, written in parallel here: each copy takes
     # about a second (openpyxl loads and saves the whole workbook)
     if importlib.util.find_spec("skpxl.annotate") is None:
-        result.notes.append("Salinan bertanda dilewati: modul skpxl.annotate belum tersedia.")
+        result.note("no_annotate")
     else:
         from .annotate import replace_copies
         flagged = [f for f in report.files if f.must_fix]   # as validate --annotate
@@ -475,25 +489,28 @@ def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
         annotate_dir.mkdir(parents=True, exist_ok=True)
         written = {}
         for pairs in map_ordered(_annotate_task, tasks, jobs,
-                                 _start(bar("3/4 Menandai file"), len(tasks))):
+                                 _start(bar("bar_annotate"), len(tasks))):
             written.update(pairs)
         result.annotated = sorted(written)
         replace_copies(annotate_dir, {Path(p): s for p, s in written.items()},
                        [f.path for f in report.files])
-    return (f"3/4 Diperiksa: {result.validation['valid']} sah, "
-            f"{result.validation['invalid']} perlu diperbaiki; {len(result.annotated)} salinan "
-            f"bertanda -> {_show(annotate_dir)}")
+    return say("validated", result.lang, valid=result.validation["valid"],
+               invalid=result.validation["invalid"],
+               marked=count(len(result.annotated), "salinan" if result.lang != "en" else "copy",
+                            "copies", lang=result.lang), dir=_show(annotate_dir))
 
 
 def _merge_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
     reason = _merge_available()
     if reason:
-        result.notes.append(f"Rekap unit dan provinsi dilewati: {reason}.")
-        return f"4/4 Rekap dilewati: {reason}"
+        result.note("no_merge", reason=reason)
+        return say("merge_skipped", result.lang, reason=reason)
     _merge_all(result, root, roster, jobs, bar)
-    return (f"4/4 Rekap: {len(result.unit_reports)} rekap unit"
-            + (" + rekap provinsi" if result.province_report else "")
-            + f" -> {_show(root / '4-rekap')}")
+    return say("merged", result.lang,
+               n=count(len(result.unit_reports), "rekap unit" if result.lang != "en"
+                       else "unit report", lang=result.lang),
+               province=say("merged_province", result.lang) if result.province_report else "",
+               dir=_show(root / "4-rekap"))
 
 
 def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> None:
@@ -501,13 +518,12 @@ def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> 
     from .executor import map_ordered
     rekap = root / "4-rekap"
     rekap.mkdir(parents=True, exist_ok=True)
-    profile = root / "0-data" / SAMPLE_PROFILE
-    profile = str(profile) if profile.is_file() else None
+    profile = result.profile
     tasks = [(str(root / "2-kembali" / slug(unit, fallback="unit")), unit, result.period,
               str(roster), profile, str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
              for unit in result.units]
     for outcome in map_ordered(_merge_unit_task, tasks, jobs,
-                             _start(bar("4/4 Merekap unit"), len(tasks))):
+                             _start(bar("bar_units"), len(tasks))):
         if outcome["error"]:
             result.unit_failures.append({"unit": outcome["unit"], "error": outcome["error"]})
         else:
@@ -518,10 +534,10 @@ def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> 
     try:
         province = merge(result.unit_reports, period=result.period, roster=roster,
                          org_predikat=ORG_PREDIKAT, output=output, level="province", jobs=jobs,
-                         progress=bar("4/4 Merekap provinsi"), profile=profile)
+                         progress=bar("bar_province"), lang=result.lang, profile=profile)
     except Exception as exc:  # noqa: BLE001 - reported, the unit reports are still there
-        result.notes.append(f"Rekap provinsi gagal: {type(exc).__name__}: "
-                            f"{getattr(exc, 'message', exc)}")
+        result.note("province_failed",
+                    error=f"{type(exc).__name__}: {getattr(exc, 'message', exc)}")
         return
     result.province_report = str(output)
     result.province = province.to_dict()
@@ -529,15 +545,14 @@ def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> 
     for item in result.province.get("rejected") or []:
         rejected.setdefault(str(item.get("reason")), []).append(Path(str(item.get("path"))).name)
     for reason, names in rejected.items():
-        result.notes.append(f"Rekap provinsi tidak memakai {len(names)} rekap unit "
-                            f"(mis. {names[0]}): {reason}")
+        result.note("province_rejected", n=len(names), example=names[0], reason=reason)
 
 
 def _start(start, total: int):
     return start(total) if start else None
 
 
-def problem_counts(files) -> dict[str, dict]:
+def problem_counts(files, lang: str = "id") -> dict[str, dict]:
     """Per problem code: files affected, occurrences, severity and one example message."""
     out: dict[str, dict] = {}
     for report in files:
@@ -545,7 +560,8 @@ def problem_counts(files) -> dict[str, dict]:
         for problem in report.issues:
             entry = out.setdefault(problem.code, {"files": 0, "count": 0,
                                                   "severity": problem.severity,
-                                                  "example": _example(problem, report.path)})
+                                                  "example": _example(problem, report.path,
+                                                                      lang)})
             entry["count"] += 1
             if problem.code not in seen:
                 entry["files"] += 1
@@ -554,93 +570,6 @@ def problem_counts(files) -> dict[str, dict]:
                                                     -kv[1]["files"], kv[0])))
 
 
-def _example(problem: Problem, path: str) -> str:
+def _example(problem: Problem, path: str, lang: str = "id") -> str:
     where = f"{problem.sheet}!{problem.cell}" if problem.sheet and problem.cell else ""
-    return f"{where + ': ' if where else ''}{problem.message('id')}"
-
-
-# --- the guided summary --------------------------------------------------------------------
-
-def _show(path) -> str:
-    """A path as the user should type it: relative to the current folder when inside it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
-    except ValueError:
-        return str(path)
-
-
-def _wrap(text: str, indent: str, subsequent: str | None = None) -> list[str]:
-    return textwrap.wrap(text, width=100, initial_indent=indent,
-                         subsequent_indent=indent if subsequent is None else subsequent,
-                         break_on_hyphens=False, break_long_words=False)
-
-
-def render_summary(r: DemoResult) -> str:
-    root = Path(r.directory)
-    per = parse_period(r.period)
-    label = f"Triwulan {per.label.split()[-1]} {per.year}" if per.kind == "triwulan" else r.period
-    data = ("contoh bawaan samples/" if r.source == "samples"
-            else "daftar pegawai fiktif yang dibuat otomatis")
-    stats = r.validation or {}
-    lines = [f"Demo skpxl: {label} ({r.period}), Bawaslu Provinsi Jawa Timur, data fiktif",
-             f"({data}: {len(r.units)} unit, {r.employees} pegawai).", "",
-             f"Yang dibuat di folder {_show(root)}:",
-             f"  0-data/       daftar pegawai{' dan rencana kerja' * bool(r.plans)} yang dipakai"
-             + (" (dan profil instansi)" if (root / "0-data" / SAMPLE_PROFILE).is_file()
-                else ""),
-             f"  1-skp/        {r.generated} SKP siap dikirim, satu per pegawai, per unit",
-             f"  2-kembali/    {r.returned} SKP yang dikirim kembali oleh pegawai "
-             f"({len(r.not_returned)} pegawai belum mengirim)",
-             f"  3-perbaikan/  {len(r.annotated)} salinan bertanda untuk dikirim ke pegawai yang "
-             "harus memperbaiki"]
-    if r.province_report or r.unit_reports:
-        lines.append(f"  4-rekap/      {len(r.unit_reports)} rekap unit"
-                     + (f" + rekap provinsi ({Path(r.province_report).name})"
-                        if r.province_report else ""))
-    lines += ["", f"Hasil pemeriksaan: {stats.get('files', 0)} file, {stats.get('valid', 0)} "
-                  f"sah, {stats.get('invalid', 0)} perlu diperbaiki "
-                  f"({stats.get('errors', 0)} kesalahan, {stats.get('warnings', 0)} peringatan)."]
-    if r.problems:
-        lines += ["", "Masalah yang ditemukan, menurut kode (jumlah file, lalu satu contoh):"]
-        for code, entry in r.problems.items():
-            mark = "x" if entry["severity"] == "error" else "!"
-            lines.append(f"  {mark} {code:<24} {entry['files']:>3} file")
-            lines += _wrap(entry["example"], "      ")
-        lines.append("  (x = kesalahan, file harus diperbaiki; ! = peringatan, file tetap sah)")
-    totals = (r.province or {}).get("totals") or {}
-    if totals:
-        lines += ["", f"Rekap provinsi: {totals.get('expected')} pegawai menurut daftar, "
-                      f"{totals.get('valid')} SKP sah, {totals.get('invalid')} tidak sah, "
-                      f"{totals.get('not_submitted')} belum mengirim."]
-        if isinstance(totals.get("predikat"), dict):
-            shown = ", ".join(f"{k} {v}" for k, v in totals["predikat"].items())
-            lines.append(f"  Predikat pegawai: {shown}.")
-        kurva = totals.get("kurva") or {}
-        for message in kurva.get("messages") or []:
-            lines += _wrap(f"Kurva (predikat organisasi {kurva.get('org_predikat') or '-'}): "
-                           f"{message}", "  ", "    ")
-    for failure in r.unit_failures:
-        lines.append(f"  Rekap {failure['unit']} gagal: {failure['error']}")
-    if r.notes:
-        lines += ["", "Catatan:"]
-        for note in r.notes:
-            lines += _wrap(note, "  - ", "    ")
-    roster = _show(r.roster)
-    example_unit = _show(root / "2-kembali" / slug(r.units[-1] if r.units else "unit"))
-    lines += ["", "Langkah berikutnya:"]
-    if r.annotated:
-        invalid = {Path(p).stem for p in r.invalid_files}
-        example = next((p for p in r.annotated if Path(p).stem in invalid), r.annotated[0])
-        lines.append(f"  - Buka salinan bertanda, misalnya {_show(example)}:")
-        lines.append("    sheet 'Catatan Validasi' menyebut sel yang salah; kirim file itu ke "
-                     "pegawainya.")
-    lines += ["  - Periksa ulang satu unit setelah file diperbaiki dikirim kembali:",
-              f"      skpxl validate {example_unit} --period {r.period} --roster {roster}",
-              "  - Mulai dengan daftar pegawai Anda sendiri:",
-              "      skpxl roster check pegawai.xlsx",
-              f"      skpxl generate pegawai.xlsx --period {r.period} -o skp/",
-              "  Panduan langkah demi langkah: docs/panduan.md"]
-    if "total" in r.seconds:
-        lines.append(f"Selesai dalam {r.seconds['total']:.0f} detik.")
-    return "\n".join(lines)
+    return f"{where + ': ' if where else ''}{problem.message(lang)}"

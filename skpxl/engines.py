@@ -367,20 +367,48 @@ LIBREOFFICE_HINT_EN = ("Install LibreOffice: on Linux 'apt-get install libreoffi
                        "SKPXL_SOFFICE=/path/to/soffice. Excel: pip install 'skpxl[excel]'.")
 
 
-def find_soffice() -> str | None:
-    """Path of LibreOffice's ``soffice`` (``SKPXL_SOFFICE`` first), or ``None``."""
-    override = os.environ.get("SKPXL_SOFFICE")
+def soffice_candidates(*, platform: str | None = None, environ=None, root="/",
+                       home=None) -> list[Path]:
+    """Where LibreOffice's installer puts ``soffice`` by default, on ``platform`` (this
+    one's by default): ``Program Files`` on Windows (64- and 32-bit), ``Applications`` on
+    macOS (the machine's and the user's), ``/usr/lib`` and ``/opt`` on Linux. ``environ``,
+    ``root`` and ``home`` stand for this machine's (tests pass a fake tree)."""
+    platform = platform or sys.platform
+    environ = os.environ if environ is None else environ
+    if platform == "win32":
+        bases = [environ.get(name) for name in ("ProgramFiles", "ProgramW6432",
+                                                "ProgramFiles(x86)")]
+        bases += [r"C:\Program Files", r"C:\Program Files (x86)"]
+        if environ.get("LOCALAPPDATA"):
+            bases.append(str(Path(environ["LOCALAPPDATA"], "Programs")))
+        unique = list(dict.fromkeys(b for b in bases if b))
+        return [Path(base, "LibreOffice", "program", "soffice.exe") for base in unique]
+    app = Path("Applications", "LibreOffice.app", "Contents", "MacOS", "soffice")
+    if platform == "darwin":
+        return [Path(root, app), Path(home or Path.home(), app)]
+    opt = Path(root, "opt")
+    versioned = sorted(opt.glob("libreoffice*/program/soffice"), reverse=True) \
+        if opt.is_dir() else []
+    return [Path(root, "usr", "lib", "libreoffice", "program", "soffice"),
+            Path(root, "usr", "local", "lib", "libreoffice", "program", "soffice"),
+            *versioned]
+
+
+def find_soffice(**where) -> str | None:
+    """Path of LibreOffice's ``soffice``, or ``None``: ``SKPXL_SOFFICE`` first, then the
+    program search path, then the installer's default folders (:func:`soffice_candidates`,
+    which takes ``where``)."""
+    environ = where.get("environ", os.environ)
+    override = environ.get("SKPXL_SOFFICE")
     if override:
         return override if Path(override).exists() else shutil.which(override)
     for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
+        found = shutil.which(name, path=environ.get("PATH"))
         if found:
             return found
-    for candidate in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice",
-                      "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-                      r"C:\Program Files\LibreOffice\program\soffice.exe"):
-        if Path(candidate).exists():
-            return candidate
+    for candidate in soffice_candidates(**where):
+        if candidate.is_file():
+            return str(candidate)
     return None
 
 

@@ -5,7 +5,10 @@ small picklable tasks; workers return small records (never workbooks), in input 
 results are identical whichever executor ran them.
 
     serial   one process (``--jobs 1``)
-    local    a process pool (``--jobs N``; 0 = one worker per core)
+    local    a process pool (``--jobs N``; 0 = one worker per core); its workers start
+             the platform's way (spawn on Windows and macOS: a fresh Python that imports
+             skpxl, so workers never rely on state inherited from this process);
+             ``SKPXL_START_METHOD=spawn`` starts them so on Linux too (the tests do)
     dask     a Dask distributed cluster (``--executor dask --scheduler tcp://host:8786``);
              needs ``pip install 'skpxl[dask]'``; every worker needs skpxl installed and
              must see the same file paths (a shared folder)
@@ -81,7 +84,8 @@ def map_ordered(func: Callable, tasks: list, executor: Executor | int | None = N
     chunksize = max(1, min(8, len(tasks) // (workers * 4)))
     # Ctrl-C reaches every process of the terminal: the workers ignore it and finish the
     # file in hand (so none is left half-written), the main process cancels the rest
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt,
+                             mp_context=_start_context()) as pool:
         try:
             for result in pool.map(func, tasks, chunksize=chunksize):
                 if advance:
@@ -90,6 +94,23 @@ def map_ordered(func: Callable, tasks: list, executor: Executor | int | None = N
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _start_context():
+    """The multiprocessing context pool workers start with: ``SKPXL_START_METHOD`` (fork,
+    spawn, forkserver) when set, else the platform's default (None)."""
+    method = os.environ.get("SKPXL_START_METHOD")
+    if not method:
+        return None
+    import multiprocessing
+    try:
+        return multiprocessing.get_context(method)
+    except ValueError:
+        raise UsageError(f"SKPXL_START_METHOD={method} tidak dikenal di sistem ini.",
+                         hint="Pilihan: " + ", ".join(multiprocessing.get_all_start_methods()),
+                         en=f"SKPXL_START_METHOD={method} is not known on this system.",
+                         hint_en="Choices: " + ", ".join(
+                             multiprocessing.get_all_start_methods())) from None
 
 
 def _ignore_interrupt() -> None:

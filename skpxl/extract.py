@@ -27,11 +27,14 @@ from .memo import remember
 from .problems import ERROR, WARNING, Problem, define, rule
 from .reader import read_workbook
 
-define("template.metadata_missing", WARNING,
-       "Sheet metadata skpxl tidak ada (mungkin sheet disalin ke file baru); template dikenali "
-       "sebagai {template} dari judul formulir.",
-       "The skpxl metadata sheet is missing (sheets copied into a new file?); the template was "
-       "recognised as {template} from the form titles.")
+define("template.metadata_missing", ERROR,
+       "Sheet data tersembunyi skpxl tidak ada (mungkin sheet disalin ke file baru), sehingga "
+       "periode dan pemilik file ini tidak dapat diperiksa. Formulir dikenali sebagai "
+       "{template} dari judulnya; salin isian ke file asli yang dikirim bagian SDM dan kirim "
+       "file itu.",
+       "skpxl's hidden data sheet is missing (sheets copied into a new file?), so the period "
+       "and the owner of this file cannot be checked. The form was recognised as {template} "
+       "from its titles; copy the entries into the original file HR sent and send that one.")
 define("template.unknown", ERROR,
        "File ini bukan formulir SKP dari skpxl (template tidak dikenali). Gunakan file yang "
        "dikirim bagian SDM.",
@@ -117,9 +120,10 @@ def parse_date_text(text: str) -> date | None:
 # Indonesian first. ``.`` groups thousands (``1.500``, ``1.500.000``), ``,`` is the decimal
 # mark (``12,5``, ``1.250,5``). A ``.`` that cannot group thousands (not followed by exactly
 # three digits: ``12.5``, ``0.75``) is a decimal point, as phones and English-language Excel
-# write it. Everything else is an error at the cell that says what to type: a trailing unit
-# or ``%`` (the unit has its own column), ``1,500`` (1,5 or 1500?), English grouping
-# (``1,500,000``), spaces inside the number, words.
+# write it. A number followed by the IKI's own unit (``12 laporan``, ``95%`` when the satuan
+# is %) is that number (:func:`number_with_its_unit`, applied by validate, which knows the
+# satuan). Everything else is an error at the cell that says what to type: another unit,
+# ``1,500`` (1,5 or 1500?), English grouping (``1,500,000``), spaces inside the number, words.
 
 rule(10, "Numbers typed as text", """
 A cell of a `number` field (target and realisasi on the quantitative templates: see
@@ -134,11 +138,14 @@ text is read by one rule, Indonesian first:
 | `12.5`, `0.750` | 12.5, 0.75 | a `.` not followed by exactly three digits cannot group thousands: a decimal point (phones, English Excel) |
 | `1,500` | error | 1,5 or 1500? (English thousands, or an odd Indonesian decimal) |
 | `1,500,000`, `1,250.5` | error | English grouping: type 1500000, 1250,5 |
-| `11 dokumen`, `95%`, `12,5 %` | error | the unit has its own column: type 11, 95, 12,5 |
+| `12 laporan`, `95%`, `12,5 persen` where the IKI's satuan is laporan, `%`/persen | 12, 95, 12.5 | the IKI's own unit after the number: unambiguous (`%`, persen and persentase are one unit) |
+| `11 dokumen` where the satuan is laporan, `95%` where it is bulan | error | another unit: type the number only; the unit has its own column |
 | `1 500`, `sebelas` | error | spaces inside the number; words |
 
 An error (`skp.target_not_number`, `skp.realisasi_not_number`) is at the cell and says what
-to type: the number without thousands separators, which any locale reads right. Text in a
+to type: the number without thousands separators, which any locale reads right. A number
+followed by the IKI's own unit is read as the number (the printed form shows what was
+typed, which reads right) and the reports carry the number. Text in a
 qualitative template's target or realisasi is text, as it should be.
 """)
 
@@ -187,18 +194,47 @@ def parse_number_text(text: str):
     return read_number_text(text)[0]
 
 
-def number_hint(text: str) -> dict[str, str]:
-    """What to type instead of ``text`` in a number cell, in Indonesian and English."""
+def number_with_its_unit(text: str, satuan) -> int | float | None:
+    """The number of ``text`` when it is a number followed by the IKI's own unit (``12
+    laporan`` where the satuan is ``laporan``, ``95%`` where it is ``%`` or ``persen``):
+    unambiguous, so read as the number; None otherwise."""
+    number, reason = read_number_text(text)
+    if number is not None or reason is None or reason[0] != "unit":
+        return None
+    return reason[1]["number"] if same_unit(reason[1]["unit"], satuan) else None
+
+
+_PERCENT = {"%", "persen", "persentase", "prosen", "percent"}
+
+
+def same_unit(typed, satuan) -> bool:
+    """``Laporan`` and ``laporan``, ``%`` and ``persen`` name the same unit."""
+    def fold(value) -> str:
+        text = " ".join(str(value or "").lower().split()).rstrip(".")
+        return "%" if text in _PERCENT else text
+    return bool(fold(satuan)) and fold(typed) == fold(satuan)
+
+
+def number_hint(text: str, satuan=None, key: str = "target") -> dict[str, str]:
+    """What to type instead of ``text`` in a number cell, in Indonesian and English; the
+    IKI's ``satuan`` and whether the cell is a ``target`` or a ``realisasi`` make the advice
+    on a typed unit precise."""
     _, reason = read_number_text(str(text))
     why, details = reason or ("words", {})
     if "number" in details:   # without thousands separators: read right in any locale
         plain = _number_text(details["number"])
         shown = {"id": plain.replace(".", ","), "en": plain}
     if why == "unit":
-        return {"id": f"Ketik angkanya saja ({shown['id']}); satuan '{details['unit']}' "
-                      f"ditulis di kolom satuan.",
-                "en": f"Type the number only ({shown['en']}); the unit '{details['unit']}' "
-                      f"goes in the unit column."}
+        unit = details["unit"]
+        if key == "realisasi" and satuan:
+            return {"id": f"Ketik angkanya saja ({shown['id']}): satuan IKI ini '{satuan}' "
+                          f"sudah tertulis pada targetnya ('{unit}' berbeda).",
+                    "en": f"Type the number only ({shown['en']}): this IKI's unit '{satuan}' "
+                          f"is already on its target ('{unit}' differs)."}
+        return {"id": f"Ketik angkanya saja ({shown['id']}); satuan '{unit}' ditulis di "
+                      f"kolom satuan.",
+                "en": f"Type the number only ({shown['en']}); the unit '{unit}' goes in the "
+                      f"unit column."}
     if why == "ambiguous":
         whole = details["text"].replace(",", "")
         part = details["text"].rstrip("0")
@@ -420,6 +456,8 @@ def _sheet_map(wb, tmpl: Template, names: dict, problems: list[Problem]) -> dict
     for sheet in used:
         if sheet in present:
             sheets[sheet] = sheet
+            continue
+        if sheet == METADATA_SHEET:   # hidden from staff: template.metadata_missing says it
             continue
         targets = [names[f.name][0] for f in every if f.sheet == sheet and f.name in names]
         moved = [t for t in targets if t in present and t not in known]

@@ -71,35 +71,64 @@ class Period:
                 "selesai": self.end.isoformat(), "label": self.label}
 
 
-_PATTERN = re.compile(r"^\s*(\d{4})(?:-(?:([Qq])([1-4])|(\d{2})))?\s*$")
+#: the codes themselves: ``2025`` and ``2025-07`` (quarters are read by :data:`_QUARTER`)
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+#: a quarter as people write it, year first or last: ``2025-Q3``, ``2025q3``, ``2025-TW3``,
+#: ``TW III 2025``, ``Triwulan 3 2025``, ``Q3-2025``, ``Triwulan III Tahun 2025``
+_QNUM = r"(IV|I{1,3}|[1-4])"
+_QUARTER = re.compile(rf"^(?:(\d{{4}})[\s-]*(?:Q|TW|TRIWULAN)[\s.-]*{_QNUM}"
+                      rf"|(?:Q|TW|TRIWULAN)[\s.-]*{_QNUM}[\s,/-]+(?:TAHUN\s+)?(\d{{4}}))$")
+#: a month by its name, Indonesian or English: ``Juli 2025``, ``Bulan Juli 2025``, ``July 2025``
+_MONTH = re.compile(r"^(?:BULAN\s+)?([A-Z]+)[\s-]+(\d{4})$")
+_MONTH_NUMBER = {name.upper(): number for names in (BULAN, MONTHS_EN)
+                 for number, name in enumerate(names, start=1)}
+_ROMAN_NUMBER = {numeral: number for number, numeral in enumerate(ROMAN, start=1)}
+
+
+def _spelled(text: str) -> tuple[int, str, int] | None:
+    """``(year, kind, number)`` of a quarter or a named month as people write it, else None."""
+    match = _QUARTER.match(text)
+    if match:
+        year, numeral = (match.group(1), match.group(2)) if match.group(1) else (
+            match.group(4), match.group(3))
+        return int(year), "triwulan", _ROMAN_NUMBER.get(numeral) or int(numeral)
+    match = _MONTH.match(text)
+    if match and match.group(1) in _MONTH_NUMBER:
+        return int(match.group(2)), "bulanan", _MONTH_NUMBER[match.group(1)]
+    return None
 
 
 def parse_period(text: str) -> Period:
-    """Parse a period code; raise :class:`UsageError` with the accepted forms otherwise."""
-    match = _PATTERN.match(str(text or ""))
-    if not match:
+    """Parse a period, as its code (``2025-Q3``, ``2025``, ``2025-07``) or as people write
+    it (``TW III 2025``, ``Triwulan 3 2025``, ``2025-TW3``, ``Juli 2025``); the result's
+    ``kode`` is the canonical code. Raise :class:`UsageError` with the accepted forms
+    otherwise."""
+    typed = str(text or "").strip().upper()
+    spelled = _spelled(typed)
+    match = None if spelled else _PATTERN.match(typed)
+    if not (spelled or match):
         raise UsageError(
             f"Periode '{text}' tidak dikenali.",
             hint="Gunakan YYYY-Q1..YYYY-Q4 (triwulan), YYYY (tahunan) atau YYYY-MM (bulanan), "
-                 "misalnya 2025-Q3.",
+                 "misalnya 2025-Q3 (juga boleh: 'TW III 2025', 'Triwulan 3 2025', 'Juli 2025').",
             en=f"Period '{text}' is not recognised.",
             hint_en="Use YYYY-Q1..YYYY-Q4 (quarter), YYYY (year) or YYYY-MM (month), for "
-                    "example 2025-Q3.")
-    year = int(match.group(1))
+                    "example 2025-Q3 (also accepted: 'TW III 2025', 'Triwulan 3 2025', 'July 2025').")
+    year = spelled[0] if spelled else int(match.group(1))
     if not 2000 <= year <= 2100:
         raise UsageError(f"Tahun periode '{year}' di luar rentang 2000-2100.",
                          en=f"Period year '{year}' is outside 2000-2100.")
-    if match.group(3):
-        quarter = int(match.group(3))
+    if spelled and spelled[1] == "triwulan":
+        quarter = spelled[2]
         start = date(year, 3 * quarter - 2, 1)
         end_month = 3 * quarter
         end = date(year, end_month, calendar.monthrange(year, end_month)[1])
         return Period(f"{year}-Q{quarter}", "triwulan", year, quarter, start, end)
-    if match.group(4):
-        month = int(match.group(4))
+    if spelled or match.group(2):
+        month = spelled[2] if spelled else int(match.group(2))
         if not 1 <= month <= 12:
-            raise UsageError(f"Bulan '{match.group(4)}' pada periode '{text}' tidak ada (01-12).",
-                             en=f"Month '{match.group(4)}' of period '{text}' does not exist "
+            raise UsageError(f"Bulan '{match.group(2)}' pada periode '{text}' tidak ada (01-12).",
+                             en=f"Month '{match.group(2)}' of period '{text}' does not exist "
                                 f"(01-12).")
         end = date(year, month, calendar.monthrange(year, month)[1])
         return Period(f"{year}-{month:02d}", "bulanan", year, month, date(year, month, 1), end)

@@ -181,9 +181,9 @@ def schema_problems(extraction, stage: str, lang: str, reported: set[str],
                 path = f"{base}.{name}"
                 if path in reported or (stage == "evaluation" and path.endswith(".realisasi")):
                     continue
-                if path.endswith(".iki") or path.startswith(("$.evaluasi.rating",
-                                                              "$.evaluasi.predikat")):
-                    continue  # covered by the SKP rules with better messages
+                if path.endswith(".iki") or path == "$.evaluasi" or path.startswith((
+                        "$.evaluasi.rating", "$.evaluasi.predikat")):
+                    continue  # covered by the SKP rules (skp.rating_missing) at the cells
                 out.append(problem_at(extraction, path, "schema.required",
                                       {"label": label_of(path, lang)}))
             continue
@@ -202,6 +202,10 @@ def schema_problems(extraction, stage: str, lang: str, reported: set[str],
             expected = error.validator_value if error.validator == "type" else "string"
             if isinstance(expected, list):
                 expected = expected[0]
+            # a date is text in the document: a date cell holding a plain number (its
+            # date format lost) should still be asked for as a date
+            expected = error.schema.get("format", expected) if isinstance(
+                error.schema, dict) else expected
             params["expected"] = EXPECTED.get(expected, (str(expected),) * 2)[lang_index]
             if base.endswith(".nip"):
                 params["expected"] = "NIP 18 digit" if lang != "en" else "an 18-digit NIP"

@@ -100,9 +100,9 @@ def apply_mistake(doc: dict, mistake: str) -> None:
         doc["periode"]["kode"] = "2025-Q2"
     elif mistake == "name_changed":
         doc["pegawai"]["nama"] = doc["pegawai"]["nama"].upper() + " (revisi)"
-    elif mistake == "target_text":
+    elif mistake == "target_text":    # number and unit typed into the target cell alone
         first = doc["hasil_kerja"]["utama"][0]["iki"][0]
-        first["target"] = f"{first.get('target')} {first.get('satuan', '')}".strip()
+        first["target"] = f"{first.get('target')} {first.pop('satuan', None) or 'laporan'}"
     else:
         raise ValueError(f"unknown mistake {mistake!r}")
 

@@ -21,7 +21,7 @@ from .executor import map_ordered, on_dask, shipped_path
 from .memo import remember
 # imported here, not in the worker function: they declare problem codes (file.*, template.*,
 # structure.*), and messages are rendered in the main process even when workers found them
-from .extract import cells_by_sheet, extract, number_hint
+from .extract import cells_by_sheet, extract, number_hint, number_with_its_unit
 from .nip import check_nip
 from .tables import excel_text
 from .periods import parse_period
@@ -110,8 +110,6 @@ define("skp.superseded", WARNING,
        "File ini tidak dihitung dan tidak perlu diperbaiki.", "NIP {nip} for period {period} "
        "was submitted more than once; the file used is {used} ({why[en]}). This file is not "
        "counted and needs no fixing.")
-define("skp.stage", WARNING, "Tahap '{stage}' ditentukan otomatis dari isian file.",
-       "Stage '{stage}' was inferred from what the file holds.")
 
 rule(20, "Ratings and the predikat the form shows", """
 Ratings are read leniently (`diatas`, `DI ATAS *` mean Di Atas Ekspektasi), but the form's
@@ -266,7 +264,7 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
                 params = {**params, "value": excel_text(raw)}   # as the cell shows it
             out.append(problem_at(extraction, f"$.{who}.nip", code, params, value=raw))
     meta_nip = get_path(doc, "$.meta.nip")
-    nip = get_path(doc, "$.pegawai.nip")
+    nip = nip_of(doc)
     if meta_nip and isinstance(nip, str) and nip != meta_nip:
         out.append(problem_at(extraction, "$.pegawai.nip", "skp.nip_mismatch",
                               {"found": nip, "expected": meta_nip}, value=raw_nip))
@@ -283,7 +281,8 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
         out.append(problem_at(extraction, "$.periode.kode", "skp.period_mismatch",
                               {"found": kode, "expected": period}))
     locked_intact = _locked_intact(extraction)
-    if not get_path(doc, "$.penilai.nama") and not locked_intact:
+    if not get_path(doc, "$.penilai.nama") and not locked_intact and \
+            not _generated_as(doc, "$.penilai.nama", None):
         # (an empty assessor HR generated is the unit's head: roster check calls it normal)
         out.append(problem_at(extraction, "$.penilai.nama", "skp.penilai_empty"))
     if not doc.get("hasil_kerja", {}).get("utama"):
@@ -300,10 +299,15 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
                 ipath = f"{base}.iki[{j}]"
                 for key in numbers:
                     value = iki.get(key)
-                    if value.__class__ is str:   # number text the rule could not read
-                        out.append(problem_at(extraction, f"{ipath}.{key}", _NOT_NUMBER[key], {
-                            "value": value, "iki": iki.get("indikator") or "",
-                            "hint": number_hint(value)}, value=value))
+                    if value.__class__ is not str:
+                        continue
+                    number = number_with_its_unit(value, iki.get("satuan"))
+                    if number is not None:     # "12 laporan" where the satuan is laporan
+                        iki[key] = number
+                        continue
+                    out.append(problem_at(extraction, f"{ipath}.{key}", _NOT_NUMBER[key], {
+                        "value": value, "iki": iki.get("indikator") or "",
+                        "hint": number_hint(value, iki.get("satuan"), key)}, value=value))
                 target = iki.get("target")
                 if "target" in numbers and isinstance(target, (int, float)) and \
                         not iki.get("satuan"):
@@ -321,10 +325,34 @@ def check_rules(extraction, stage: str, *, period: str | None, roster_index: dic
                                   {"number": i + 1, "expected": name}))
     if stage == "evaluation":
         out += _check_ratings(extraction, lang)
-    reported = {p.path for p in out}
     if not locked_intact:
-        out += [p for p in _check_prefilled(extraction, lang) if p.path not in reported]
+        # a locked value changed is an error even where a rule already warned about that
+        # value (the unit the roster does not know, an empty assessor): the error replaces
+        # the warning; a warning on how the cell was typed (nip.spaces) stays beside it;
+        # where a rule already found an error (the NIP, a behaviour row), that one is kept
+        errors = {p.path for p in out if p.severity == ERROR}
+        changed = [p for p in _check_prefilled(extraction, lang) if p.path not in errors]
+        paths = {p.path for p in changed}
+        out = [p for p in out if p.path not in paths or not p.code.startswith("skp.")] + \
+            changed
     return out
+
+
+def nip_of(doc: dict) -> str | None:
+    """The employee's NIP as the rules read it: a NIP typed with spaces or dots is its
+    digits (``nip.spaces`` says so), one stored as a number is the NIP the file was made
+    for (``nip.number`` says the cell is wrong)."""
+    nip = get_path(doc, "$.pegawai.nip")
+    if isinstance(nip, str):
+        return check_nip(nip).nip or nip
+    return get_path(doc, "$.meta.nip")
+
+
+def _generated_as(doc: dict, path: str, value) -> bool:
+    """The file's per-cell checks say the locked cell at ``path`` was generated holding
+    ``value``."""
+    checks = parse_field_checks(get_path(doc, "$.meta.checks"))
+    return checks.get(path) == short_hash(value)
 
 
 def _locked_intact(extraction) -> bool:
@@ -438,8 +466,11 @@ def _check_prefilled(extraction, lang: str) -> list[Problem]:
     checks = parse_field_checks(get_path(doc, "$.meta.checks"))
     out = []
     for path, digest in checks.items():
+        value = current.get(path)
+        if path.endswith(".nip") and isinstance(value, str):
+            value = check_nip(value).nip or value   # typed with spaces: nip.spaces says so
         # the NIP has its own, more precise problems; technical metadata is not shown
-        if short_hash(current.get(path)) == digest or path == "$.pegawai.nip" or (
+        if short_hash(value) == digest or path == "$.pegawai.nip" or (
                 path.startswith("$.meta.") and path != "$.meta.nip"):
             continue
         code = "skp.prefilled_changed" if path.startswith(IDENTITY_PREFIXES) else \
@@ -585,8 +616,7 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
     issues = list(extraction.problems)
     doc = extraction.document
     report.template = extraction.template.id if extraction.template else None
-    nip = get_path(doc, "$.pegawai.nip")
-    report.nip = nip if isinstance(nip, str) else get_path(doc, "$.meta.nip")
+    report.nip = nip_of(doc)
     report.nama = get_path(doc, "$.pegawai.nama")
     report.period = get_path(doc, "$.periode.kode")
     report.generated_at = get_path(doc, "$.meta.generated_at")
@@ -595,8 +625,12 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
         found = check_rules(extraction, report.stage, period=period, roster_index=roster_index,
                             lang=lang)
         doc_json = to_jsonable(doc) if extraction.has_dates else doc   # else JSON already
-        found += schema_problems(extraction, report.stage, lang,
+        schema = schema_problems(extraction, report.stage, lang,
                                  {p.path for p in found if p.path}, doc_json)
+        if any(p.code == "template.metadata_missing" for p in extraction.problems):
+            # what only the hidden sheet held (the period, the owner): that error says it
+            schema = [p for p in schema if p.sheet is not None]
+        found += schema
         found += formula_problems(wb, extraction)
         lost = lost_formulas(wb, extraction)
         if lost:   # a deleted predikat formula is that, not "not computed"

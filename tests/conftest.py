@@ -107,6 +107,17 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
     return path
 
 
+@pytest.fixture(params=["fork", "spawn"])
+def start_method(request, monkeypatch) -> str:
+    """Pool workers started as Linux starts them (fork) and as Windows and macOS do (spawn:
+    a fresh Python per worker that imports skpxl and inherits nothing else)."""
+    import multiprocessing
+    if request.param not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {request.param} start method on this platform")
+    monkeypatch.setenv("SKPXL_START_METHOD", request.param)
+    return request.param
+
+
 @pytest.fixture
 def roster_rows() -> list[list]:
     """The roster rows (a fresh copy, free to change), in :data:`ROSTER_HEADER` order."""

@@ -326,7 +326,7 @@ def test_messages_in_english_papers_in_indonesian(year, tmp_path):
     run = CliRunner().invoke(cli, ["angka-kredit", str(year["reports"][2][UNIT_KOTA]),
                                    "-o", str(tmp_path / "out"), "--lang", "en"])
     assert run.exit_code == 1
-    assert "jabatan fungsional employees" in run.output
+    assert "2 employees in a jabatan fungsional, 1 workbook written" in run.output
     assert "has no valid predikat for QUARTER II 2025 (not submitted)" in run.output
     [path] = list((tmp_path / "out").rglob("*.xlsx"))
     assert "KONVERSI PREDIKAT KINERJA KE ANGKA KREDIT" in texts(path)["Konversi TW II 2025"]

@@ -78,9 +78,16 @@ def test_unit_and_province_reports(small_demo):
     assert len(result.unit_reports) == 3
     assert all(Path(p).is_file() and Path(p).parent == directory / "4-rekap"
                for p in result.unit_reports)
-    if result.province_report:
-        assert Path(result.province_report) == directory / "4-rekap" / "provinsi-jawa-timur.xlsx"
-        assert Path(result.province_report).is_file()
+    assert result.province_report, result.notes      # a missing report fails, never skips
+    assert Path(result.province_report) == directory / "4-rekap" / "provinsi-jawa-timur.xlsx"
+    assert Path(result.province_report).is_file()
+    # the story the demo planned: who returned, who made a mistake, who never sent a file
+    totals = result.province["totals"]
+    assert totals["expected"] == result.employees
+    assert totals["valid"] == result.returned - len(result.mistakes)
+    assert totals["not_submitted"] == len(result.not_returned)
+    assert [u["status"] for u in result.province["units"] if u["unit"] in result.units] == \
+        ["ok"] * len(result.units)
 
 
 def test_summary_guides_the_next_step(small_demo):

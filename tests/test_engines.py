@@ -225,7 +225,7 @@ def test_cli_json_is_the_library_result(run_cli, generated, tmp_path):
     library = get_engine("none").recalc([generated[PENGAWAS], generated[HEAD]], tmp_path / "lib")
     assert json.loads(out) == {"engine": "none", "outputs": [
         str(tmp_path / "cli" / p.name) for p in library]}
-    assert "Engine: none" in err
+    assert "Program: none" in err
 
 
 def test_restore_puts_back_very_hidden_sheets_and_structure_lock():

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import (FUNGSIONAL_NIP, HEAD_NIP, JPT_NIP, KAB_STAFF_NIP, PELAKSANA_NIP,
+                      PENGAWAS_NIP, PPPK_NIP)
+
 from skpxl.executor import make_executor, map_ordered
 from skpxl.errors import EngineError, UsageError
 from skpxl.generate import generate
@@ -51,6 +54,10 @@ def test_bad_executor_options_are_usage_errors():
         make_executor("dask")
 
 
+ROSTER_NIPS = (HEAD_NIP, PENGAWAS_NIP, PELAKSANA_NIP, FUNGSIONAL_NIP, PPPK_NIP, JPT_NIP,
+               KAB_STAFF_NIP)
+
+
 def _report_data(report) -> str:
     return json.dumps(report.to_dict(), sort_keys=True)
 
@@ -70,6 +77,11 @@ def test_dask_local_cluster_gives_identical_results(roster_csv, tmp_path):
     finally:
         cluster.close()
     assert _report_data(on_dask) == _report_data(serial)
+    # not just "the same as serial": what the files are. The conftest roster's seven
+    # employees, each a freshly generated plan (no plans file): only the main RHK is missing
+    assert sorted(f.nip for f in on_dask.files) == sorted(ROSTER_NIPS)
+    assert {(f.stage, tuple(p.code for p in f.issues)) for f in on_dask.files} == {
+        ("plan", ("skp.no_rhk",))}
     assert result.count("written") == len(list((tmp_path / "skp").rglob("*.xlsx")))
     again = validate([tmp_path / "skp-dask"], period="2025-Q3", jobs=1)
     assert [(f.nip, [p.code for p in f.issues]) for f in again.files] == \

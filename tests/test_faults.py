@@ -55,7 +55,7 @@ def test_killed_generate_leaves_no_half_written_workbook_and_rerun_finishes(tmp_
     stdout, _ = rerun.communicate(timeout=300)
     assert rerun.returncode == 0
     assert len(_complete(out)) == 400
-    assert f"{len(first)} dilewati" in stdout.decode()
+    assert f"{len(first)} sudah ada (tidak ditimpa)" in stdout.decode()
 
 
 def test_two_runs_writing_the_same_output_do_not_corrupt_it(tmp_path):

@@ -424,7 +424,15 @@ def test_cli_generate_matches_library(tmp_path, roster_csv, plans_csv):
     assert forced.exit_code == 0 and json.loads(forced.stdout)["written"] == data["written"]
     table = runner.invoke(cli, args[:-2])
     assert table.exit_code == 0
-    assert f"0 dibuat, {data['written']} dilewati (sudah ada), 0 gagal" in table.output
+    # a run again is quiet: one line for the files kept, and what to do about them
+    assert table.output.splitlines() == [
+        f"0 dibuat, {data['written']} sudah ada (tidak ditimpa), 0 gagal -> {outdir}",
+        "File yang sudah ada tidak ditimpa: tambahkan --force untuk membuatnya ulang, atau "
+        "--verbose untuk daftarnya."]
+    listed = runner.invoke(cli, args[:-2] + ["--verbose", "--lang", "en"])
+    assert listed.output.count("[NOTE]") == data["written"]
+    assert listed.output.splitlines()[-1] == (f"0 files written, {data['written']} already "
+                                              f"there (kept), 0 failed -> {outdir}")
 
 
 # --- refusals -----------------------------------------------------------------------------
@@ -454,7 +462,7 @@ def test_roster_with_errors_writes_nothing(tmp_path, roster_rows, roster_csv, ca
     assert not outdir.exists()
 
 
-@pytest.mark.parametrize("period", ["2025-Q5", "2025-13", "Q3-2025", ""])
+@pytest.mark.parametrize("period", ["2025-Q5", "2025-13", "Q3-25", ""])
 def test_bad_period_is_a_usage_error(tmp_path, roster_csv, period, capsys):
     outdir = tmp_path / "skp"
     with pytest.raises(UsageError):
@@ -525,7 +533,9 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path, roster_rows, roster
         '<v>=HYPERLINK("http://x","y")</v>' in xml
 
 
-def test_parallel_jobs_write_the_same_workbooks(tmp_path, roster_csv, plans_csv):
+def test_parallel_jobs_write_the_same_workbooks(tmp_path, roster_csv, plans_csv, start_method):
+    """Two workers, started by fork (Linux) and by spawn (Windows, macOS), write what one
+    process writes."""
     serial = generate(roster_csv, PERIOD, tmp_path / "j1", plans=plans_csv, jobs=1)
     parallel = generate(roster_csv, PERIOD, tmp_path / "j2", plans=plans_csv, jobs=2)
     assert [(f.nip, f.status) for f in serial.files] == [(f.nip, f.status)

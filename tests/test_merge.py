@@ -36,8 +36,13 @@ from conftest import (
     write_csv,
 )
 
+from regulation import AK_EXAMPLES, MATRIX, ak_close
+from regulation import DI_ATAS as R_ATAS
+from regulation import DI_BAWAH as R_BAWAH
+from regulation import PREDIKAT as R_PREDIKAT
+from regulation import SESUAI as R_SESUAI
 from skpxl.cli import cli, main
-from skpxl.domain import DI_ATAS, DI_BAWAH, PREDIKAT, SESUAI
+from skpxl.domain import PREDIKAT, SESUAI
 from skpxl.errors import UsageError
 from skpxl.extract import extract
 from skpxl.generate import generate
@@ -54,6 +59,15 @@ PRINTED_TABLES = UNIT_SHEETS[1:-2]
 INJECTED = {"iki": '=HYPERLINK("http://contoh.invalid","klik")', "perilaku": "+62 812 5555",
             "at": "@SUM(A1:A9)", "minus": "-1+1"}
 OCT_1, OCT_5 = 1759302000, 1759647600  # file times: 2025-10-01 and 2025-10-05
+
+
+#: the ratings the quarter's valid files carry (see ``quarter``), and what the regulation's
+#: matrix makes of them
+QUARTER_RATINGS = {"kota/kepala": (R_ATAS, R_ATAS), "kota/kasubbag": (R_SESUAI, R_SESUAI),
+                   "kota/dewi-baru": (R_BAWAH, R_SESUAI), "kab/kepala": (R_SESUAI, R_ATAS),
+                   "kab/analis": (R_ATAS, R_ATAS)}
+QUARTER_PREDIKAT = {p: sum(MATRIX[r] == p for r in QUARTER_RATINGS.values())
+                    for p in R_PREDIKAT}
 
 
 # --- the quarter --------------------------------------------------------------------------
@@ -91,17 +105,18 @@ def quarter(tmp_path_factory):
     made = generate(roster, PERIOD, base / "skp")
     source = {f.nip: Path(f.path) for f in made.files}
     kota, kab = base / "kembali" / "kota", base / "kembali" / "kab"
-    fill(source[HEAD_NIP], kota / "kepala.xlsx", ratings=(DI_ATAS, DI_ATAS), edit=inject)
-    fill(source[PENGAWAS_NIP], kota / "kasubbag.xlsx", ratings=(SESUAI, SESUAI), seed=1)
+    rated = QUARTER_RATINGS
+    fill(source[HEAD_NIP], kota / "kepala.xlsx", ratings=rated["kota/kepala"], edit=inject)
+    fill(source[PENGAWAS_NIP], kota / "kasubbag.xlsx", ratings=rated["kota/kasubbag"], seed=1)
     fill(source[PELAKSANA_NIP], kota / "pelaksana.xlsx", mistake="nip_number", seed=2)
     # returned twice: the newer workbook (metadata) wins even though its file time is older
     fill(source[FUNGSIONAL_NIP], kota / "dewi-lama.xlsx", ratings=(SESUAI, SESUAI),
          edit=generated_at("2025-07-01T08:00:00+07:00"), mtime=OCT_5)
-    fill(source[FUNGSIONAL_NIP], kota / "dewi-baru.xlsx", ratings=(DI_BAWAH, SESUAI),
+    fill(source[FUNGSIONAL_NIP], kota / "dewi-baru.xlsx", ratings=rated["kota/dewi-baru"],
          edit=generated_at("2025-07-02T08:00:00+07:00"), mtime=OCT_1)
     (kota / "~$kepala.xlsx").write_bytes(b"lock")  # PPPK_NIP never returns a workbook
-    fill(source[JPT_NIP], kab / "kepala.xlsx", ratings=(SESUAI, DI_ATAS), seed=3)
-    fill(source[KAB_STAFF_NIP], kab / "analis.xlsx", ratings=(DI_ATAS, DI_ATAS), seed=4)
+    fill(source[JPT_NIP], kab / "kepala.xlsx", ratings=rated["kab/kepala"], seed=3)
+    fill(source[KAB_STAFF_NIP], kab / "analis.xlsx", ratings=rated["kab/analis"], seed=4)
     return {"base": base, "roster": roster, "kota": kota, "kab": kab}
 
 
@@ -184,6 +199,8 @@ def test_unit_counts_add_up(reports):
     assert [r["NIP"] for r in rekap] == sorted(r[0] for r in _ROSTER if r[7] == UNIT_KOTA)
     valid = [r for r in rekap if r["Status"] == "valid"]
     assert summary["predikat"] == {p: sum(r["Predikat"] == p for r in valid) for p in PREDIKAT}
+    assert summary["predikat"] == {p: sum(MATRIX[r] == p for k, r in QUARTER_RATINGS.items()
+                                          if k.startswith("kota/")) for p in R_PREDIKAT}
     assert sum(summary["predikat"].values()) == summary["valid"] == len(valid)
     assert summary["missing"] == summary["expected"] - summary["valid"]
     status = {r["NIP"]: r["Status"] for r in rekap}
@@ -266,7 +283,9 @@ def test_text_that_looks_like_a_formula_stays_text(reports, tmp_path):
     assert INJECTED["iki"] in [row[12] for row in rows_of(path, "Hasil Kerja")]
 
 
-def test_same_inputs_give_identical_tables(quarter, reports, tmp_path):
+def test_same_inputs_give_identical_tables(quarter, reports, tmp_path, start_method):
+    """Two workers, started by fork (Linux) and by spawn (Windows, macOS), merge what one
+    process merges."""
     again = merge([quarter["kota"]], period=PERIOD, roster=quarter["roster"],
                   org_predikat="Baik", output=tmp_path / "lagi.xlsx", jobs=2)
     assert again.to_dict() | {"output": ""} == reports["kota"].to_dict() | {"output": ""}
@@ -304,7 +323,14 @@ def test_dask_cluster_gives_identical_tables(quarter, reports, tmp_path):
     assert {"submission_task", "report_task"} <= ran  # the workers did the map
     for name in inputs:
         mine, theirs = on_dask[name].to_dict(), serial[name].to_dict()
-        assert mine["totals"]["valid"] == 5 and mine["totals"]["invalid"] == 1  # not vacuous
+        # what the quarter's story gives, by the regulation's table: not just "the same"
+        assert mine["totals"]["valid"] == 5 and mine["totals"]["invalid"] == 1
+        assert mine["totals"]["predikat"] == QUARTER_PREDIKAT
+        with open(tmp_path / f"dask-{name}" / "rekap-pegawai.csv", encoding="utf-8-sig",
+                  newline="") as handle:
+            rekap = {row["NIP"]: row for row in csv.DictReader(handle)}
+        assert ak_close(float(rekap[FUNGSIONAL_NIP]["Angka Kredit"]),
+                        AK_EXAMPLES[("Butuh Perbaikan", "Ahli Pertama", 3)])
         assert mine | {"output": "", "exported": []} == theirs | {"output": "", "exported": []}
         exported = sorted(Path(p).name for p in theirs["exported"])
         assert exported == sorted(Path(p).name for p in mine["exported"]) and exported

@@ -117,8 +117,9 @@ def quick_start_commands() -> list[str]:
     return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
 
 
-def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one():
-    install_and_demo, tests = quick_start_commands()
-    assert "skpxl demo" in install_and_demo and "pytest" in tests
+def test_readme_quick_start_installs_checks_demos_and_ci_runs_the_test_command():
+    *first, tests = quick_start_commands()
+    assert first == ["python -m pip install .", "skpxl doctor", "skpxl demo"]
+    assert "pytest" in tests
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert tests in [line.strip() for line in ci], ".ci/run must run the README's test command"

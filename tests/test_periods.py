@@ -51,6 +51,31 @@ def test_accepted_spellings(typed, kode):
     assert parse_period(typed).kode == kode
 
 
+#: how HR officers write periods (issue 18), with the code each one means
+AS_PEOPLE_WRITE_THEM = [
+    ("2025-TW3", "2025-Q3"), ("2025 TW 3", "2025-Q3"), ("2025-tw-iii", "2025-Q3"),
+    ("TW III 2025", "2025-Q3"), ("TW3 2025", "2025-Q3"), ("tw.2 2025", "2025-Q2"),
+    ("Triwulan 3 2025", "2025-Q3"), ("TRIWULAN III 2025", "2025-Q3"),
+    ("Triwulan I Tahun 2026", "2026-Q1"), ("triwulan IV 2025", "2025-Q4"),
+    ("Triwulan II 2025", "2025-Q2"), ("2025q3", "2025-Q3"), ("2025Q1", "2025-Q1"),
+    ("2025 Q4", "2025-Q4"), ("Q3 2025", "2025-Q3"), ("Q3-2025", "2025-Q3"),
+    ("Q2/2025", "2025-Q2"), ("Juli 2025", "2025-07"), ("JANUARI 2026", "2026-01"),
+    ("Desember 2025", "2025-12"), ("Bulan Agustus 2025", "2025-08"), ("July 2025", "2025-07"),
+    ("february 2024", "2024-02"), ("Mei 2025", "2025-05"), ("May 2025", "2025-05")]
+
+
+@pytest.mark.parametrize("typed,kode", AS_PEOPLE_WRITE_THEM)
+def test_periods_as_people_write_them(typed, kode):
+    assert parse_period(typed).kode == kode
+
+
+@pytest.mark.parametrize("typed,quarter", [("TW IV 2025", 4), ("Triwulan 1 2025", 1),
+                                           ("2025-TW2", 2)])
+def test_a_spelled_quarter_has_the_regulation_s_dates(typed, quarter):
+    period = parse_period(typed)
+    assert (period.start, period.end, period.kind) == (*QUARTERS_2025[quarter], "triwulan")
+
+
 # --- the period before --------------------------------------------------------------------
 
 @pytest.mark.parametrize("code,before", [
@@ -72,8 +97,10 @@ def test_the_period_before_ends_the_day_before(code):
 
 # --- usage errors: each kind, and its near miss -------------------------------------------
 
-@pytest.mark.parametrize("typed", ["2025-Q5", "2025-Q0", "2025-1", "Q3-2025", "2025/07", "25-Q3",
-                                   "", None, "2025-Q3-01", "triwulan 3"])
+@pytest.mark.parametrize("typed", ["2025-Q5", "2025-Q0", "2025-1", "Q3-25", "2025/07", "25-Q3",
+                                   "", None, "2025-Q3-01", "triwulan 3", "TW V 2025",
+                                   "Triwulan IIII 2025", "TW3", "Juli", "Juli 25", "Julai 2025",
+                                   "2025 Juli", "semester 1 2025"])
 def test_unrecognised_period(typed):
     with pytest.raises(UsageError) as caught:
         parse_period(typed)

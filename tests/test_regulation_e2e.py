@@ -1,8 +1,9 @@
 """End to end against the regulation: workbooks filled from the literal matrix, then
 validate's and merge's predikat and angka kredit compared with the literal tables.
 
-Ten employees of one unit: a head (Administrator, no angka kredit) and nine jabatan
-fungsional staff, one per cell of the 3x3 matrix, spread over all eight jenjang. Each
+Ten employees of one unit: a head (Administrator: no angka kredit, though the roster still
+gives a jenjang) and nine jabatan fungsional staff, one per cell of the 3x3 matrix, spread
+over all eight jenjang. Each
 workbook is the employee's generated SKP, filled through the template (realisasi, feedback
 by the simulator), with both ratings and the predikat cell written from
 ``tests/regulation.py``, not from ``skpxl.domain``. A wrong matrix cell in the code then
@@ -53,7 +54,7 @@ PERIODS = {"2025-Q3": 2, "2025": 3}  # period -> index of the expected AK in STA
 
 def roster_rows() -> list[list[str]]:
     rows = [[HEAD, "Dr. Hendra Wijaya, S.H., M.H.", "PNS", "Pembina Tk. I (IV/b)",
-             "Koordinator Sekretariat", "Administrator", "", UNIT, INSTANSI, ""]]
+             "Koordinator Sekretariat", "Administrator", "Ahli Madya", UNIT, INSTANSI, ""]]
     for number, (nip, (jenjang, _, _, _)) in enumerate(STAFF.items(), 1):
         rows.append([nip, f"Pegawai Fungsional {number}", "PNS", "Penata Muda (III/a)",
                      f"Analis Pengawasan {jenjang}", "Fungsional", jenjang, UNIT, INSTANSI,
@@ -132,7 +133,9 @@ def test_merge_counts_predikat_and_angka_kredit_as_the_regulation_does(returned)
         rows = {row["NIP"]: row for row in csv.DictReader(handle)}
     assert set(rows) == set(paths)
     assert rows[HEAD]["Predikat"] == MATRIX[HEAD_RATINGS]
-    assert rows[HEAD]["Angka Kredit"] == ""  # an Administrator earns no angka kredit
+    # an Administrator earns no angka kredit, though the roster still names a jenjang (left
+    # from an earlier jabatan fungsional)
+    assert rows[HEAD]["Angka Kredit"] == ""
     column = PERIODS[period]
     for nip, entry in STAFF.items():
         assert rows[nip]["Predikat"] == MATRIX[entry[1]], nip

@@ -359,6 +359,7 @@ def test_jenis_jabatan_unknown_lists_accepted_values(tmp_path):
     ("JF Ahli Pertama", "Fungsional"), ("JFU", "Pelaksana"), ("Fungsional Umum", "Pelaksana"),
     ("pelaksana", "Pelaksana"), ("Jabatan Administrator", "Administrator"),
     ("PENGAWAS", "Pengawas"), ("Eselon II.a", "JPT"), ("Eselon IV/b", "Pengawas"),
+    ("Eselon III", "Administrator"), ("Eselon III.b", "Administrator"), ("Eselon I.a", "JPT"),
 ])
 def test_jenis_jabatan_aliases(value, expected):
     assert normalize_jenis_jabatan(value) == (expected, "")
@@ -417,6 +418,98 @@ def test_every_roster_code_has_both_messages():
         assert CATALOG[code].id and CATALOG[code].en
 
 
+# --- every roster code: a trigger and a near miss -----------------------------------------
+
+OTHER_UNIT = "Sekretariat Bawaslu Kabupaten Malang"
+OUTSIDER = "197001011990031001"          # a well-formed NIP nobody in the roster has
+SIGNATURE = [[None] * 7 + [text] for text in ("Mengetahui,", "Kepala Sekretariat", "",
+                                              "Drs. Sutrisno", "NIP 197203151998031008")]
+
+
+def honorer(nip: str = "199505052020011001", status: str = "Honorer") -> list:
+    return _row(nip, "Dodi", status, "", "Sopir", "", "", UNIT, HEAD_NIP)
+
+
+#: code, header (None: HEADER), trigger rows and what they give, near-miss rows and what
+#: they give; found() pairs: (code, sheet row), the header being row 1
+ROSTER_CASES = [
+    ("roster.column_missing", [h for h in HEADER if h != "NIP Penilai"],
+     [head()[:-1], staff()[:-1]], [("roster.column_missing", 1)],
+     None, None),
+    ("roster.cycle", None,
+     [head(), staff(penilai=PPPK_NIP), pppk()], [TOP, ("roster.cycle", 3)],
+     [head(), staff(), pppk()], [TOP]),
+    ("roster.duplicate_nip", None,
+     [head(), staff(), staff(nama="Ani Lagi")], [TOP, ("roster.duplicate_nip", 4)],
+     [head(), staff(), pppk()], [TOP]),
+    ("roster.empty", None, [], [("roster.empty", None)], [head()], [TOP]),
+    ("roster.jabatan_missing", None, [head(), staff(jabatan="")],
+     [TOP, ("roster.jabatan_missing", 3)], [head(), staff(jabatan=" Analis ")], [TOP]),
+    ("roster.jenis_jabatan_ambiguous", None, [head(), staff(jenis="JA")],
+     [TOP, ("roster.jenis_jabatan_ambiguous", 3)], [head(), staff(jenis="JF")], [TOP]),
+    ("roster.jenis_jabatan_missing", None, [head(), staff(jenis="")],
+     [TOP, ("roster.jenis_jabatan_missing", 3)], [head(), staff(jenis="fungsional")], [TOP]),
+    ("roster.jenis_jabatan_unknown", None, [head(), staff(jenis="Eselon V")],
+     [TOP, ("roster.jenis_jabatan_unknown", 3)], [head(jenis="Eselon III"), staff()], [TOP]),
+    ("roster.jenjang_unknown", None, [head(), staff(jenjang="Ahli Sekali")],
+     [TOP, ("roster.jenjang_unknown", 3)],
+     [head(jenjang="Eselon III"), staff(jenjang="Muda")], [TOP]),
+    ("roster.nama_missing", None, [head(), staff(nama="")], [TOP, ("roster.nama_missing", 3)],
+     [head(), staff(nama="  Ani  ")], [TOP]),
+    ("roster.non_asn", None, [head(), staff(), honorer()], [TOP, ("roster.non_asn", 4)],
+     [head(), staff(status="PNS DPK")], [TOP]),
+    ("roster.pendekatan_unknown", HEADER + ["Pendekatan"],
+     [head() + [""], staff() + ["campuran"]], [TOP, ("roster.pendekatan_unknown", 3)],
+     [head() + [""], staff() + ["Kualitatif"]], [TOP]),
+    ("roster.penilai_empty", None,
+     [head(), staff(unit=OTHER_UNIT, penilai="")], [TOP, ("roster.penilai_empty", 3)],
+     [head(), staff(unit=OTHER_UNIT, penilai=HEAD_NIP)], [TOP]),
+    ("roster.penilai_empty_again", None,
+     [head(), staff(penilai="")], [TOP, ("roster.penilai_empty_again", 3)],
+     [head(), staff(unit=OTHER_UNIT, penilai="")], [TOP, ("roster.penilai_empty", 3)]),
+    ("roster.penilai_invalid", None,
+     [head(), staff(penilai=HEAD_NIP[:-1]), pppk(penilai="Ani Lestari")],
+     [TOP, ("roster.penilai_invalid", 3), ("roster.penilai_invalid", 4)],
+     [head(), staff(penilai=f"{HEAD_NIP[:8]} {HEAD_NIP[8:14]} {HEAD_NIP[14:]}")], [TOP]),
+    ("roster.penilai_missing", None, [head(), staff(penilai=OUTSIDER)],
+     [TOP, ("roster.penilai_missing", 3)], [head(), staff(penilai=HEAD_NIP)], [TOP]),
+    ("roster.penilai_non_asn", None,
+     [head(), honorer(), staff(penilai="199505052020011001")],
+     [TOP, ("roster.non_asn", 3), ("roster.penilai_non_asn", 4)],
+     [head(), pppk(penilai=HEAD_NIP), staff(penilai=PPPK_NIP)], [TOP]),
+    ("roster.penilai_number", None, [head(), staff(penilai=float(HEAD_NIP))],
+     [TOP, ("roster.penilai_number", 3)], [head(), staff(penilai="'" + HEAD_NIP)], [TOP]),
+    ("roster.penilai_self", None, [head(), staff(penilai=STAFF_NIP)],
+     [TOP, ("roster.penilai_self", 3)], [head(), staff(penilai=HEAD_NIP)], [TOP]),
+    ("roster.status_unknown", None, [head(), staff(status="Pegawai Tetap")],
+     [TOP, ("roster.status_unknown", 3)], [head(), staff(status="pns")], [TOP]),
+    ("roster.tail", None, [head(), staff(), *SIGNATURE], [TOP, ("roster.tail", 4)],
+     [head(), [None] * 9, staff()], [TOP]),
+    ("roster.unit_missing", None, [head(), staff(unit="")], [TOP, ("roster.unit_missing", 3)],
+     [head(), staff(unit=f"  {UNIT} ")], [TOP]),
+]
+
+
+@pytest.mark.parametrize("code,header,rows,expected,near_rows,near_expected", ROSTER_CASES,
+                         ids=[case[0] for case in ROSTER_CASES])
+def test_every_roster_code_has_a_trigger_and_a_near_miss(tmp_path, code, header, rows,
+                                                          expected, near_rows, near_expected):
+    header = header or HEADER
+    roster = read_roster(write_xlsx(tmp_path / "kena.xlsx", rows, header=header))
+    assert found(roster) == expected
+    assert code in {c for c, _ in expected}
+    assert roster.ok == all(CATALOG[c].severity == "warning" for c, _ in expected)
+    for problem in roster.problems:
+        assert "{" not in problem.message() + problem.message("en")
+    if near_rows is None:       # a header that has the column is every other case
+        near_rows, near_expected = [head(), staff()], [TOP]
+    near = read_roster(write_xlsx(tmp_path / "nyaris.xlsx", near_rows, header=header
+                                  if code != "roster.column_missing" else HEADER))
+    assert found(near) == near_expected
+    # (every roster has its head without an assessor: the near miss has one warning less)
+    assert [c for c, _ in near_expected].count(code) < [c for c, _ in expected].count(code)
+
+
 # --- unreadable files -------------------------------------------------------------------
 
 def test_unreadable_files(tmp_path):
@@ -461,7 +554,7 @@ def test_cli_errors_exit_1(tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines()[1].startswith(
         "Row 3: [ERROR] NIP 1.98502152010122E+17 was corrupted by Excel")
-    assert result.output.splitlines()[-1] == "2 employees, 1 errors, 1 warnings"
+    assert result.output.splitlines()[-1] == "2 employees, 1 error, 1 warning"
 
 
 def test_cli_json_equals_library(tmp_path):
@@ -478,14 +571,15 @@ def test_cli_table_equals_library_rendering(tmp_path):
 
 def test_cli_unreadable_file_is_a_problem_in_the_input(tmp_path):
     """An unreadable roster is a problem in the input (exit 1), reported like every other
-    command reports one: ``Error:`` with the message and what to do."""
+    command reports one: ``Kesalahan:`` (``Error:`` in English) with the message and what
+    to do."""
     from skpxl.cli import cli
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a workbook")
     result = CliRunner().invoke(cli, ["roster", "check", str(path)])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("Error: File broken.xlsx rusak")
+    assert result.stderr.startswith("Kesalahan: File broken.xlsx rusak")
     assert "Traceback" not in result.stderr
 
 
@@ -499,7 +593,9 @@ def test_cli_usage_errors_exit_2(tmp_path, args):
 def test_cli_help_has_example():
     result = run("check", "--help")
     assert result.exit_code == 0
-    assert "Example:" in result.output and "skpxl roster check pegawai.xlsx" in result.output
+    assert "Contoh:" in result.output and "skpxl roster check pegawai.xlsx" in result.output
+    english = run("check", "--help", "--lang", "en")
+    assert "Example:" in english.output and "skpxl roster check pegawai.xlsx" in english.output
 
 
 def test_csv_utf16_from_excel_unicode_text(tmp_path):

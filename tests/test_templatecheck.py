@@ -349,7 +349,7 @@ def test_cli_exit_codes_and_json(tmp_path):
     good = copy_template(tmp_path, name="baik")
     result = runner.invoke(cli, ["template", "check", str(good)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: ")
+    assert result.output.startswith("BISA DIPAKAI: ")
 
     bad = edit(copy_template(tmp_path, name="rusak"),
                lambda wb: wb.defined_names.pop("list_rating"))

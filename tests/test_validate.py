@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from regulation import MATRIX
 from skpxl.cli import cli
 from skpxl.generate import generate
 from skpxl.manifest import load_template
@@ -190,16 +191,26 @@ def test_missing_metadata_sheet_falls_back_to_recognising_the_template(batch, tm
 
 def test_inserted_row_inside_the_table_is_an_error(batch, tmp_path):
     """Excel moves defined names when a row is inserted; skpxl notices the changed table."""
+    from skpxl.manifest import a1
     source = batch["valid"] / batch["generated"][2].name
     target = tmp_path / "baris-sisip.xlsx"
+    fld = load_template("ja-jf-kuantitatif").field("hku_indikator")   # the cells through
+    group = load_template("ja-jf-kuantitatif").groups[fld.group]      # the template
+    last = fld.row + group.blocks * group.rows_per_block - 1
+
+    def ref(last_row: int) -> bytes:
+        return f"'{fld.sheet}'!${fld.cell.rstrip('0123456789')}${fld.row}:" \
+               f"${a1(last_row, fld.col).rstrip('0123456789')}${last_row}".encode()
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "xl/workbook.xml":
-                data = data.replace(b"'SKP'!$E$17:$E$56", b"'SKP'!$E$17:$E$57")
+                assert ref(last) in data
+                data = data.replace(ref(last), ref(last + 1))
             dst.writestr(info, data)
     report = validate_file(target)
-    assert "structure.rows_changed" in [p.code for p in report.issues]
+    assert [(p.code, p.sheet, p.cell) for p in report.issues] == [
+        ("structure.rows_changed", fld.sheet, fld.cell)]
 
 
 def test_cli_json_equals_library_and_exit_codes(batch):
@@ -263,6 +274,30 @@ def test_annotated_copy_marks_cells_and_lists_problems(batch, tmp_path):
     assert wb["SKP"].protection.sheet
 
 
+def _members(path: Path) -> dict[str, bytes]:
+    """Every part of a workbook but docProps/core.xml (it holds the time it was saved)."""
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist()
+                if name != "docProps/core.xml"}
+
+
+def test_a_process_pool_gives_the_serial_report_and_marked_copies(batch, tmp_path,
+                                                                  start_method):
+    """validate --annotate with two workers, started by fork (Linux) and by spawn (Windows,
+    macOS): the report and every marked copy are what one process makes."""
+    inputs = [batch["valid"], batch["root"] / "broken"]
+    serial = validate(inputs, roster=batch["roster"], period="2025-Q3", jobs=1,
+                      annotate=tmp_path / "serial")
+    pooled = validate(inputs, roster=batch["roster"], period="2025-Q3", jobs=2,
+                      annotate=tmp_path / "pool")
+    assert len(serial.files) == len(batch["generated"]) + len(batch["broken"])
+    assert pooled.to_dict() | {"annotated": None} == serial.to_dict() | {"annotated": None}
+    names = sorted(Path(p).name for p in serial.annotated)
+    assert names and sorted(Path(p).name for p in pooled.annotated) == names
+    for name in names:
+        assert _members(tmp_path / "pool" / name) == _members(tmp_path / "serial" / name), name
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
 def test_libreoffice_resaved_files_validate_like_the_original(batch, convert, tmp_path, fmt):
@@ -271,14 +306,28 @@ def test_libreoffice_resaved_files_validate_like_the_original(batch, convert, tm
                batch["broken"]["target_text"]]
     outdir = tmp_path / fmt
     converted = convert(sources, fmt, outdir)
-    for original, resaved in zip(sources, converted):
-        a, b = validate_file(original), validate_file(resaved)
-        assert b.valid == a.valid
-        codes_a = sorted((p.code, p.sheet, p.cell) for p in a.issues)
-        codes_b = sorted((p.code, p.sheet, p.cell) for p in b.issues
-                         if p.code != "template.metadata_missing")
-        assert codes_b == codes_a, (fmt, original.name)
-        assert b.nip == a.nip and b.period == a.period
+    template = load_template("ja-jf-kuantitatif")
+    first = "$.hasil_kerja.utama[0].iki[0]"
+    expected = [set(),     # stated from the mistakes made, cells through the template
+                {("skp.realisasi_missing", *_cell(template, "eku_realisasi",
+                                                  f"{first}.realisasi"))},
+                {("skp.target_not_number", *_cell(template, "hku_target", f"{first}.target"))}]
+    for original, resaved, want in zip(sources, converted, expected):
+        a = validate_file(original)
+        b = validate_file(resaved, keep_document=True)
+        assert {(p.code, p.sheet, p.cell) for p in b.issues} == want, (fmt, original.name)
+        assert {(p.code, p.sheet, p.cell) for p in a.issues} == want, original.name
+        assert b.valid == (not want) and b.nip == a.nip == "199007072019031003"
+        assert b.period == "2025-Q3"
+        # the predikat LibreOffice computed, against the regulation's table
+        evaluasi = b.document["evaluasi"]
+        pair = (evaluasi["rating_hasil_kerja"], evaluasi["rating_perilaku"])
+        assert evaluasi["predikat"] == MATRIX[pair], (fmt, original.name, pair)
+
+
+def _cell(template, name: str, path: str) -> tuple[str, str]:
+    fld = template.field(name)
+    return fld.sheet, next(i.cell for i in template.instances(fld) if i.path == path)
 
 
 def test_formula_typed_into_an_input_cell_is_flagged(batch, tmp_path):

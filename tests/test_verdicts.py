@@ -130,6 +130,26 @@ def test_quantitative_realisasi_and_target_text_is_an_error_saying_what_to_type(
     assert (iki[5]["realisasi"], iki[6]["realisasi"]) == (1500, 12.5)
 
 
+def test_a_number_followed_by_the_ikis_own_unit_is_that_number(forms):
+    """``3 bulan`` where the IKI's satuan is bulan, ``95%``/``95 persen`` where it is persen:
+    unambiguous, read as the number; another unit stays an error naming the IKI's unit."""
+    source = forms["filled"][HEAD_NIP]
+    template = extract(source).template
+    rows = iki_paths(extract(source).document)   # satuan: kegiatan, persen, bulan, laporan
+    typed = ["12 Kegiatan", "95%", "3 bulan.", "4 dokumen", "95 persen"]
+    values = {("eku_realisasi", f"{row}.realisasi"): text for row, text in zip(rows, typed)}
+    values[("hku_target", f"{rows[2]}.target")] = "3 bulan"
+    target = edited(source, forms["root"] / "satuan.xlsx", values)
+    report = validate_file(target, period=PERIOD, keep_document=True)
+    assert found(report) == {("skp.realisasi_not_number",
+                              *cell_of(template, "eku_realisasi", f"{rows[3]}.realisasi"))}
+    (problem,) = [p for p in report.issues if p.severity == "error"]
+    assert "satuan IKI ini 'laporan'" in problem.message() and "(4)" in problem.message()
+    iki = [i for item in report.document["hasil_kerja"]["utama"] for i in item["iki"]]
+    assert [i["realisasi"] for i in iki[:3]] == [12, 95, 3] and iki[4]["realisasi"] == 95
+    assert iki[2]["target"] == 3
+
+
 def test_qualitative_realisasi_is_text_and_stays_so(forms, tmp_path):
     generate(forms["roster"], PERIOD, tmp_path / "skp", template="ja-jf-kualitatif", jobs=1,
              unit=_ROSTER[0][7])
@@ -513,6 +533,7 @@ def failing_json_commands(forms, tmp_path) -> dict[str, list[str]]:
                        "excel"],
         "demo": ["demo", str(tmp_path / "demo")],
         "angka-kredit": ["angka-kredit", str(docx), "-o", str(tmp_path / "ak")],
+        "doctor": ["doctor", str(tmp_path / "tidak-ada")],
     }
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write docs/cli.md (every command's ``--help``) and docs/problems.md (every problem code).
+"""Write docs/cli.md and docs/perintah.md (every command's ``--help``, in English and in
+Indonesian) and docs/problems.md (every problem code).
 
     python tools/gen_cli_docs.py           # regenerate both files
     python tools/gen_cli_docs.py --check   # exit 1 when a committed file is stale
@@ -23,6 +24,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_MD = ROOT / "docs" / "cli.md"
+PERINTAH_MD = ROOT / "docs" / "perintah.md"
 PROBLEMS_MD = ROOT / "docs" / "problems.md"
 REGENERATE = "python tools/gen_cli_docs.py"
 
@@ -38,10 +40,12 @@ def walk(command: click.Command, path: tuple[str, ...] = ("skpxl",)):
                 yield from walk(sub, path + (name,))
 
 
-def help_text(path: tuple[str, ...]) -> str:
-    """The ``--help`` output of one command, exactly as a user sees it (width 80)."""
+def help_text(path: tuple[str, ...], lang: str = "en") -> str:
+    """The ``--help`` output of one command in ``lang``, exactly as a user sees it (width
+    80)."""
     from skpxl.cli import cli
-    result = CliRunner().invoke(cli, [*path[1:], "--help"], prog_name="skpxl")
+    result = CliRunner().invoke(cli, [*path[1:], "--help", "--lang", lang], prog_name="skpxl",
+                                env={"SKPXL_LANG": None})
     if result.exit_code != 0:
         raise RuntimeError(f"{' '.join(path)} --help failed: {result.output}")
     return result.output.rstrip() + "\n"
@@ -51,22 +55,37 @@ def _anchor(path: tuple[str, ...]) -> str:
     return "-".join(path)
 
 
-def render_cli() -> str:
-    """The whole of docs/cli.md."""
+#: the opening of each reference: English (docs/cli.md), Indonesian (docs/perintah.md)
+HEADS = {
+    "en": ["# skpxl command reference", "",
+           f"Generated from `skpxl … --help --lang en` by `{REGENERATE}`; do not edit by hand",
+           "(`tests/test_docs.py` fails when this file is stale). The same in Indonesian, the",
+           "default language of skpxl: [perintah.md](perintah.md). Problem codes are listed in",
+           "[problems.md](problems.md); the workflow is explained in the",
+           "[README](../README.md) and, for HR officers, in [panduan.md](panduan.md).", "",
+           "Exit codes of every command: **0** all good, **1** problems found in the inputs,",
+           "**2** usage error (wrong option or argument), **3** skpxl could not do its job.", ""],
+    "id": ["# Rujukan perintah skpxl", "",
+           f"Dibuat dari `skpxl … --help` oleh `{REGENERATE}`; jangan diubah dengan tangan.",
+           "Versi bahasa Inggris: [cli.md](cli.md). Kode masalah ada di",
+           "[problems.md](problems.md); langkah kerja dijelaskan di [panduan.md](panduan.md).", "",
+           "Kode keluar setiap perintah: **0** semua baik, **1** ada masalah pada file masukan,",
+           "**2** perintah salah ketik (pilihan atau argumen salah), **3** skpxl tidak dapat",
+           "menyelesaikan tugasnya.", ""],
+}
+
+
+def render_cli(lang: str = "en") -> str:
+    """The whole of docs/cli.md (``en``) or docs/perintah.md (``id``)."""
     from skpxl.cli import cli
     commands = list(walk(cli))
-    lines = ["# skpxl command reference", "",
-             f"Generated from `skpxl … --help` by `{REGENERATE}`; do not edit by hand",
-             "(`tests/test_docs.py` fails when this file is stale). Problem codes are listed in",
-             "[problems.md](problems.md); the workflow is explained in the",
-             "[README](../README.md) and, for HR officers, in [panduan.md](panduan.md).", "",
-             "Exit codes of every command: **0** all good, **1** problems found in the inputs,",
-             "**2** usage error (wrong option or argument), **3** skpxl could not do its job.", ""]
+    lines = list(HEADS[lang])
     for path, command in commands:
         indent = "  " * (len(path) - 1)
         lines.append(f"{indent}- [`{' '.join(path)}`](#{_anchor(path)})")
     for path, command in commands:
-        lines += ["", f"## {' '.join(path)}", "", "```text", help_text(path).rstrip(), "```"]
+        lines += ["", f"## {' '.join(path)}", "", "```text", help_text(path, lang).rstrip(),
+                  "```"]
     return "\n".join(lines) + "\n"
 
 
@@ -131,7 +150,8 @@ def render_problems() -> str:
 
 
 def outputs() -> dict[Path, str]:
-    return {CLI_MD: render_cli(), PROBLEMS_MD: render_problems()}
+    return {CLI_MD: render_cli("en"), PERINTAH_MD: render_cli("id"),
+            PROBLEMS_MD: render_problems()}
 
 
 def main(argv=None) -> int:
@@ -152,7 +172,7 @@ def main(argv=None) -> int:
         verb = "stale" if args.check else "written"
         print(f"{path.relative_to(ROOT)}: {verb}")
     if not stale:
-        print("docs/cli.md and docs/problems.md are up to date.")
+        print("docs/cli.md, docs/perintah.md and docs/problems.md are up to date.")
     return 1 if args.check and stale else 0
 
 

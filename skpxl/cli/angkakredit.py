@@ -8,11 +8,12 @@ import click
 
 from .. import textfmt
 from ..angkakredit import AkResult, angka_kredit
-from .common import PERIOD, _remember_lang, echo_json, format_choice, progress_bar
+from .common import PERIOD, echo_json, format_option, jobs_option, lang_option, progress_bar
+from .i18n import argument, command, option
 
 _WORDS = {
-    "id": {"head": "Angka kredit: {n} pegawai jabatan fungsional, {w} workbook ditulis ke {out}",
-           "non_jf": " ({n} pegawai bukan jabatan fungsional dilewati)",
+    "id": {"head": "Angka kredit: {n} jabatan fungsional, {w} ditulis ke {out}",
+           "non_jf": " ({n} bukan jabatan fungsional dilewati)",
            "ok": "SAH", "bad": "MASALAH", "none": "tanpa konversi",
            "total": "AK kumulatif", "pangkat": "kenaikan pangkat", "jenjang": "kenaikan jenjang",
            "more": "lebih", "less": "kurang", "inputs": "Masalah pada masukan:",
@@ -20,9 +21,8 @@ _WORDS = {
            "end_ok": "Semua berkas dibuat tanpa masalah.",
            "end_bad": "{n} ditemukan; berkas pegawai lain tetap dibuat.",
            "print": "Cetak: skpxl export pdf {out} -o {out}-pdf"},
-    "en": {"head": "Angka kredit: {n} jabatan fungsional employees, {w} workbooks written to "
-                   "{out}",
-           "non_jf": " ({n} employees not in a jabatan fungsional skipped)",
+    "en": {"head": "Angka kredit: {n} in a jabatan fungsional, {w} written to {out}",
+           "non_jf": " ({n} not in a jabatan fungsional skipped)",
            "ok": "OK", "bad": "PROBLEM", "none": "no conversion",
            "total": "cumulative AK", "pangkat": "next pangkat", "jenjang": "next jenjang",
            "more": "over by", "less": "short by", "inputs": "Problems in the inputs:",
@@ -31,6 +31,11 @@ _WORDS = {
            "end_bad": "{n} found; the other employees' papers were still made.",
            "print": "To print: skpxl export pdf {out} -o {out}-pdf"},
 }
+
+
+def _counted(n: int, lang: str, id_word: str, en_word: str) -> str:
+    """``3 pegawai`` / ``1 employee``, ``3 employees``."""
+    return textfmt.count(n, en_word if lang == "en" else id_word, lang=lang)
 
 
 def _progress_text(progress, w: dict, lang: str) -> str:
@@ -47,8 +52,11 @@ def _progress_text(progress, w: dict, lang: str) -> str:
 
 def render(result: AkResult, lang: str) -> str:
     w = _WORDS[lang]
-    head = w["head"].format(n=len(result.employees), w=len(result.written), out=result.output)
-    lines = [head + (w["non_jf"].format(n=result.non_jf) if result.non_jf else "")]
+    head = w["head"].format(n=_counted(len(result.employees), lang, "pegawai", "employee"),
+                            w=_counted(len(result.written), lang, "workbook", "workbook"),
+                            out=result.output)
+    lines = [head + (w["non_jf"].format(n=_counted(result.non_jf, lang, "pegawai", "employee"))
+                     if result.non_jf else "")]
     count = len(result.problems)
     for e in result.employees:
         count += len(e.problems)
@@ -81,34 +89,64 @@ def render(result: AkResult, lang: str) -> str:
     return "\n".join(lines)
 
 
-@click.command("angka-kredit")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder untuk berkas angka kredit (satu workbook per pegawai, per unit). "
-                   "Folder for the papers.")
-@click.option("--period", "-p", type=PERIOD,
-              help="Periode yang diminta, mis. 2025 atau 2025-Q3: laporan periode lain "
-                   "ditolak; wajib untuk folder file SKP yang dikembalikan. The period asked.")
-@click.option("--akumulasi", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Tabel AK awal (CSV/XLSX: NIP, AK Awal, Tanggal, Nomor PAK sebelumnya atau "
-                   "PAK integrasi): tambah lembar akumulasi dan draf PAK. The AK awal table.")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
-              help="Daftar pegawai: jabatan pejabat penilai, instansi, tempat. The roster.")
-@click.option("--profile", type=click.Path(exists=True, dir_okay=False),
-              help="Profil instansi (instansi.toml): instansi, tempat, penandatangan PAK "
-                   "([[penandatangan]] unit = \"pak\"). The agency profile.")
-@click.option("--tanggal", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Tanggal penetapan yang dicetak (YYYY-MM-DD); bawaan hari ini. Signing date.")
-@format_choice(help="Keluaran: tabel untuk dibaca, atau JSON untuk skrip. Output: table or "
-                   "JSON.")
-@click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0, show_default="semua inti",
-              help="Proses paralel untuk memeriksa file SKP (0 = satu per inti). Parallel "
-                   "workers.")
-@click.option("--force", is_flag=True, help="Timpa berkas yang sudah ada. Overwrite papers.")
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
-              is_eager=True, callback=_remember_lang,
-              help="Bahasa pesan (Indonesia/Inggris); berkasnya tetap berbahasa Indonesia. "
-                   "Language of messages.")
+@command("angka-kredit", short_help="Berkas angka kredit pejabat fungsional.",
+         short_help_en="Angka kredit papers of jabatan fungsional staff.", help_en="""The angka kredit papers of jabatan fungsional employees, from SKP reports.
+
+    For every employee in a jabatan fungsional (JF) in a unit or province report ('skpxl
+    merge'), or in a folder of returned SKP workbooks, skpxl writes one workbook with the
+    lembar konversi predikat kinerja ke angka kredit (one per period: quarter, month or
+    year), signed by the pejabat penilai kinerja. With --akumulasi the workbook also holds
+    the lembar akumulasi angka kredit (AK awal + conversions, what is still short for the
+    next pangkat and jenjang) and a draft Penetapan Angka Kredit (PAK). The papers are in
+    Indonesian (official forms). Print them with 'skpxl export pdf'.
+
+    Angka kredit = percentage of the predikat x coefficient per year x months/12
+    (PermenPANRB 1/2023, PerBKN 3/2023), rounded to 3 decimals. An annual and a periodic
+    conversion of the same months are never counted twice: skpxl refuses them.
+
+    Exit code: 0 without problems; 1 when an employee, report or table row has a problem
+    (the other employees' papers are still written); 2 on a usage error (papers that exist
+    without --force); 3 when the papers cannot be written.
+
+    \b
+    Example:
+      skpxl angka-kredit rekap-batu-2025-Q3.xlsx -o angka-kredit/
+      skpxl angka-kredit rekap/2025-Q*.xlsx --period 2025 --akumulasi ak-awal.xlsx \\
+          --roster pegawai.xlsx -o angka-kredit/
+    """)
+@argument("paths", nargs=-1, required=True, type=click.Path(exists=True),
+          metavar="FILE_ATAU_FOLDER...", metavar_en="PATHS...")
+@option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+        metavar="FOLDER",
+        help="Folder untuk berkas angka kredit (satu workbook per pegawai, per unit).",
+        help_en="Folder for the papers (one workbook per employee, per unit).")
+@option("--period", "-p", type=PERIOD,
+        help="Periode yang diminta, misalnya 2025 atau 2025-Q3: laporan periode lain ditolak; "
+             "wajib untuk folder file SKP yang dikembalikan.",
+        help_en="The period asked for, e.g. 2025 or 2025-Q3: reports of other periods are "
+                "refused; required for folders of returned SKP workbooks.")
+@option("--akumulasi", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Tabel AK awal (CSV/XLSX: NIP, AK Awal, Tanggal, Nomor PAK sebelumnya atau PAK "
+             "integrasi): tambah lembar akumulasi dan draf PAK.",
+        help_en="The AK awal table (CSV/XLSX: NIP, AK Awal, Tanggal, Nomor PAK of the previous "
+                "PAK or the PAK integrasi): adds the akumulasi sheet and a draft PAK.")
+@option("--roster", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+        help="Daftar pegawai: jabatan pejabat penilai, instansi, tempat.",
+        help_en="Roster: the assessor's jabatan, the agency, the place.")
+@option("--profile", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+        help="Profil instansi (instansi.toml): instansi, tempat, penandatangan PAK "
+             "([[penandatangan]] unit = \"pak\").",
+        help_en="Agency profile (instansi.toml): agency, place, who signs the PAK "
+                "([[penandatangan]] unit = \"pak\").")
+@option("--tanggal", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+        help="Tanggal penetapan yang dicetak (YYYY-MM-DD); bawaan: hari ini.",
+        help_en="Date of the decision printed on the papers (YYYY-MM-DD); default: today.")
+@format_option
+@jobs_option
+@option("--force", is_flag=True, help="Timpa berkas yang sudah ada.",
+        help_en="Overwrite papers that already exist.")
+@lang_option
 def angka_kredit_cmd(paths, output, period, akumulasi, roster, profile, tanggal, fmt, jobs, force,
                      lang):
     """Berkas angka kredit pejabat fungsional dari laporan SKP.
@@ -128,11 +166,8 @@ def angka_kredit_cmd(paths, output, period, akumulasi, roster, profile, tanggal,
     (berkas pegawai lain tetap ditulis); 2 kesalahan pemakaian (berkas sudah ada tanpa
     --force); 3 bila berkas tidak bisa ditulis.
 
-    In English: the angka kredit papers of jabatan fungsional employees from SKP reports;
-    messages in English with --lang en.
-
     \b
-    Example:
+    Contoh:
       skpxl angka-kredit rekap-batu-2025-Q3.xlsx -o angka-kredit/
       skpxl angka-kredit rekap/2025-Q*.xlsx --period 2025 --akumulasi ak-awal.xlsx \\
           --roster pegawai.xlsx -o angka-kredit/

@@ -1,4 +1,4 @@
-"""Shared CLI pieces: option types, output rendering, progress."""
+"""Shared CLI pieces: the group, option types, output rendering, progress."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ import click
 
 from ..errors import SkpxlError, UsageError
 from ..periods import parse_period
+from .console import fits
+from .i18n import Group, current_lang, option, set_lang
 
 
-class OrderedGroup(click.Group):
+class OrderedGroup(Group):
     """Commands listed in the workflow's order; failures mapped to the exit-code contract.
 
     A :class:`~skpxl.errors.SkpxlError` becomes its message (and hint) on stderr and its
     ``exit_code``; any other exception is a bug: one line on stderr, exit 3, and the
-    traceback only with ``--debug``.
+    traceback only with ``--debug``. Like every skpxl command it runs a command line in
+    the language it asks for (:meth:`skpxl.cli.i18n.Command.main`).
     """
 
     #: name -> "module:attribute" of commands imported only when used, so that running one
@@ -41,7 +44,6 @@ class OrderedGroup(click.Group):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx):
-        _LANG["value"] = "id"   # until the command's --lang says otherwise
         _FORMAT["value"] = "table"   # until its --format says otherwise
         try:
             return super().invoke(ctx)
@@ -54,7 +56,7 @@ class OrderedGroup(click.Group):
                        exc.exit_code)
             raise
         except KeyboardInterrupt:
-            message = INTERRUPTED["en" if current_lang() == "en" else "id"]
+            message = INTERRUPTED[current_lang()]
             click.echo(message, err=True)
             json_error(message, "interrupted", 130)
             ctx.exit(130)
@@ -63,7 +65,7 @@ class OrderedGroup(click.Group):
             ctx.exit(0)
         except SkpxlError as exc:
             message, hint = exc.text(current_lang())
-            click.secho(f"Error: {message}", fg="red", err=True)
+            click.secho(error_line(message), fg="red", err=True)
             if hint:
                 click.echo(hint, err=True)
             problems = getattr(exc, "problems", None)
@@ -73,16 +75,25 @@ class OrderedGroup(click.Group):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - a traceback is a bug, shown with --debug
-            message = f"Error internal skpxl: {type(exc).__name__}: {exc}"
+            message = INTERNAL[current_lang()].format(error=f"{type(exc).__name__}: {exc}")
             click.secho(message, fg="red", err=True)
-            click.echo("This is a bug. Run again with --debug and report what it prints."
-                       if current_lang() == "en" else
-                       "Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
-                       err=True)
+            click.echo(BUG[current_lang()], err=True)
             json_error(message, "internal", 3)
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             ctx.exit(3)
+
+
+#: the first word of a failure's line on stderr
+ERROR_WORD = {"id": "Kesalahan", "en": "Error"}
+INTERNAL = {"id": "Kesalahan internal skpxl: {error}", "en": "Internal skpxl error: {error}"}
+BUG = {"id": "Ini adalah bug. Jalankan ulang dengan --debug dan laporkan keluarannya.",
+       "en": "This is a bug. Run again with --debug and report what it prints."}
+
+
+def error_line(message: str) -> str:
+    """``Kesalahan: message`` (``Error: message`` in English), as click words its own."""
+    return f"{ERROR_WORD[current_lang()]}: {message}"
 
 
 #: the one line Ctrl-C leaves (exit code 130, as shells report an interrupted program)
@@ -118,19 +129,28 @@ def json_error(message: str, code: str, exit_code: int, *, hint: str | None = No
 class PeriodType(click.ParamType):
     name = "PERIOD"
 
+    def get_metavar(self, param, ctx):
+        return "PERIOD" if current_lang() == "en" else "PERIODE"
+
     def convert(self, value, param, ctx):
         try:
-            return parse_period(value).kode
+            period = parse_period(value)
         except UsageError as exc:
             message, hint = exc.text(current_lang())
             self.fail(f"{message} {hint or ''}".strip(), param, ctx)
+        if str(value).strip() != period.kode and not (ctx and ctx.resilient_parsing):
+            # the way it was typed was understood: say how, once, in the canonical code
+            lang = current_lang()
+            click.echo((f"Period '{value}' read as {period.kode}" if lang == "en" else
+                        f"Periode '{value}' dibaca sebagai {period.kode}")
+                       + f" ({period.dates(lang)}).", err=True)
+        return period.kode
 
 
 PERIOD = PeriodType()
 
-#: the --lang and --format of the command being run: errors raised by the library are
-#: shown in that language, and as JSON on stdout too with --format json
-_LANG = {"value": "id"}
+#: the --format of the command being run: failures are shown as JSON on stdout too with
+#: --format json
 _FORMAT = {"value": "table"}
 _ARGS: list[str] = []
 
@@ -141,42 +161,62 @@ def remember_format(ctx, param, value):
     return value
 
 
-def format_choice(choices=("table", "json"), help="Output: a readable table, or JSON for "
-                  "scripts.", default="table"):
+def format_choice(choices=("table", "json"),
+                  help="Keluaran: tabel untuk dibaca, atau JSON untuk program lain.",
+                  help_en="Output: a readable table, or JSON for scripts.", default="table"):
     """A ``--format`` option; ``json`` makes failures JSON too (:func:`json_error`)."""
-    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default,
-                        show_default=True, is_eager=True, callback=remember_format, help=help)
+    return option("--format", "fmt", type=click.Choice(list(choices)), default=default,
+                  show_default=True, is_eager=True, callback=remember_format, help=help,
+                  help_en=help_en)
 
 
 format_option = format_choice()
 
 
-def current_lang() -> str:
-    return _LANG["value"]
+def remember_lang(ctx, param, value):
+    """Callback of every ``--lang``: the language given on the line (or in ``SKPXL_LANG``)
+    rules; a command's default does not undo a ``--lang en`` given before its name."""
+    source = ctx.get_parameter_source(param.name)
+    if value is not None and source not in (None, click.core.ParameterSource.DEFAULT):
+        set_lang(value)
+    return current_lang()
 
 
-def _remember_lang(ctx, param, value):
-    _LANG["value"] = value
-    return value
+def _lang_option(expose_value: bool = True):
+    return option(
+        "--lang", type=click.Choice(["id", "en"], case_sensitive=False), default="id",
+        envvar="SKPXL_LANG", show_default=True, show_envvar=True, is_eager=True,
+        callback=remember_lang, expose_value=expose_value,
+        help="Bahasa pesan dan bantuan: id (Indonesia) atau en (Inggris); boleh ditulis di "
+             "mana saja pada baris perintah.",
+        help_en="Language of messages and help: id (Indonesian) or en (English); anywhere on "
+                "the command line.")
 
 
-lang_option = click.option("--lang", type=click.Choice(["id", "en"]), default="id",
-                           show_default=True, is_eager=True, callback=_remember_lang,
-                           help="Language of messages (Indonesian/English).")
-jobs_option = click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0,
-                           show_default="all cores",
-                           help="Parallel worker processes (0 = one per core, 1 = serial).")
-
+#: ``--lang`` of a command (its function receives ``lang``); a group's takes no parameter
+lang_option = _lang_option()
+group_lang_option = _lang_option(expose_value=False)
+jobs_option = option(
+    "--jobs", "-j", type=click.IntRange(0, 256), default=0, metavar="N",
+    show_default="semua inti", show_default_en="all cores",
+    help="Jumlah proses yang bekerja bersamaan (0 = satu per inti prosesor, 1 = satu per "
+         "satu).",
+    help_en="Parallel worker processes (0 = one per core, 1 = one at a time).")
 
 
 def executor_options(func):
     """``--executor`` and ``--scheduler``: where the per-file work runs."""
-    func = click.option("--scheduler", metavar="ADDRESS",
-                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")(func)
-    return click.option("--executor", type=click.Choice(["local", "serial", "dask"]),
-                        default="local", show_default=True,
-                        help="Run per-file work in a local process pool, serially, or on a "
-                             "Dask cluster (pip install 'skpxl[dask]').")(func)
+    func = option("--scheduler", metavar="ALAMAT", metavar_en="ADDRESS",
+                  help="Alamat scheduler Dask, misalnya tcp://10.0.0.5:8786.",
+                  help_en="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")(func)
+    return option("--executor", type=click.Choice(["local", "serial", "dask"]),
+                  default="local", show_default=True,
+                  help="Tempat pekerjaan per file dijalankan: local = beberapa proses di "
+                       "komputer ini, serial = satu per satu, dask = klaster Dask (untuk "
+                       "ribuan file; pip install 'skpxl[dask]').",
+                  help_en="Where per-file work runs: local = several processes on this "
+                          "computer, serial = one at a time, dask = a Dask cluster (for "
+                          "thousands of files; pip install 'skpxl[dask]').")(func)
 
 
 def build_executor(executor: str, jobs: int, scheduler: str | None):
@@ -186,7 +226,12 @@ def build_executor(executor: str, jobs: int, scheduler: str | None):
 
 
 def echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """``data`` as indented JSON on stdout; characters stdout's code page lacks are written
+    as ``\\u`` escapes, so that the JSON stays exact (cp1252 output on Windows)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if not fits(text):
+        text = json.dumps(data, ensure_ascii=True, indent=2, default=str)
+    click.echo(text)
 
 
 @contextmanager

@@ -9,7 +9,8 @@ import click
 
 from ..demo import DEFAULT_DIR, run_demo
 from ..errors import SkpxlError
-from .common import current_lang, echo_json, format_choice, jobs_option
+from .common import echo_json, format_choice, jobs_option, lang_option
+from .i18n import argument, command, current_lang, option
 
 
 class _Failure(click.ClickException):
@@ -42,22 +43,12 @@ class _StageBars:
             self.bar = None
 
 
-@click.command("demo")
-@click.argument("directory", metavar="[DIR]", default=DEFAULT_DIR,
-                type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True,
-              help="DIR holds an earlier demo: delete that demo's files and run again "
-                   "(a folder that is not a demo folder is never touched).")
-@click.option("--units", type=click.IntRange(1, None), metavar="N",
-              help="Only the first N units, province secretariat first (a quicker look).")
-@jobs_option
-@format_choice(help="Output: the guided summary, or JSON for scripts.")
-def demo_cmd(directory, force, units, jobs, fmt):
-    """Run a whole quarter on fictional data and explain what happened.
+@command("demo", short_help="Satu triwulan penuh dengan data fiktif, untuk mencoba.",
+         short_help_en="A whole quarter on fictional data, to try skpxl.", help_en="""Run a whole quarter on fictional data and explain what happened.
 
     In DIR (default ./skpxl-demo) the demo generates the 2025-Q3 workbooks for every unit
-    of the bundled Bawaslu Jawa Timur roster (1-skp/), simulates what staff send back —
-    most valid, some with typical mistakes, some never returned (2-kembali/) — validates
+    of the bundled Bawaslu Jawa Timur roster (1-skp/), simulates what staff send back:
+    most valid, some with typical mistakes, some never returned (2-kembali/); checks
     them and writes marked-up copies to send back (3-perbaikan/), then merges each unit and
     the province (4-rekap/). It ends with a short guide: what was made, the problems found
     and the next command to run. Running it again into the same DIR is refused unless
@@ -65,6 +56,38 @@ def demo_cmd(directory, force, units, jobs, fmt):
 
     \b
     Example:
+      skpxl demo
+      skpxl demo /tmp/coba --units 3 --jobs 2
+    """)
+@argument("directory", metavar="[FOLDER]", metavar_en="[DIR]", default=DEFAULT_DIR,
+          type=click.Path(path_type=Path))
+@option("--force", is_flag=True,
+        help="FOLDER berisi demo sebelumnya: hapus file demo itu lalu jalankan lagi (folder "
+             "yang bukan folder demo tidak pernah disentuh).",
+        help_en="DIR holds an earlier demo: delete that demo's files and run again (a folder "
+                "that is not a demo folder is never touched).")
+@option("--units", type=click.IntRange(1, None), metavar="N",
+        help="Hanya N unit pertama, sekretariat provinsi lebih dulu (untuk melihat sekilas).",
+        help_en="Only the first N units, province secretariat first (a quicker look).")
+@jobs_option
+@format_choice(help="Keluaran: ringkasan bertuntun, atau JSON untuk program lain.",
+               help_en="Output: the guided summary, or JSON for scripts.")
+@lang_option
+def demo_cmd(directory, force, units, jobs, fmt, lang):
+    """Jalankan satu triwulan penuh dengan data fiktif dan jelaskan apa yang terjadi.
+
+    Di FOLDER (bawaan: ./skpxl-demo) demo membuat file SKP 2025-Q3 untuk setiap unit
+    dalam daftar pegawai contoh Bawaslu Jawa Timur (1-skp/), menirukan file yang dikirim
+    kembali oleh pegawai: sebagian besar benar, sebagian dengan kesalahan yang sering
+    terjadi, sebagian tidak pernah dikirim (2-kembali/); memeriksanya dan menulis salinan
+    bertanda untuk dikirim kembali (3-perbaikan/), lalu merekap setiap unit dan provinsi
+    (4-rekap/). Di akhir ada panduan singkat: apa yang dibuat, masalah yang ditemukan, dan
+    perintah berikutnya. Menjalankan lagi ke FOLDER yang sama ditolak kecuali dengan
+    --force (kode keluar 2). Kode keluar 0 bila semua langkah berjalan, 3 bila ada langkah
+    yang gagal.
+
+    \b
+    Contoh:
       skpxl demo
       skpxl demo /tmp/coba --units 3 --jobs 2
     """
@@ -77,7 +100,7 @@ def demo_cmd(directory, force, units, jobs, fmt):
     try:
         result = run_demo(directory, force=force, jobs=jobs, units=units,
                           progress=bars if fmt == "table" else None,
-                          echo=echo if fmt == "table" else None)
+                          echo=echo if fmt == "table" else None, lang=lang)
     except SkpxlError as exc:
         raise _Failure(exc) from exc
     finally:

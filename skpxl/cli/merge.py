@@ -10,6 +10,8 @@ from ..domain import PREDIKAT, PREDIKAT_ORGANISASI
 from ..kurva import percent
 from ..merge import MergeResult, merge
 from ..report import STATUS_TEXT, verdict
+from ..textfmt import count
+from .i18n import argument, command, option
 from .common import (
     PERIOD,
     build_executor,
@@ -27,11 +29,11 @@ _WORDS = {
            "{duplicates} digantikan file lain", "missing": "Belum punya SKP sah",
            "missing_detail": "{n} belum mengumpulkan", "predikat": "Predikat",
            "kurva": "Kurva", "unknown": "tidak diketahui (tanpa roster)",
-           "province": "Laporan provinsi periode {period}: {units} unit ({ok} ada laporan, "
+           "province": "Laporan provinsi periode {period}: {units} ({ok} ada laporan, "
            "{rejected} ditolak, {missing} belum ada)",
            "head": ("Unit", "Harap", "Sah", "Tdk sah", "Belum", "Tingkat", "Kurva"),
            "total": "Jumlah", "rejected": "Ditolak", "written": "Laporan ditulis: {path}",
-           "exported": "Tabel diekspor: {n} file di {dir}",
+           "exported": "Tabel diekspor: {n} di {dir}",
            "see": "Rincian file tidak valid: sheet 'Tidak Valid' di {path}.",
            "verdict": {ok: verdict(ok) for ok in (True, False, None)}, "status": STATUS_TEXT},
     "en": {"unit": "Unit report: {unit}, period {period}", "expected": "Employees in roster",
@@ -39,11 +41,11 @@ _WORDS = {
            "{duplicates} superseded by another file", "missing": "Without a valid SKP",
            "missing_detail": "{n} not submitted", "predikat": "Predikat", "kurva": "Curve",
            "unknown": "unknown (no roster)",
-           "province": "Province report for {period}: {units} units ({ok} reported, "
+           "province": "Province report for {period}: {units} ({ok} reported, "
            "{rejected} rejected, {missing} missing)",
            "head": ("Unit", "Expected", "Valid", "Invalid", "Missing", "Rate", "Curve"),
            "total": "Total", "rejected": "Rejected", "written": "Report written: {path}",
-           "exported": "Tables exported: {n} files in {dir}",
+           "exported": "Tables exported: {n} in {dir}",
            "see": "Invalid files in detail: sheet 'Tidak Valid' of {path}.",
            "verdict": {True: "fits", False: "DOES NOT FIT", None: "not checked"},
            "status": {"ok": "present", "missing": "no report yet", "rejected": "rejected"}},
@@ -76,7 +78,8 @@ def render_unit(result: MergeResult, lang: str) -> str:
 def render_province(result: MergeResult, lang: str) -> str:
     w = _WORDS[lang]
     status = [u.status for u in result.units]
-    lines = [w["province"].format(period=result.period, units=len(result.units),
+    lines = [w["province"].format(period=result.period,
+                                  units=count(len(result.units), "unit", lang=lang),
                                   ok=status.count("ok"), rejected=status.count("rejected"),
                                   missing=status.count("missing"))]
     head = w["head"]
@@ -98,45 +101,15 @@ def render_province(result: MergeResult, lang: str) -> str:
     return "\n".join(lines)
 
 
-@click.command("merge")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--period", "-p", type=PERIOD,
-              help="Period, e.g. 2025-Q3 (required for returned workbooks; for --level "
-                   "province it is read from the unit reports when omitted).")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
-              help="Roster: who is expected (missing employees and units are listed) and who "
-                   "heads each unit (the signature on the report).")
-@click.option("--profile", type=click.Path(exists=True, dir_okay=False),
-              help="Agency profile (instansi.toml): agency name, region, signing place and "
-                   "signatories printed on the report, order of the units.")
-@click.option("--org-predikat", type=click.Choice(PREDIKAT_ORGANISASI, case_sensitive=False),
-              help="The organisation's predikat: check the distribution curve (SE MenPANRB "
-                   "3/2023).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Report workbook to write (.xlsx).")
-@click.option("--level", type=click.Choice(["unit", "province"]), default="unit",
-              show_default=True, help="unit: returned workbooks of one unit; province: unit "
-                                      "reports and/or one folder of returned workbooks per unit.")
-@click.option("--unit", help="Unit level: the unit to report on when the files span several "
-                             "(unit name as in the roster, any case; other units' files are "
-                             "listed, not merged).")
-@format_option
-@click.option("--export", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write every table as CSV (and Parquet when pyarrow is installed).")
-@jobs_option
-@executor_options
-@click.option("--force", is_flag=True, help="Overwrite an existing report or export files.")
-@lang_option
-def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit, fmt, export,
-              jobs, executor, scheduler, force, lang):
-    """Merge returned SKP workbooks into one report workbook.
+@command("merge", short_help="Gabungkan file SKP menjadi rekap unit atau provinsi.",
+         short_help_en="Merge SKP workbooks into unit or province reports.", help_en="""Merge returned SKP workbooks into one report workbook.
 
-    Every workbook is validated first (same rules as 'skpxl validate', evaluation stage);
-    only valid ones are merged, the others are listed with their reasons. The report opens on
-    Ringkasan, a signing sheet for the unit head (counts, predikat chart, curve check,
-    signature block), then Rekap Pegawai, Hasil Kerja, Perilaku, Belum Mengumpulkan, Tidak
-    Valid and Duplikat, each printable on A4. With --level province, PATHS are unit reports
-    (verified: an edited or foreign file is rejected) and/or folders; the units listed are
+    Every workbook is checked first (same rules as 'skpxl validate', evaluation stage);
+    only valid ones are merged, the others are listed with their reasons. The report opens
+    on Ringkasan, a one-page signing sheet for the unit head (counts, predikat chart, curve
+    check, signature block), then Rekap Pegawai, Hasil Kerja, Perilaku, Belum Mengumpulkan,
+    Tidak Valid and Duplikat, each printable on A4. With --level province, PATHS are unit
+    reports (verified: an edited or foreign file is rejected) and/or folders; the units are
     the roster's (or the profile's) and those found, never a built-in list.
 
     Exit code 0 when every input was valid and nobody is missing, 1 when some input was
@@ -145,6 +118,76 @@ def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit,
 
     \b
     Example:
+      skpxl merge kembali/ --period 2025-Q3 --roster pegawai.xlsx -o rekap-batu.xlsx
+      skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx \\
+          --profile instansi.toml -o provinsi.xlsx
+      skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
+          -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
+    """)
+@argument("paths", nargs=-1, required=True, type=click.Path(exists=True),
+          metavar="FILE_ATAU_FOLDER...", metavar_en="PATHS...")
+@option("--period", "-p", type=PERIOD,
+        help="Periode, misalnya 2025-Q3 (wajib untuk file SKP yang dikembalikan; untuk --level "
+             "province diambil dari rekap unit bila tidak diberikan).",
+        help_en="Period, e.g. 2025-Q3 (required for returned workbooks; for --level province "
+                "it is read from the unit reports when omitted).")
+@option("--roster", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+        help="Daftar pegawai: siapa yang diharapkan (pegawai dan unit yang belum ada "
+             "dicantumkan) dan siapa kepala setiap unit (tanda tangan rekap).",
+        help_en="Roster: who is expected (missing employees and units are listed) and who "
+                "heads each unit (the signature on the report).")
+@option("--profile", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+        help="Profil instansi (instansi.toml): nama instansi, wilayah, tempat dan "
+             "penandatangan yang tercetak di rekap, urutan unit.",
+        help_en="Agency profile (instansi.toml): agency name, region, signing place and "
+                "signatories printed on the report, order of the units.")
+@option("--org-predikat", type=click.Choice(PREDIKAT_ORGANISASI, case_sensitive=False),
+        help="Predikat kinerja organisasi: periksa kurva distribusi predikat pegawai (SE "
+             "MenPANRB 3/2023).",
+        help_en="The organisation's predikat: check the distribution curve (SE MenPANRB "
+                "3/2023).")
+@option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+        metavar="FILE", help="File rekap yang ditulis (.xlsx).",
+        help_en="Report workbook to write (.xlsx).")
+@option("--level", type=click.Choice(["unit", "province"]), default="unit", show_default=True,
+        help="unit: file SKP yang dikembalikan dari satu unit; province: rekap unit dan/atau "
+             "satu folder file SKP per unit.",
+        help_en="unit: returned workbooks of one unit; province: unit reports and/or one "
+                "folder of returned workbooks per unit.")
+@option("--unit", metavar="NAMA_UNIT", metavar_en="UNIT",
+        help="Tingkat unit: unit yang direkap bila file berasal dari beberapa unit (nama unit "
+             "seperti di daftar pegawai, huruf besar atau kecil sama saja; file unit lain "
+             "dicantumkan, tidak digabung).",
+        help_en="Unit level: the unit to report on when the files span several (unit name as "
+                "in the roster, any case; other units' files are listed, not merged).")
+@format_option
+@option("--export", type=click.Path(file_okay=False, path_type=Path), metavar="FOLDER",
+        help="Tulis juga setiap tabel sebagai CSV (dan Parquet bila pyarrow terpasang).",
+        help_en="Also write every table as CSV (and Parquet when pyarrow is installed).")
+@jobs_option
+@executor_options
+@option("--force", is_flag=True, help="Timpa rekap atau file ekspor yang sudah ada.",
+        help_en="Overwrite an existing report or export files.")
+@lang_option
+def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit, fmt, export,
+              jobs, executor, scheduler, force, lang):
+    """Gabungkan file SKP yang dikembalikan menjadi satu file rekap.
+
+    Setiap file diperiksa dulu (aturan yang sama dengan 'skpxl validate', tahap evaluasi);
+    hanya file yang sah yang digabung, yang lain dicantumkan beserta alasannya. Rekap
+    dibuka dengan Ringkasan, lembar pengesahan satu halaman untuk kepala unit (jumlah,
+    grafik predikat, pemeriksaan kurva, blok tanda tangan), lalu Rekap Pegawai, Hasil
+    Kerja, Perilaku, Belum Mengumpulkan, Tidak Valid dan Duplikat, semuanya siap dicetak
+    pada A4. Dengan --level province, FILE_ATAU_FOLDER adalah rekap unit (diperiksa: rekap
+    yang diubah dengan tangan atau dari tempat lain ditolak) dan/atau folder; unitnya
+    adalah unit di daftar pegawai (atau di profil) dan yang ditemukan, bukan daftar bawaan.
+
+    Kode keluar 0 bila semua file sah dan tidak ada yang belum mengirim, 1 bila ada file
+    yang tidak sah atau pegawai yang belum mengirim (rekap tetap ditulis), 2 bila perintah
+    salah (misalnya rekap sudah ada tanpa --force), 3 bila rekap tidak bisa ditulis.
+
+    \b
+    Contoh:
       skpxl merge kembali/ --period 2025-Q3 --roster pegawai.xlsx -o rekap-batu.xlsx
       skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx \\
           --profile instansi.toml -o provinsi.xlsx
@@ -164,5 +207,6 @@ def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit,
                                                                                      lang))
         click.echo(w["written"].format(path=result.output))
         if result.exported:
-            click.echo(w["exported"].format(n=len(result.exported), dir=export))
+            click.echo(w["exported"].format(n=count(len(result.exported), "file", lang=lang),
+                                            dir=export))
     raise SystemExit(0 if result.ok else 1)
