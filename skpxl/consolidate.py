@@ -23,8 +23,8 @@ from .kurva import KurvaResult
 from .kurva import check as check_kurva
 from .periods import Period
 from .problems import ERROR, Problem, define
-from .report import (DUPLIKAT, HASIL, REKAP, REPORT_SHEET, TIDAK_VALID, ReportContent,
-                     ReportRejected, sheet_names, table_rows)
+from .report import (BERKAS, DUPLIKAT, HASIL, REKAP, REPORT_SHEET, TIDAK_VALID,
+                     ReportContent, ReportRejected, sheet_names, table_rows)
 from .reportbook import table_hash
 from .roster import index_for
 from .validate import (FileReport, check_workers_saw, current_key, list_files,
@@ -35,8 +35,7 @@ define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; ti
 
 VALID, INVALID, NOT_SUBMITTED = "valid", "tidak valid", "belum mengumpulkan"
 SET_ASIDE = "disisihkan"
-
-JATIM_UNITS = domain.JATIM_UNITS
+SKP_FILE = "file SKP"   # what a Berkas row of a returned workbook is
 
 _REKAP_STATUS, _REKAP_PREDIKAT = 14, 12
 
@@ -86,6 +85,7 @@ class UnitData:
     belum: list[tuple] = field(default_factory=list)
     tidak_valid: list[tuple] = field(default_factory=list)
     duplikat: list[tuple] = field(default_factory=list)
+    berkas: list[tuple] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     fingerprint: str = ""
 
@@ -135,6 +135,7 @@ class Submission:
     kind: str = "skp"  # "skp" or "report" (a merged report found among the inputs)
     report: FileReport | None = None
     unit: str | None = None
+    instansi: str | None = None    # the agency the workbook names
     employee: tuple | None = None  # the first 14 Rekap Pegawai values
     hasil: list[tuple] = field(default_factory=list)
     perilaku: list[tuple] = field(default_factory=list)
@@ -172,6 +173,7 @@ def _submission_task(args) -> Submission:
     pegawai = doc.get("pegawai") or {}
     emp = index.get(report.nip) if index and report.nip else None
     sub.unit = (emp.unit_kerja if emp else None) or _text(pegawai.get("unit_kerja"))
+    sub.instansi = (emp.instansi if emp else None) or _text(doc.get("instansi"))
     if emp is not None:
         identity = person_row(emp, index.get(emp.nip_penilai))
     elif report.nip:
@@ -273,21 +275,18 @@ def reduce_unit(unit: str | None, subs: list[Submission], *, period: Period, ros
                       not other.valid else "file yang dipakai lebih baru")
             data.duplikat.append((nip, chosen.employee[1] if chosen.employee else None,
                                   chosen.name, other.name, VALID if other.valid else INVALID,
-                                  reason, chosen.report.generated_at, other.report.generated_at,
-                                  _utc(chosen.report.mtime), _utc(other.report.mtime),
-                                  other.report.sha256))
+                                  reason))
     roster_nips = {e.nip for e in expected_emps}
     for nip in sorted(roster_nips | set(used)):
         sub = used.get(nip)
         emp = lookup(nip)
         if sub is None:
             identity = person_row(emp, lookup(emp.nip_penilai))
-            data.rekap.append(identity + (None,) * 4 + (NOT_SUBMITTED, None, None))
+            data.rekap.append(identity + (None,) * 4 + (NOT_SUBMITTED,))
             data.belum.append(tuple(identity[i] for i in (0, 1, 2, 4, 7, 8, 9)))
             continue
         employee = sub.employee or (nip,) + (None,) * 13
-        data.rekap.append(employee + (VALID if sub.valid else INVALID, sub.name,
-                                      sub.report.sha256))
+        data.rekap.append(employee + (VALID if sub.valid else INVALID,))
         if sub.valid:
             data.hasil += sub.hasil
             data.perilaku += sub.perilaku
@@ -310,6 +309,7 @@ def reduce_unit(unit: str | None, subs: list[Submission], *, period: Period, ros
             status = VALID if sub.valid and used.get(sub.nip) is sub else INVALID
         data.sources.append({"file": sub.name, "sha256": sub.report.sha256 if sub.report else "",
                              "nip": sub.nip, "status": status})
+        data.berkas.append(_berkas_row(sub, unit, status))
     data.fingerprint = _fingerprint(data)
     return data
 
@@ -317,8 +317,16 @@ def reduce_unit(unit: str | None, subs: list[Submission], *, period: Period, ros
 def _invalid_row(sub: Submission, lang: str) -> tuple:
     count, text = _errors_text(sub.report, lang)
     emp = sub.employee
-    return (sub.name, sub.nip, emp[1] if emp else None, sub.unit,
-            sub.report.sha256 if sub.report else None, count, text)
+    return (sub.name, sub.nip, emp[1] if emp else None, sub.unit, count, text)
+
+
+def _berkas_row(sub: Submission, unit: str | None, status: str) -> tuple:
+    """What identifies one returned workbook exactly (a row of the hidden sheet Berkas)."""
+    report = sub.report
+    return (sub.unit or unit, SKP_FILE, sub.name, sub.nip,
+            sub.employee[1] if sub.employee else None, status,
+            report.generated_at if report else None, _utc(report.mtime) if report else None,
+            report.sha256 if report else None, None)
 
 
 def count_unit(data: UnitData, *, expected: int | None, org_predikat, lang: str) -> None:
@@ -366,10 +374,11 @@ def unit_from_report(content: ReportContent, lang: str = "id") -> UnitData:
         raise ReportRejected("laporan unit harus memuat tepat satu unit bernama", metadata=meta)
     summary = summary_from_dict(meta["units"][0], lang)
     data = UnitData(summary)
-    data.rekap = table_rows(content, "Rekap Pegawai", [c.heading for c in REKAP])
-    data.hasil = table_rows(content, "Hasil Kerja", [c.heading for c in HASIL])
-    data.tidak_valid = table_rows(content, "Tidak Valid", [c.heading for c in TIDAK_VALID])
-    data.duplikat = table_rows(content, "Duplikat", [c.heading for c in DUPLIKAT])
+    data.rekap = table_rows(content, "Rekap Pegawai", REKAP)
+    data.hasil = table_rows(content, "Hasil Kerja", HASIL)
+    data.tidak_valid = table_rows(content, "Tidak Valid", TIDAK_VALID)
+    data.duplikat = table_rows(content, "Duplikat", DUPLIKAT)
+    data.berkas = table_rows(content, "Berkas", BERKAS)
     recount = UnitData(UnitSummary(summary.unit, summary.period), rekap=data.rekap,
                        tidak_valid=data.tidak_valid, duplikat=data.duplikat)
     count_unit(recount, expected=summary.expected, org_predikat=None, lang=lang)

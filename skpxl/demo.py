@@ -2,7 +2,7 @@
 
 The demo runs the real library on fictional data, step by step, the way a HR officer would:
 
-    DIR/0-data/       the roster (and plans) used
+    DIR/0-data/       the roster (and plans, and the agency profile instansi.toml) used
     DIR/1-skp/        ``generate``: one pre-filled workbook per employee, per unit
     DIR/2-kembali/    simulated returns: most valid, ~10 % with a typical mistake,
                       ~5 % never returned
@@ -54,6 +54,8 @@ MISTAKE_SHARE = 0.10
 
 SAMPLE_ROSTER = "pegawai-bawaslu-jatim"
 SAMPLE_PLANS = "rencana-kerja"
+#: the agency profile of the samples (agency, region, order of the units), passed to merge
+SAMPLE_PROFILE = "instansi.toml"
 
 #: ``progress(label, total)`` returns ``advance(n)``; ``echo(text)`` prints a step line
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -69,6 +71,7 @@ class DemoResult:
     source: str  # "samples" | "generated"
     roster: str
     plans: str | None = None
+    profile: str | None = None   # the agency profile (samples/instansi.toml), passed to merge
     units: list[str] = field(default_factory=list)
     employees: int = 0
     generated: int = 0
@@ -95,7 +98,8 @@ class DemoResult:
 
     def to_dict(self) -> dict:
         return {"directory": self.directory, "period": self.period, "source": self.source,
-                "roster": self.roster, "plans": self.plans, "units": len(self.units),
+                "roster": self.roster, "plans": self.plans, "profile": self.profile,
+                "units": len(self.units),
                 "employees": self.employees, "generated": self.generated,
                 "generate_failed": self.generate_failed, "returned": self.returned,
                 "not_returned": self.not_returned,
@@ -259,6 +263,8 @@ def prepare_data(data_dir: Path, *, units: int | None, seed: int) -> tuple[str, 
     if source_plans.is_file():
         plans = data_dir / source_plans.name
         shutil.copy2(source_plans, plans)
+    if (samples / SAMPLE_PROFILE).is_file():
+        shutil.copy2(samples / SAMPLE_PROFILE, data_dir / SAMPLE_PROFILE)
     return "samples", roster, plans
 
 
@@ -345,11 +351,11 @@ def _chunks(items: list, jobs: int) -> list[list]:
 
 def _merge_unit_task(task: tuple) -> dict:
     """Worker: merge one unit's returned folder into its report."""
-    folder, unit, period, roster, output = task
+    folder, unit, period, roster, profile, output = task
     try:
         from .merge import merge
         result = merge([folder], period=period, roster=roster, org_predikat=ORG_PREDIKAT,
-                       output=output, level="unit", unit=unit, jobs=1)
+                       output=output, level="unit", unit=unit, jobs=1, profile=profile)
         return {"unit": unit, "output": output, "summary": result.to_dict(), "error": None}
     except Exception as exc:  # noqa: BLE001 - the other units still get their report
         return {"unit": unit, "output": output, "summary": None,
@@ -402,6 +408,8 @@ def run_demo(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed:
     source, roster, plans = prepare_data(root / "0-data", units=units, seed=seed)
     result = DemoResult(str(root), parse_period(PERIOD).kode, source, str(roster),
                         str(plans) if plans else None, lang=lang)
+    if (root / "0-data" / SAMPLE_PROFILE).is_file():
+        result.profile = str(root / "0-data" / SAMPLE_PROFILE)
     if source == "generated":
         result.note("no_samples")
 
@@ -510,8 +518,9 @@ def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> 
     from .executor import map_ordered
     rekap = root / "4-rekap"
     rekap.mkdir(parents=True, exist_ok=True)
+    profile = result.profile
     tasks = [(str(root / "2-kembali" / slug(unit, fallback="unit")), unit, result.period,
-              str(roster), str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
+              str(roster), profile, str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
              for unit in result.units]
     for outcome in map_ordered(_merge_unit_task, tasks, jobs,
                              _start(bar("bar_units"), len(tasks))):
@@ -525,7 +534,7 @@ def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> 
     try:
         province = merge(result.unit_reports, period=result.period, roster=roster,
                          org_predikat=ORG_PREDIKAT, output=output, level="province", jobs=jobs,
-                         progress=bar("bar_province"), lang=result.lang)
+                         progress=bar("bar_province"), lang=result.lang, profile=profile)
     except Exception as exc:  # noqa: BLE001 - reported, the unit reports are still there
         result.note("province_failed",
                     error=f"{type(exc).__name__}: {getattr(exc, 'message', exc)}")

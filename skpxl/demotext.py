@@ -81,8 +81,9 @@ SUMMARY = {
     "generated_data": ("daftar pegawai fiktif yang dibuat otomatis",
                        "a fictional roster made on the fly"),
     "made": ("Yang dibuat di folder {dir}:", "What was made in folder {dir}:"),
-    "0-data": ("daftar pegawai{plans} yang dipakai", "the roster{plans} used"),
+    "0-data": ("daftar pegawai{plans} yang dipakai{profile}", "the roster{plans} used{profile}"),
     "plans": (" dan rencana kerja", " and plans"),
+    "profile": (" (dan profil instansi)", " (and the agency profile)"),
     "1-skp": ("{n} SKP siap dikirim, satu per pegawai, per unit",
               "{n} SKPs ready to send, one per employee, per unit"),
     "2-kembali": ("{n} SKP yang dikirim kembali oleh pegawai ({missing} pegawai belum "
@@ -143,7 +144,8 @@ def render_summary(r, lang: str = "id") -> str:
                units=n(len(r.units), "unit", "unit"),
                employees=n(r.employees, "pegawai", "employee")), "",
              w("made", dir=show(root)),
-             "  0-data/       " + w("0-data", plans=w("plans") if r.plans else ""),
+             "  0-data/       " + w("0-data", plans=w("plans") if r.plans else "",
+                                   profile=w("profile") if r.profile else ""),
              "  1-skp/        " + w("1-skp", n=r.generated),
              "  2-kembali/    " + w("2-kembali", n=r.returned, missing=len(r.not_returned)),
              "  3-perbaikan/  " + w("3-perbaikan", n=len(r.annotated))]

@@ -85,21 +85,6 @@ BERAKHLAK: tuple[tuple[str, tuple[str, str, str]], ...] = (
 )
 
 
-#: Bawaslu Provinsi Jawa Timur (first users): the province secretariat and 38 kab/kota
-#: secretariats in Kemendagri code order (3501-3529, 3571-3579)
-PROVINCE_UNIT_JATIM = "Sekretariat Bawaslu Provinsi Jawa Timur"
-KABUPATEN_JATIM = ("Pacitan", "Ponorogo", "Trenggalek", "Tulungagung", "Blitar", "Kediri",
-                   "Malang", "Lumajang", "Jember", "Banyuwangi", "Bondowoso", "Situbondo",
-                   "Probolinggo", "Pasuruan", "Sidoarjo", "Mojokerto", "Jombang", "Nganjuk",
-                   "Madiun", "Magetan", "Ngawi", "Bojonegoro", "Tuban", "Lamongan", "Gresik",
-                   "Bangkalan", "Sampang", "Pamekasan", "Sumenep")
-KOTA_JATIM = ("Kediri", "Blitar", "Malang", "Probolinggo", "Pasuruan", "Mojokerto", "Madiun",
-              "Surabaya", "Batu")
-JATIM_UNITS: tuple[str, ...] = (
-    PROVINCE_UNIT_JATIM, *(f"Sekretariat Bawaslu Kabupaten {k}" for k in KABUPATEN_JATIM),
-    *(f"Sekretariat Bawaslu Kota {k}" for k in KOTA_JATIM))
-
-
 def berakhlak_text(index: int) -> str:
     """The value and its three indicators, as printed in one PERILAKU KERJA cell."""
     name, indicators = BERAKHLAK[index]

@@ -70,6 +70,31 @@ class Task:
     sheets: tuple[str, ...] | None = None
 
 
+class ToolFailure(str):
+    """The reason a file failed when the program itself failed (a timeout), not the file."""
+
+
+@dataclass
+class BatchResult:
+    """What a batch wrote, and the files that failed with the reason (``failed``: source
+    -> reason). ``exit_code`` follows the CLI contract: 1 when files could not be printed,
+    3 when the program itself failed."""
+
+    engine: str
+    outputs: list[Path]
+    failed: dict[Path, str]
+
+    @property
+    def exit_code(self) -> int:
+        if not self.failed:
+            return 0
+        return 3 if any(isinstance(r, ToolFailure) for r in self.failed.values()) else 1
+
+    def to_dict(self) -> dict:
+        return {"engine": self.engine, "outputs": [str(p) for p in self.outputs],
+                "failed": [{"path": str(p), "reason": str(r)} for p, r in self.failed.items()]}
+
+
 class Engine:
     """A spreadsheet program that can recalculate workbooks and print them to PDF."""
 
@@ -90,14 +115,32 @@ class Engine:
 
     def to_pdf(self, paths, outdir, *, sheets=None, jobs: int = 1,
                force: bool = False) -> list[Path]:
-        """One A4 PDF per workbook in ``outdir``, of ``sheets`` (default: all visible)."""
-        tasks = plan_tasks(paths, outdir, ".pdf", force=force,
-                           sheets=sheets if sheets == FORMS else tuple(sheets) if sheets else None)
-        return self.run(tasks, "pdf", jobs)
+        """One A4 PDF per workbook in ``outdir``, of ``sheets``: names, None (every visible
+        sheet) or :data:`FORMS` (:func:`default_sheets`). Raises one EngineError for all
+        failures (see :meth:`run`); :meth:`export_pdf` reports them instead."""
+        return self.run(plan_tasks(paths, outdir, ".pdf", force=force, sheets=sheets), "pdf",
+                        jobs)
+
+    def export_pdf(self, paths, outdir, *, sheets=FORMS, jobs: int = 1,
+                   force: bool = False) -> BatchResult:
+        """:meth:`to_pdf` for a batch: a file that cannot be printed (unreadable, without the
+        sheets asked for) does not stop the others; the result names it and why.
+
+        A sheet selection that no workbook of the batch has is a :class:`UsageError`."""
+        tasks = plan_tasks(paths, outdir, ".pdf", force=force, sheets=sheets)
+        failed = self._convert(tasks, "pdf", jobs)
+        return BatchResult(self.name, [t.target for t in tasks if t.target not in failed],
+                           {t.source: failed[t.target] for t in tasks if t.target in failed})
+
+    def _convert(self, tasks: list[Task], kind: str, jobs: int) -> dict[Path, str]:
+        failed = check_sheets(tasks) if kind == "pdf" else {}
+        rest = [t for t in tasks if t.target not in failed]
+        return failed | (self.convert(rest, kind, jobs) if rest else {})
 
     def run(self, tasks: list[Task], kind: str, jobs: int) -> list[Path]:
-        """Do ``tasks`` (``kind`` is recalc or pdf); raise one EngineError for all failures."""
-        failed = self.convert(tasks, kind, jobs)
+        """Do ``tasks`` (``kind`` is recalc or pdf); raise one EngineError for all failures
+        (``.outputs``: what was written, ``.failed``: target -> reason)."""
+        failed = self._convert(tasks, kind, jobs)
         outputs = [t.target for t in tasks if t.target not in failed]
         if failed:
             lines = "\n".join(f"  {t.source}: {failed[t.target]}" for t in tasks
@@ -116,7 +159,9 @@ class Engine:
 
 
 def plan_tasks(paths, outdir, suffix: str | None, *, force: bool, sheets=None) -> list[Task]:
-    """Tasks for ``paths`` into ``outdir``: refuse to clobber inputs, or outputs without force."""
+    """Tasks for ``paths`` into ``outdir``: refuse to clobber inputs, or outputs without force.
+
+    ``sheets``: the sheets to print (names), None for all, :data:`FORMS` per workbook."""
     sources = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
     if not sources:
         raise UsageError("Tidak ada file untuk diolah.", en="There are no files to process.")
@@ -141,7 +186,8 @@ def plan_tasks(paths, outdir, suffix: str | None, *, force: bool, sheets=None) -
                              en=f"Output {target} would overwrite its input file.",
                              hint_en="Choose another output folder with -o.")
         seen[target] = source
-        tasks.append(Task(source, target, default_sheets(source) if sheets == FORMS else sheets))
+        tasks.append(Task(source, target, default_sheets(source) if sheets == FORMS else
+                          tuple(sheets) if sheets else None))
     existing = [str(t.target) for t in tasks if t.target.exists()]
     if existing and not force:
         raise OutputError(f"{len(existing)} file keluaran sudah ada, misalnya {existing[0]}.",
@@ -275,18 +321,23 @@ def default_sheets(path: Path) -> tuple[str, ...] | None:
     return tuple(s for s in FORM_SHEETS if s in names) or None
 
 
-def check_sheets(tasks: list[Task]) -> None:
-    """Refuse, before any work, a sheet selection that some workbook cannot honour."""
-    for task in tasks:
-        if not task.sheets:
-            continue
+def check_sheets(tasks: list[Task]) -> dict[Path, str]:
+    """Workbooks that cannot honour their sheet selection: {target: reason}.
+
+    A selection that no workbook can honour (a mistyped sheet name, only .xls files) is a
+    :class:`UsageError`, raised before any work."""
+    failed: dict[Path, UsageError] = {}
+    selected = [task for task in tasks if task.sheets]
+    for task in selected:
         if task.source.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise UsageError(f"{task.source.name}: memilih sheet hanya bisa untuk .xlsx/.xlsm.",
-                             hint="Hitung ulang dulu ke .xlsx dengan 'skpxl recalc', atau "
-                                  "cetak semua sheet (tanpa --sheets).",
-                             en=f"{task.source.name}: sheets can be chosen for .xlsx/.xlsm "
-                                f"only.", hint_en="Recalculate it into .xlsx first with 'skpxl "
-                                                  "recalc', or print every sheet (no --sheets).")
+            failed[task.target] = UsageError(
+                f"{task.source.name}: memilih sheet hanya bisa untuk .xlsx/.xlsm.",
+                hint="Hitung ulang dulu ke .xlsx dengan 'skpxl recalc', atau cetak semua sheet "
+                     "(tanpa --sheets).",
+                en=f"{task.source.name}: sheets can be chosen for .xlsx/.xlsm only.",
+                hint_en="Recalculate it into .xlsx first with 'skpxl recalc', or print every "
+                        "sheet (no --sheets).")
+            continue
         try:
             with zipfile.ZipFile(task.source) as zf:
                 names = sheet_states(zf.read("xl/workbook.xml").decode("utf-8"))
@@ -294,10 +345,14 @@ def check_sheets(tasks: list[Task]) -> None:
             continue  # unreadable: reported as that file's failure
         missing = [s for s in task.sheets if s not in names]
         if missing:
-            raise UsageError(f"{task.source.name} tidak memiliki sheet {', '.join(missing)}.",
-                             hint=f"Sheet yang ada: {', '.join(names)}.",
-                             en=f"{task.source.name} has no sheet {', '.join(missing)}.",
-                             hint_en=f"Its sheets: {', '.join(names)}.")
+            failed[task.target] = UsageError(
+                f"{task.source.name} tidak memiliki sheet {', '.join(missing)}.",
+                hint=f"Sheet yang ada: {', '.join(names)}.",
+                en=f"{task.source.name} has no sheet {', '.join(missing)}.",
+                hint_en=f"Its sheets: {', '.join(names)}.")
+    if selected and len(failed) == len(selected):
+        raise next(iter(failed.values()))
+    return {target: str(error) for target, error in failed.items()}
 
 
 # --- LibreOffice ------------------------------------------------------------------------
@@ -388,8 +443,6 @@ class LibreOfficeEngine(Engine):
         return self._version
 
     def convert(self, tasks: list[Task], kind: str, jobs: int) -> dict[Path, str]:
-        if kind == "pdf":
-            check_sheets(tasks)
         workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         chunks = [tasks[i::workers] for i in range(workers)]
         failed: dict[Path, str] = {}
@@ -464,7 +517,7 @@ class LibreOfficeEngine(Engine):
         except subprocess.TimeoutExpired:
             _kill_group(process)
             process.communicate()
-            return f"LibreOffice dihentikan setelah {timeout:.0f} detik (timeout)"
+            return ToolFailure(f"LibreOffice dihentikan setelah {timeout:.0f} detik (timeout)")
         finally:
             _kill_group(process)  # soffice.bin may outlive the launcher; never leave it
         text = output.decode("utf-8", "replace")

@@ -12,33 +12,61 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import domain
-from .consolidate import (JATIM_UNITS, NOT_SUBMITTED, MergeResult, Submission, UnitData,
-                          UnitSummary, count_unit, input_files, now_iso, parse_time, person_row,
-                          reduce_unit, submissions, unit_from_report)
+from .consolidate import (NOT_SUBMITTED, MergeResult, Submission, UnitData, UnitSummary,
+                          count_unit, input_files, now_iso, parse_time, person_row, reduce_unit,
+                          submissions, unit_from_report)
 from .errors import UsageError
 from .executor import map_ordered, shipped_path
-from .kurva import normalize_org_predikat
 from .kurva import check as check_kurva
+from .kurva import normalize_org_predikat
 from .periods import Period, parse_period
+from .profile import (Profile, Signatory, instansi_of, load_profile, signatory_for, tempat_for,
+                      unit_order, wilayah_of)
 from .report import (PROVINCE_TABLES, REPORT_SHEET, UNIT_TABLES, ReportContent, ReportRejected,
                      check_export, export_tables, province_book, read_report, sheet_names,
                      unit_book)
 from .reportbook import check_output, save
+from .signing import Paper
+
+
+@dataclass
+class _Run:
+    """What every step of one merge needs besides its inputs."""
+
+    roster: object
+    roster_ref: object      # what workers get: the roster's path, or its NIP index
+    profile: Profile
+    org: str | None
+    work: object            # jobs or an executor
+    lang: str
+    progress: object
+
+    def paper(self, level: str, scope: str | None, period: Period, instansi: str = "",
+              signer: Signatory | None = None) -> Paper:
+        """The signing sheet's facts; the agency from the profile or roster first."""
+        roster = Path(self.roster.path).name if self.roster is not None else None
+        return Paper(level, scope or "", instansi_of(self.roster, self.profile) or instansi,
+                     period, signer or Signatory(), now_iso(), roster)
 
 # --- entry point ----------------------------------------------------------------------------
 
 def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = None,
           output, level: str = "unit", unit: str | None = None, export=None, jobs: int = 1,
-          force: bool = False, lang: str = "id", progress=None, executor=None) -> MergeResult:
+          force: bool = False, lang: str = "id", progress=None, executor=None,
+          profile=None) -> MergeResult:
     """Merge returned workbooks (or unit reports) into a report workbook at ``output``.
 
     ``roster`` is a roster path or :class:`~skpxl.roster.Roster`; it gives the expected
-    employees. ``progress``, when given, is called once with the number of workbooks to read
-    and returns a callable advanced by one per workbook. ``executor``
+    employees (and units), and who heads each unit. ``profile`` is an agency profile
+    (``instansi.toml`` path or :class:`~skpxl.profile.Profile`): agency name, region,
+    signing places and signatories for the signing sheet, the order of units.
+    ``progress``, when given, is called once with the number of workbooks to read and
+    returns a callable advanced by one per workbook. ``executor``
     (:func:`~skpxl.executor.make_executor`), when given, says where the per-file work runs
     instead of ``jobs``: serially, in a local pool or on a Dask cluster. Refuses
     (:class:`UsageError`) an existing ``output`` without ``force``. The report is written
@@ -61,24 +89,24 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
                      force=force)
     org = normalize_org_predikat(org_predikat)
     per = parse_period(period) if period else None
+    if level == "unit" and per is None:
+        raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3",
+                         en="A unit report needs the period.",
+                         hint_en="For example: --period 2025-Q3")
+    if level == "province" and unit:
+        raise UsageError("--unit hanya untuk laporan unit; laporan provinsi memuat semua "
+                         "unit.", en="--unit is for unit reports only; a province report "
+                                     "holds every unit.")
+    profile = profile if isinstance(profile, Profile) else load_profile(profile)
     roster_obj, roster_ref = _load_roster(roster)
     work = executor or jobs
     if isinstance(roster_ref, str):
         roster_ref = shipped_path(roster_ref, work)
+    run = _Run(roster_obj, roster_ref, profile, org, work, lang, progress)
     if level == "unit":
-        if per is None:
-            raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3",
-                             en="A unit report needs the period.",
-                             hint_en="For example: --period 2025-Q3")
-        result, book = _merge_unit(paths, per, roster_obj, roster_ref, unit, org, work, lang,
-                                   progress)
+        result, book = _merge_unit(paths, per, unit, run)
     else:
-        if unit:
-            raise UsageError("--unit hanya untuk laporan unit; laporan provinsi memuat semua "
-                             "unit.", en="--unit is for unit reports only; a province report "
-                                         "holds every unit.")
-        result, book = _merge_province(paths, per, roster_obj, roster_ref, org, work, lang,
-                                      progress)
+        result, book = _merge_province(paths, per, run)
     result.output = str(output)
     save(book.to_bytes(), output, force=force)
     if export:
@@ -101,10 +129,11 @@ def _load_roster(roster):
     return read_roster_once(str(path)), str(path)
 
 
-def _merge_unit(paths, per: Period, roster, roster_ref, unit, org, work, lang, progress):
+def _merge_unit(paths, per: Period, unit, run: _Run):
+    roster = run.roster
     files, skipped = input_files(paths)
-    subs = submissions(files, period=per.kode, months=per.months, roster_ref=roster_ref,
-                        lang=lang, work=work, progress=progress)
+    subs = submissions(files, period=per.kode, months=per.months, roster_ref=run.roster_ref,
+                        lang=run.lang, work=run.work, progress=run.progress)
     for sub in subs:
         if sub.kind == "report":
             skipped.append({"path": sub.path, "reason": "laporan gabungan, bukan SKP pegawai"})
@@ -114,11 +143,20 @@ def _merge_unit(paths, per: Period, roster, roster_ref, unit, org, work, lang, p
     for s in subs:
         ours = s.unit is None or chosen is None or s.unit.casefold() == chosen.casefold()
         (mine if ours else others).append(s)
-    data = reduce_unit(chosen, mine, period=per, roster=roster, org_predikat=org, lang=lang,
-                       others=others)
+    data = reduce_unit(chosen, mine, period=per, roster=roster, org_predikat=run.org,
+                       lang=run.lang, others=others)
     result = MergeResult("unit", per.kode, "", units=[data.summary], skipped=skipped)
-    book = unit_book(data, per, roster=roster, org_predikat=org, generated_at=now_iso())
+    signer = (signatory_for(chosen, roster, run.profile) if chosen else
+              Signatory(tempat=tempat_for(None, None, run.profile)))
+    paper = run.paper("unit", chosen, per, _most_common(s.instansi for s in mine), signer)
+    book = unit_book(data, per, paper=paper, roster=roster, org_predikat=run.org)
     return result, book
+
+
+def _most_common(names) -> str:
+    """The most common non-empty name (ties: the first in sorted order), else ``""``."""
+    counts = Counter(n for n in names if n)
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else ""
 
 
 def _choose_unit(subs: list[Submission], roster, unit: str | None) -> str | None:
@@ -152,19 +190,11 @@ def _choose_unit(subs: list[Submission], roster, unit: str | None) -> str | None
 
 # --- province -----------------------------------------------------------------------------
 
-_UNIT_RANK = {u.casefold(): i for i, u in enumerate(JATIM_UNITS)}
-
-
-def unit_order(name: str | None):
-    """Sort key: the province secretariat, the kab/kota in Kemendagri order, then the rest."""
-    if name is None:
-        return (2, 0, "")
-    position = _UNIT_RANK.get(name.casefold())
-    return (0, position, "") if position is not None else (1, 0, name.casefold())
-
-
 #: what a province merge reads from a unit report (and so verifies)
-PROVINCE_NEEDS = ("Ringkasan", "Rekap Pegawai", "Hasil Kerja", "Tidak Valid", "Duplikat")
+PROVINCE_NEEDS = ("Ringkasan", "Rekap Pegawai", "Hasil Kerja", "Tidak Valid", "Duplikat",
+                  "Berkas")
+#: rejected reports named on the signing sheet; the rest are in sheet Sumber
+_NOTED = 5
 
 
 def _report_task(args) -> tuple[UnitData | None, ReportContent | None, dict | None]:
@@ -188,7 +218,8 @@ def _report_unit(exc: ReportRejected) -> str | None:
         return None
 
 
-def _merge_province(paths, per, roster, roster_ref, org, work, lang, progress):
+def _merge_province(paths, per, run: _Run):
+    roster, lang, work = run.roster, run.lang, run.work
     explicit, files, skipped = [], [], []
     for raw in paths:
         root = Path(raw)
@@ -228,8 +259,8 @@ def _merge_province(paths, per, roster, roster_ref, org, work, lang, progress):
                                 f"({found_en}).",
                              hint_en="Give it with --period, for example 2025-Q3.")
         per = parse_period(periods[0])
-    subs = submissions(files, period=per.kode, months=per.months, roster_ref=roster_ref,
-                        lang=lang, work=work, progress=progress) if files else []
+    subs = submissions(files, period=per.kode, months=per.months, roster_ref=run.roster_ref,
+                        lang=lang, work=work, progress=run.progress) if files else []
     read([Path(sub.path) for sub in subs if sub.kind == "report"])
     for data, content in list(reports):
         if data.summary.period != per.kode:
@@ -238,55 +269,92 @@ def _merge_province(paths, per, roster, roster_ref, org, work, lang, progress):
                              "reason": f"periode laporan {data.summary.period}, bukan "
                                        f"{per.kode}", "sha256": content.sha256})
     units: dict[str, UnitData] = {}
-    sumber: list[tuple] = []
+    sources: list[dict] = []     # every unit report and folder read, in Sumber and Berkas
     oldest = datetime.min.replace(tzinfo=timezone.utc)
     newest_first = sorted(reports, reverse=True, key=lambda r: (
         parse_time(r[1].metadata["generated_at"]) or oldest, Path(r[1].path).name))
     for data, content in newest_first:
         unit = data.summary.unit
         meta = content.metadata
-        row = [unit, Path(content.path).name, "laporan unit", meta["period"], "dipakai", None,
-               content.sha256, data.fingerprint, meta["generated_at"]]
+        source = {"unit": unit, "file": Path(content.path).name, "kind": "laporan unit",
+                  "period": meta["period"], "status": "dipakai", "reason": None,
+                  "sha256": content.sha256, "fingerprint": data.fingerprint,
+                  "generated_at": meta["generated_at"], "instansi": meta.get("instansi")}
         if unit in units:
-            row[4:6] = ["disisihkan", f"ada laporan {unit} yang lebih baru"]
+            source.update(status="disisihkan", reason=f"ada laporan {unit} yang lebih baru")
         else:
-            data.summary.status, data.summary.source = "ok", row[1]
+            data.summary.status, data.summary.source = "ok", source["file"]
             units[unit] = data
-        sumber.append(tuple(row))
+        sources.append(source)
     raw = [s for s in subs if s.kind == "skp"]
     for unit, group in _group_raw(raw).items():
         folders = ", ".join(sorted({s.folder for s in group}))
+        source = {"unit": unit, "file": folders, "kind": "folder SKP", "period": per.kode,
+                  "status": "dipakai", "reason": None, "sha256": None, "fingerprint": None,
+                  "generated_at": None, "instansi": _most_common(s.instansi for s in group)}
+        sources.append(source)
         if unit in units:
-            sumber.append((unit, folders, "folder SKP", per.kode, "diabaikan",
-                           f"sudah ada laporan unit {unit}", None, None, None))
+            source.update(status="diabaikan", reason=f"sudah ada laporan unit {unit}")
             continue
-        data = reduce_unit(unit, group, period=per, roster=roster, org_predikat=org, lang=lang)
+        data = reduce_unit(unit, group, period=per, roster=roster, org_predikat=run.org,
+                           lang=lang)
         data.summary.status, data.summary.source = "ok", folders
+        source["fingerprint"] = data.fingerprint
         units[unit] = data
-        sumber.append((unit, folders, "folder SKP", per.kode, "dipakai", None, None,
-                       data.fingerprint, None))
     for item in rejected:
-        sumber.append((item["unit"], Path(item["path"]).name, "laporan unit", None, "ditolak",
-                       item["reason"], item["sha256"], None, None))
-    names = list(roster.units()) if roster is not None else list(JATIM_UNITS)
+        sources.append({"unit": item["unit"], "file": Path(item["path"]).name,
+                        "kind": "laporan unit", "period": None, "status": "ditolak",
+                        "reason": item["reason"], "sha256": item["sha256"],
+                        "fingerprint": None, "generated_at": None, "instansi": None})
+    # the units: the roster's (or the profile's list), then every unit found
+    found = {u.casefold(): u for u in units if u}
+    names = [found.get(u.casefold(), u) for u in (
+        roster.units() if roster is not None else run.profile.unit_order)]
     names += [u for u in units if u not in names]
     rejected_units = {item["unit"] for item in rejected}
+    names += [u for u in sorted(rejected_units, key=str) if u and u not in names]
     for name in names:
         if name not in units:
             units[name] = _absent_unit(name, per, roster,
                                        "rejected" if name in rejected_units else "missing", lang)
-    ordered = [units[u] for u in sorted(units, key=unit_order)]
-    totals = _totals([d.summary for d in ordered], per, org, lang)
-    sumber.sort(key=lambda r: (unit_order(r[0]), r[4] != "dipakai", r[1]))
-    rekap = [row for d in ordered for row in d.rekap]
-    hasil = [row for d in ordered for row in d.hasil]
+    order = unit_order(list(units), roster, run.profile)
+    rank = {name: i for i, name in enumerate(order)}
+    ordered = [units[u] for u in order]
+    totals = _totals([d.summary for d in ordered], per, run.org, lang)
+    sources.sort(key=lambda r: (rank.get(r["unit"], len(rank)), r["status"] != "dipakai",
+                                r["file"]))
     summaries = [d.summary for d in ordered]
-    book = province_book(summaries, totals, per, rekap=rekap, hasil=hasil, sources=sumber,
-                         roster=roster, org_predikat=org, generated_at=now_iso())
+    region = wilayah_of(roster, run.profile, [u for u in order if u])
+    paper = run.paper("province", region, per,
+                      _most_common(src["instansi"] for src in sources),
+                      signatory_for(None, roster, run.profile))
+    book = province_book(
+        summaries, totals, per, paper=paper,
+        rekap=[row for d in ordered for row in d.rekap],
+        hasil=[row for d in ordered for row in d.hasil],
+        sumber=[(r["unit"], r["file"], r["kind"], r["period"], r["status"], r["reason"])
+                for r in sources],
+        berkas=[(r["unit"], r["kind"], r["file"], None, None, r["status"], r["generated_at"],
+                 None, r["sha256"], r["fingerprint"]) for r in sources]
+        + [row for d in ordered for row in d.berkas],
+        sources=[{"file": r["file"], "sha256": r["sha256"] or "", "unit": r["unit"],
+                  "status": r["status"]} for r in sources],
+        roster=roster, org_predikat=run.org, notes=_rejection_notes(rejected))
     result = MergeResult("province", per.kode, "", units=summaries, totals=totals,
                          rejected=[{k: v for k, v in r.items() if k != "sha256"}
                                    for r in rejected], skipped=skipped)
     return result, book
+
+
+def _rejection_notes(rejected: list[dict]) -> list[str]:
+    """Lines for the signing sheet naming the unit reports that were not used, and why."""
+    notes = [f"Laporan unit ditolak: {Path(r['path']).name}"
+             + (f" ({r['unit']})" if r["unit"] else "") + f": {r['reason']}."
+             for r in rejected[:_NOTED]]
+    if len(rejected) > _NOTED:
+        notes.append(f"... dan {len(rejected) - _NOTED} laporan lain yang ditolak (lihat "
+                     f"sheet Sumber).")
+    return notes
 
 
 def _group_raw(subs: list[Submission]) -> dict[str | None, list[Submission]]:
@@ -311,7 +379,7 @@ def _absent_unit(name: str, per: Period, roster, status: str, lang: str) -> Unit
         index = roster.by_nip()
         for emp in sorted(roster.employees_of(name), key=lambda e: e.nip):
             data.rekap.append(person_row(emp, index.get(emp.nip_penilai)) + (None,) * 4 +
-                              (NOT_SUBMITTED, None, None))
+                              (NOT_SUBMITTED,))
     count_unit(data, expected=len(data.rekap) if roster is not None else None, org_predikat=None,
            lang=lang)
     return data

@@ -1,12 +1,17 @@
 """Report workbooks: their layouts, reading them back, and checking they were not edited.
 
 The unit and province reports (:func:`unit_book`, :func:`province_book`) are built with
-:class:`~skpxl.reportbook.ReportBook`, which writes their big tables fast.
+:class:`~skpxl.reportbook.ReportBook`, which writes their big tables fast. Each opens on a
+signing sheet (:mod:`skpxl.signing`); its tables print on A4 landscape, with the columns a
+level does not need hidden; what identifies files exactly (names, SHA-256, times) is in the
+hidden sheet Berkas, which never prints.
 
 A hidden sheet ``_skpxl_report`` holds the report's metadata as JSON (schema
 ``schemas/unit-report.schema.json``), including a SHA-256 of every checked range. Reading a
 report back (:func:`read_report`) validates that JSON and recomputes the hashes from the
-cells, so a hand-edited or foreign workbook is refused with the reason.
+cells, so a hand-edited or foreign workbook is refused with the reason. A unit report of an
+earlier layout (:data:`PREVIOUS_VERSIONS`) is refused too, asking the unit to make it again
+with ``skpxl merge``: its tables have other columns.
 """
 
 from __future__ import annotations
@@ -15,25 +20,31 @@ import csv
 import hashlib
 import io
 import json
-import math
 import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from openpyxl.chart import Reference
+from openpyxl.drawing.spreadsheet_drawing import AbsoluteAnchor
+from openpyxl.drawing.xdr import XDRPoint2D, XDRPositiveSize2D
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from . import textfmt
 from .domain import PREDIKAT
 from .errors import UsageError
-from .reportbook import (BOLD, NUMBER_FORMATS, TITLE_FONT, WARN_FONT, Column, ReportBook,
-                         TableSheet, bar_chart, put, save, table_hash)
+from .reportbook import (ALIGN, BOLD, GRID, NUMBER_FORMATS, TABLE_BOLD, Column, ReportBook,
+                         TableSheet, bar_chart, parse_decimal, put, save, style, table_hash)
 from .resources import schemas_dir
+from .signing import Paper, write_signing_sheet
 from .writer import sheet_parts
 
 REPORT_SHEET = "_skpxl_report"
 REPORT_SCHEMA = "skpxl/unit-report"
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "2.0"
+#: earlier layouts, refused with a request to make the unit report again
+PREVIOUS_VERSIONS = ("1.0",)
 _CHUNK = 30000  # characters of metadata JSON per cell (a cell holds at most 32,767)
 _CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
 
@@ -98,6 +109,12 @@ def read_report(path: Path, sheets=None) -> ReportContent:
             metadata = json.loads(text)
         except ValueError as exc:
             raise ReportRejected("metadata laporan rusak (bukan JSON yang sah)") from exc
+        version = metadata.get("schema_version") if isinstance(metadata, dict) else None
+        if version in PREVIOUS_VERSIONS:
+            raise ReportRejected(f"laporan dibuat dengan skpxl versi lama (tata letak "
+                                 f"{version}, sekarang {REPORT_SCHEMA_VERSION}); unit perlu "
+                                 f"membuat ulang laporannya dengan 'skpxl merge' lalu "
+                                 f"mengirimnya lagi", metadata=metadata)
         errors = sorted(report_validator().iter_errors(metadata), key=lambda e: list(e.path))
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "(akar)"
@@ -139,19 +156,31 @@ def _range(rows: list[list], ref: str) -> list[list]:
     return out
 
 
-def table_rows(content: ReportContent, sheet: str, headings: list[str]) -> list[tuple]:
-    """The data rows of a verified table, after checking its headings are ``headings``.
+def table_rows(content: ReportContent, sheet: str, columns) -> list[tuple]:
+    """The data rows of a verified table, after checking its headings are ``columns``'
+    (:class:`~skpxl.reportbook.Column` objects, or just the headings).
 
-    Values come back as they were written: empty cells as None, integral numbers as int.
+    Values come back as they were before the sheet showed them: empty cells as None,
+    integral numbers as int, a ``decimal`` column's text (``2,344``) as its number.
     """
     rows = content.tables.get(sheet)
     if rows is None:
         raise ReportRejected(f"tabel '{sheet}' tidak tercatat di metadata")
-    if [str(v or "") for v in rows[0]] != headings:
+    if [str(v or "") for v in rows[0]] != [getattr(c, "heading", c) for c in columns]:
         raise ReportRejected(f"kolom sheet '{sheet}' berbeda dari versi laporan "
                              f"{REPORT_SCHEMA_VERSION}")
-    return [tuple(None if v == "" else int(v) if v.__class__ is float and v.is_integer()
-                  and abs(v) < 1e15 else v for v in row) for row in rows[1:]]
+    out = [tuple(None if v == "" else int(v) if v.__class__ is float and v.is_integer()
+                 and abs(v) < 1e15 else v for v in row) for row in rows[1:]]
+    decimals = [i for i, c in enumerate(columns)
+                if getattr(c, "kind", "text") in ("decimal", "value")]
+    if decimals:    # the text a sheet showed for a number that is not whole: the number
+        for n, row in enumerate(out):
+            if any(row[i].__class__ is str for i in decimals):
+                row = list(row)
+                for i in decimals:
+                    row[i] = parse_decimal(row[i])
+                out[n] = tuple(row)
+    return out
 
 
 # --- export for analysts --------------------------------------------------------------------
@@ -169,8 +198,8 @@ def csv_safe(value) -> str:
 
 
 UNIT_TABLES = ("Rekap Pegawai", "Hasil Kerja", "Perilaku", "Belum Mengumpulkan",
-               "Tidak Valid", "Duplikat")
-PROVINCE_TABLES = ("Ringkasan Provinsi", "Rekap Pegawai", "Hasil Kerja", "Sumber")
+               "Tidak Valid", "Duplikat", "Berkas")
+PROVINCE_TABLES = ("Rekap Unit", "Rekap Pegawai", "Hasil Kerja", "Sumber", "Berkas")
 
 
 def export_paths(sheets, outdir: Path) -> list[Path]:
@@ -220,7 +249,7 @@ def _parquet_bytes(spec: TableSheet) -> bytes:
         values = [row[i] for row in spec.rows]
         numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
                       for v in values)
-        if numeric and column.kind in ("int", "number", "percent"):
+        if numeric and column.kind in ("int", "number", "decimal", "value", "percent"):
             columns[column.heading] = pd.array(values, dtype="Float64")
         else:  # mixed cells (a target may be a number or text) are kept as text
             columns[column.heading] = pd.array(
@@ -232,49 +261,70 @@ def _parquet_bytes(spec: TableSheet) -> bytes:
 
 
 # --- the report layouts ---------------------------------------------------------------------
-# Row tuples are built in skpxl.merge in exactly these column orders.
+# Row tuples are built in skpxl.consolidate and skpxl.merge in exactly these column orders.
+# Widths are for 7.5 pt text: each printed table fits A4 landscape at 100 % (at most 112
+# units, skpxl.reportbook.PT_PER_UNIT), with the columns a level does not print hidden (see
+# UNIT_HIDDEN and PROVINCE_HIDDEN).
 
-REKAP = (Column("NIP", 21), Column("Nama", 30, "wrap"), Column("Status ASN", 9),
-         Column("Pangkat/Gol. Ruang", 20, "wrap"), Column("Jabatan", 28, "wrap"),
-         Column("Jenis Jabatan", 13), Column("Jenjang", 13), Column("Unit Kerja", 28, "wrap"),
-         Column("NIP Penilai", 21), Column("Nama Penilai", 28, "wrap"),
-         Column("Rating Hasil Kerja", 18), Column("Rating Perilaku", 18),
-         Column("Predikat", 16), Column("Angka Kredit", 10, "number"), Column("Status", 18),
-         Column("File", 40, "wrap"), Column("SHA-256", 20))
-HASIL = (Column("NIP", 21), Column("Nama", 26, "wrap"), Column("Unit Kerja", 26, "wrap"),
-         Column("Bagian", 10), Column("No RHK", 7, "int"),
-         Column("RHK Pimpinan yang Diintervensi", 34, "wrap"),
-         Column("Rencana Hasil Kerja", 40, "wrap"), Column("Aspek/Perspektif", 16, "wrap"),
-         Column("Indikator Kinerja Individu", 40, "wrap"), Column("Target", 10),
-         Column("Satuan", 10), Column("Realisasi", 14, "wrap"),
-         Column("Umpan Balik", 30, "wrap"))
-PERILAKU = (Column("NIP", 21), Column("Nama", 26, "wrap"), Column("Unit Kerja", 26, "wrap"),
-            Column("No", 5, "int"), Column("Perilaku Kerja", 24),
-            Column("Ekspektasi Khusus Pimpinan", 40, "wrap"), Column("Umpan Balik", 40, "wrap"))
-BELUM = (Column("NIP", 21), Column("Nama", 30, "wrap"), Column("Status ASN", 9),
-         Column("Jabatan", 30, "wrap"), Column("Unit Kerja", 30, "wrap"),
-         Column("NIP Penilai", 21), Column("Nama Penilai", 30, "wrap"))
-TIDAK_VALID = (Column("File", 40, "wrap"), Column("NIP", 21), Column("Nama", 26, "wrap"),
-               Column("Unit Kerja", 26, "wrap"), Column("SHA-256", 20),
-               Column("Jumlah Kesalahan", 10, "int"), Column("Masalah", 70, "wrap"))
-DUPLIKAT = (Column("NIP", 21), Column("Nama", 26, "wrap"), Column("File Dipakai", 36, "wrap"),
-            Column("File Disisihkan", 36, "wrap"), Column("Status File Disisihkan", 14),
-            Column("Alasan", 40, "wrap"), Column("Dibuat (Dipakai)", 24),
-            Column("Dibuat (Disisihkan)", 24), Column("Waktu File (Dipakai)", 22),
-            Column("Waktu File (Disisihkan)", 22), Column("SHA-256 Disisihkan", 20))
-PREDIKAT_COLUMNS = tuple(Column(p, 11, "int") for p in PREDIKAT)
-PROVINSI = (Column("Unit Kerja", 40, "wrap"), Column("Status Laporan", 14),
-            Column("Diharapkan", 11, "int"), Column("File Masuk", 10, "int"),
-            Column("SKP Sah", 9, "int"), Column("Tidak Valid", 9, "int"),
-            Column("Duplikat", 9, "int"), Column("Belum Ada SKP Sah", 11, "int"),
-            Column("Belum Mengumpulkan", 13, "int"), Column("Tingkat SKP Sah", 10, "percent"),
-            *PREDIKAT_COLUMNS, Column("Predikat Organisasi", 13), Column("Kurva", 14),
-            Column("Catatan Kurva", 60, "wrap"))
-SUMBER = (Column("Unit Kerja", 36, "wrap"), Column("Sumber", 40, "wrap"), Column("Jenis", 14),
-          Column("Periode", 9), Column("Status", 12), Column("Alasan", 50, "wrap"),
-          Column("SHA-256", 20), Column("Sidik Data", 20), Column("Dibuat", 24))
+REKAP = (Column("NIP", 13), Column("Nama", 14.5, "wrap"), Column("Status ASN", 5),
+         Column("Pangkat/Gol. Ruang", 11, "wrap"), Column("Jabatan", 14.5, "wrap"),
+         Column("Jenis Jabatan", 11), Column("Jenjang", 11), Column("Unit Kerja", 12.5, "wrap"),
+         Column("NIP Penilai", 13), Column("Nama Penilai", 12.5, "wrap"),
+         Column("Rating Hasil Kerja", 8, "wrap"), Column("Rating Perilaku", 8, "wrap"),
+         Column("Predikat", 10, "wrap"), Column("Angka Kredit", 6, "decimal"),
+         Column("Status", 10, "wrap"))
+HASIL = (Column("NIP", 13), Column("Nama", 11, "wrap"), Column("Unit Kerja", 12, "wrap"),
+         Column("Bagian", 6), Column("No RHK", 3.5, "int"),
+         Column("RHK Pimpinan yang Diintervensi", 14, "wrap"),
+         Column("Rencana Hasil Kerja", 14.5, "wrap"), Column("Aspek/Perspektif", 8, "wrap"),
+         Column("Indikator Kinerja Individu", 15.5, "wrap"), Column("Target", 9, "value"),
+         Column("Satuan", 7.5, "wrap"), Column("Realisasi", 9, "value"),
+         Column("Umpan Balik", 8.5, "wrap"))
+PERILAKU = (Column("NIP", 13), Column("Nama", 16, "wrap"), Column("Unit Kerja", 12.5, "wrap"),
+            Column("No", 3, "int"), Column("Perilaku Kerja", 12.5, "wrap"),
+            Column("Ekspektasi Khusus Pimpinan", 33.5, "wrap"), Column("Umpan Balik", 34, "wrap"))
+BELUM = (Column("NIP", 13), Column("Nama", 20, "wrap"), Column("Status ASN", 5),
+         Column("Jabatan", 21.5, "wrap"), Column("Unit Kerja", 18, "wrap"),
+         Column("NIP Penilai", 13), Column("Nama Penilai", 20, "wrap"))
+TIDAK_VALID = (Column("File", 21, "wrap"), Column("NIP", 13), Column("Nama", 14.5, "wrap"),
+               Column("Unit Kerja", 13.5, "wrap"), Column("Jumlah Kesalahan", 6.5, "int"),
+               Column("Masalah", 43.5, "wrap"))
+DUPLIKAT = (Column("NIP", 13), Column("Nama", 16, "wrap"), Column("File Dipakai", 25, "wrap"),
+            Column("File Disisihkan", 25, "wrap"), Column("Status File Disisihkan", 8, "wrap"),
+            Column("Alasan", 25, "wrap"))
+#: every file and report read, with what identifies it exactly: a sheet that is not printed
+BERKAS = (Column("Unit Kerja", 30), Column("Jenis", 12), Column("File", 44), Column("NIP", 20),
+          Column("Nama", 28), Column("Status", 12), Column("Dibuat", 26),
+          Column("Waktu File", 22), Column("SHA-256", 66), Column("Sidik Data", 66))
+PREDIKAT_COLUMNS = (Column("Sangat Baik", 5.5, "int"), Column("Baik", 4.5, "int"),
+                    Column("Butuh Perbaikan", 7.5, "int"), Column("Kurang/Misconduct", 8, "int"),
+                    Column("Sangat Kurang", 6, "int"))
+#: a unit's name does not wrap: one line each, 39 units on one page
+PROVINSI = (Column("Unit Kerja", 29.5), Column("Status Laporan", 7.5, "wrap"),
+            Column("Diharapkan", 7.5, "int"), Column("File Masuk", 5.5, "int"),
+            Column("SKP Sah", 4.5, "int"), Column("Tidak Valid", 5.5, "int"),
+            Column("Duplikat", 6.5, "int"), Column("Belum Ada SKP Sah", 5.5, "int"),
+            Column("Belum Mengumpulkan", 10.5, "int"), Column("Tingkat SKP Sah", 6, "percent"),
+            *PREDIKAT_COLUMNS, Column("Predikat Organisasi", 8, "wrap"),
+            Column("Kurva", 10, "wrap"), Column("Catatan Kurva", 60, "wrap"))
+SUMBER = (Column("Unit Kerja", 25, "wrap"), Column("Sumber", 29, "wrap"), Column("Jenis", 11),
+          Column("Periode", 7), Column("Status", 9), Column("Alasan", 31, "wrap"))
+
+#: columns not printed (hidden) in a unit report: the report is one unit's, who assesses whom
+#: is in Nama Penilai, the employee's NIP is in Rekap Pegawai; the data and the exports keep
+#: them
+UNIT_HIDDEN = {"Rekap Pegawai": ("Jenis Jabatan", "Jenjang", "Unit Kerja", "NIP Penilai"),
+               "Hasil Kerja": ("NIP", "Unit Kerja"), "Perilaku": ("Unit Kerja",),
+               "Belum Mengumpulkan": ("Unit Kerja",)}
+PROVINCE_HIDDEN = {"Rekap Pegawai": ("Status ASN", "Pangkat/Gol. Ruang", "Jenis Jabatan",
+                                     "Jenjang", "NIP Penilai"),
+                   "Hasil Kerja": ("NIP", "Bagian"),
+                   "Rekap Unit": ("File Masuk", "Tidak Valid", "Duplikat", "Predikat Organisasi",
+                                  "Catatan Kurva")}
 
 STATUS_TEXT = {"ok": "ada", "missing": "belum ada laporan", "rejected": "ditolak"}
+#: the same, in Rekap Unit (one line in its column)
+REPORT_STATUS = {"ok": "ada", "missing": "belum ada", "rejected": "ditolak"}
 
 
 def verdict(ok: bool | None) -> str:
@@ -285,7 +335,7 @@ def source_fingerprint(sources: list[dict], *, listed: bool) -> dict:
     """How many sources, and one SHA-256 over all of them (name, file hash, status).
 
     A unit report does not list its files here: each one is already a row (with its SHA-256)
-    in Rekap Pegawai, Tidak Valid or Duplikat, whose contents are hashed in ``checks``.
+    in Berkas, whose contents are hashed in ``checks``.
     """
     text = json.dumps(sources, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data = {"count": len(sources), "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
@@ -295,14 +345,16 @@ def source_fingerprint(sources: list[dict], *, listed: bool) -> dict:
 
 
 def report_metadata(level: str, period, units: list, *, checks: list, sources: list,
-                    roster=None, org_predikat=None, generated_at: str, totals=None) -> dict:
+                    roster=None, org_predikat=None, generated_at: str, totals=None,
+                    instansi: str = "") -> dict:
     """The machine-readable description stored in the report's hidden sheet."""
     from . import __version__
     data = {"schema": REPORT_SCHEMA, "schema_version": REPORT_SCHEMA_VERSION, "level": level,
             "period": period.kode, "generated_at": generated_at,
             "tool": {"name": "skpxl", "version": __version__}, "roster": None,
             "org_predikat": org_predikat, "units": [u.to_dict() for u in units],
-            "checks": checks, "sources": source_fingerprint(sources, listed=level != "unit")}
+            "checks": checks, "sources": source_fingerprint(sources, listed=level != "unit"),
+            "instansi": instansi or None}
     if roster is not None:
         path = Path(roster.path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
@@ -322,139 +374,125 @@ def write_metadata(book: ReportBook, data: dict) -> None:
         put(ws, 2 + i // _CHUNK, 1, text[i:i + _CHUNK])
 
 
-def _footer(ws, row: int, generated_at: str, roster) -> None:
-    from . import __version__
-    put(ws, row, 1, "Dibuat", font=BOLD)
-    put(ws, row, 2, f"{generated_at} oleh skpxl {__version__}")
-    if roster is not None:
-        put(ws, row + 1, 1, "Roster", font=BOLD)
-        put(ws, row + 1, 2, Path(roster.path).name)
+#: tables that are often empty: then their sheet is hidden (the signing sheet says 0), so
+#: no page of headings alone is printed
+OPTIONAL_TABLES = ("Belum Mengumpulkan", "Tidak Valid", "Duplikat")
 
 
-def _kurva_block(ws, row: int, kurva, title: str, *, span: int = 1) -> int:
-    """The curve verdict and its messages from ``row``; returns the last row written.
-
-    A message spans ``span`` columns from B (merged) and gets a row height that fits it.
-    """
-    put(ws, row, 1, title, font=BOLD)
-    put(ws, row + 1, 1, "Predikat organisasi")
-    put(ws, row + 1, 2, kurva.org_predikat or "tidak diberikan")
-    put(ws, row + 2, 1, "Hasil pemeriksaan")
-    put(ws, row + 2, 2, verdict(kurva.ok), font=WARN_FONT if kurva.ok is False else BOLD)
-    row += 2
-    for message in kurva.messages:
-        row += 1
-        put(ws, row, 1, "Peringatan" if kurva.ok is False else "Catatan")
-        put(ws, row, 2, message, wrap=True, font=WARN_FONT if kurva.ok is False else None)
-        if span > 1:
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=1 + span)
-        ws.row_dimensions[row].height = 15 * math.ceil(len(message) / 75)
-    return row
+def _tables(book: ReportBook, layouts, hidden: dict) -> None:
+    """One printed table sheet per (sheet, columns, rows); Berkas, and an optional table
+    without rows, hidden (never printed)."""
+    for sheet, columns, rows in layouts:
+        spec = TableSheet(sheet, sheet.replace(" ", ""), columns, rows,
+                          hidden=hidden.get(sheet, ()))
+        book.table(spec, hidden=sheet == "Berkas" or (sheet in OPTIONAL_TABLES and not rows))
 
 
-def unit_book(data, period, *, roster=None, org_predikat=None, generated_at: str) -> ReportBook:
-    """The unit report: Ringkasan, the tables, and the hidden metadata sheet."""
-    s = data.summary
-    book = ReportBook()
-    ws = book.sheet("Ringkasan")
-    put(ws, 1, 1, f"REKAPITULASI SKP {s.unit or '(UNIT TIDAK DIKETAHUI)'}".upper(),
-        font=TITLE_FONT)
-    put(ws, 2, 1, f"Periode {period.kode}: {period.label}, {period.range_text}")
-    no_roster = "tidak diketahui (tanpa roster)"
-    items = [("Unit kerja", s.unit), ("Periode", period.kode),
-             ("Pegawai menurut roster", no_roster if s.expected is None else s.expected),
-             ("File masuk", s.submitted), ("SKP sah (pegawai)", s.valid),
-             ("File tidak valid", s.invalid), ("File duplikat disisihkan", s.duplicates),
-             ("Pegawai belum punya SKP sah", no_roster if s.missing is None else s.missing),
-             ("   di antaranya belum mengumpulkan",
-              no_roster if s.not_submitted is None else s.not_submitted),
-             ("Tingkat SKP sah", s.rate)]
-    put(ws, 4, 1, "Uraian", font=BOLD)
-    put(ws, 4, 2, "Jumlah", font=BOLD)
-    for offset, (label, value) in enumerate(items, start=5):
-        put(ws, offset, 1, label)
-        put(ws, offset, 2, value, number_format="0.0%" if label.startswith("Tingkat") else None,
-            left=True)
-    head = 5 + len(items) + 1
-    for col, text in enumerate(("Predikat", "Jumlah", "Persentase"), start=1):
-        put(ws, head, col, text, font=BOLD)
-    for offset, name in enumerate(PREDIKAT, start=1):
-        put(ws, head + offset, 1, name)
-        put(ws, head + offset, 2, s.predikat[name])
-        put(ws, head + offset, 3, s.predikat[name] / s.valid if s.valid else None,
-            number_format="0.0%")
-    total = head + len(PREDIKAT) + 1
-    put(ws, total, 1, "Jumlah", font=BOLD)
-    put(ws, total, 2, s.valid, font=BOLD)
-    chart = bar_chart("Distribusi predikat", Reference(ws, min_col=2, min_row=head,
-                                                       max_row=total - 1),
-                      Reference(ws, min_col=1, min_row=head + 1, max_row=total - 1))
-    ws.add_chart(chart, "E4")
-    last = _kurva_block(ws, total + 2, s.kurva, "Kurva distribusi (SE MenPANRB No. 3 Tahun 2023)")
-    book.check_range(ws, f"A4:C{last}")
-    _footer(ws, last + 2, generated_at, roster)
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 36, 70
-    ws.column_dimensions["C"].width = 12
-    tables = ((REKAP, data.rekap), (HASIL, data.hasil), (PERILAKU, data.perilaku),
-              (BELUM, data.belum), (TIDAK_VALID, data.tidak_valid), (DUPLIKAT, data.duplikat))
-    for sheet, (columns, rows) in zip(UNIT_TABLES, tables):
-        book.table(TableSheet(sheet, sheet.replace(" ", ""), columns, rows))
-    write_metadata(book, report_metadata("unit", period, [s], checks=book.checks,
-                                  sources=data.sources, roster=roster,
-                                  org_predikat=org_predikat, generated_at=generated_at))
+def unit_book(data, period, *, paper: Paper, roster=None, org_predikat=None) -> ReportBook:
+    """The unit report: the signing sheet Ringkasan, the tables, Berkas (hidden) and the
+    metadata sheet."""
+    book = ReportBook(paper.header)
+    write_signing_sheet(book, "Ringkasan", paper, data.summary)
+    _tables(book, zip(UNIT_TABLES, (REKAP, HASIL, PERILAKU, BELUM, TIDAK_VALID, DUPLIKAT,
+                                    BERKAS),
+                      (data.rekap, data.hasil, data.perilaku, data.belum, data.tidak_valid,
+                       data.duplikat, data.berkas)), UNIT_HIDDEN)
+    write_metadata(book, report_metadata("unit", period, [data.summary], checks=book.checks,
+                                         sources=data.sources, roster=roster,
+                                         org_predikat=org_predikat,
+                                         generated_at=paper.generated_at,
+                                         instansi=paper.instansi))
     return book
 
 
 def summary_row(s, status: str | None) -> tuple:
-    """One row of Ringkasan Provinsi (also the totals row, with ``status`` None)."""
+    """One row of Rekap Unit (also the totals row, with ``status`` None)."""
     return (s.unit or ("Jumlah" if status is None else "(unit tidak diketahui)"),
-            STATUS_TEXT.get(status, status), s.expected, s.submitted, s.valid, s.invalid,
+            REPORT_STATUS.get(status, status), s.expected, s.submitted, s.valid, s.invalid,
             s.duplicates, s.missing, s.not_submitted, s.rate,
             *(s.predikat[p] for p in PREDIKAT), s.kurva.org_predikat, verdict(s.kurva.ok),
             "\n".join(s.kurva.messages) if s.kurva.ok is False else None)
 
 
-def province_book(units: list, totals, period, *, rekap, hasil, sources, roster=None,
-                  org_predikat=None, generated_at: str) -> ReportBook:
-    """The province report: Ringkasan Provinsi with charts, Rekap Pegawai, Hasil Kerja,
-    Sumber, and the metadata sheet."""
-    book = ReportBook()
-    ws = book.sheet("Ringkasan Provinsi")
-    put(ws, 1, 1, "REKAPITULASI SKP PROVINSI", font=TITLE_FONT)
-    put(ws, 2, 1, f"Periode {period.kode}: {period.label}, {period.range_text}")
-    spec = TableSheet("Ringkasan Provinsi", "RingkasanProvinsi", PROVINSI,
-                      [summary_row(u, u.status) for u in units], top=4)
-    book.table(spec, ws)
-    ws.freeze_panes = "B5"
-    ws.print_title_rows = "4:4"
+def province_book(units: list, totals, period, *, paper: Paper, rekap, hasil, sumber, berkas,
+                  sources, roster=None, org_predikat=None, notes=()) -> ReportBook:
+    """The province report: the signing sheet Ringkasan Provinsi, Rekap Unit, Grafik, the
+    employee tables, Sumber, Berkas (hidden) and the metadata sheet."""
+    book = ReportBook(paper.header)
+    write_signing_sheet(book, "Ringkasan Provinsi", paper, totals, units=units, notes=notes)
+    spec = TableSheet("Rekap Unit", "RekapUnit", PROVINSI,
+                      [summary_row(u, u.status) for u in units],
+                      hidden=PROVINCE_HIDDEN["Rekap Unit"])
+    ws = book.table(spec)
+    ws.freeze_panes = "B2"
+    # narrower top and bottom margins: the 39 units of a province fit on one page
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.2
     row = spec.end_row + 1
-    for col, value in enumerate(summary_row(totals, None), start=1):
-        put(ws, row, col, value, font=BOLD, wrap=col == len(PROVINSI),
-            number_format=NUMBER_FORMATS.get(PROVINSI[col - 1].kind))
+    total = summary_row(totals, None)
+    for col, value in enumerate(total, start=1):
+        column = PROVINSI[col - 1]
+        cell = put(ws, row, col, textfmt.percent(value) if column.kind == "percent" and value
+                   is not None else value)
+        style(cell, font=TABLE_BOLD, border=GRID, alignment=ALIGN[column.kind],
+              number_format=NUMBER_FORMATS.get(column.kind))
     book.check_range(ws, f"A{row}:{get_column_letter(len(PROVINSI))}{row}")
-    last = _kurva_block(ws, row + 2, totals.kurva, "Kurva distribusi provinsi", span=8)
-    _footer(ws, last + 2, generated_at, roster)
-    first_predikat = 1 + PROVINSI.index(PREDIKAT_COLUMNS[0])
-    chart = bar_chart("Distribusi predikat per unit",
-                      Reference(ws, min_col=first_predikat, max_col=first_predikat + 4,
-                                min_row=spec.top, max_row=spec.top + len(units)),
-                      Reference(ws, min_col=1, min_row=spec.top + 1,
-                                max_row=spec.top + len(units)),
-                      stacked=True, horizontal=True, height=max(8, 0.5 * len(units)), width=24)
-    ws.add_chart(chart, f"A{last + 5}")
-    rate_chart = bar_chart("Tingkat SKP sah per unit",
-                           Reference(ws, min_col=10, min_row=spec.top,
-                                     max_row=spec.top + len(units)),
-                           Reference(ws, min_col=1, min_row=spec.top + 1,
-                                     max_row=spec.top + len(units)),
-                           horizontal=True, height=max(8, 0.5 * len(units)), width=16)
-    ws.add_chart(rate_chart, f"K{last + 5}")
-    for sheet, columns, rows in zip(PROVINCE_TABLES[1:], (REKAP, HASIL, SUMBER),
-                                    (rekap, hasil, sources)):
-        book.table(TableSheet(sheet, sheet.replace(" ", ""), columns, rows))
+    unit_charts(book, spec)
+    _tables(book, zip(PROVINCE_TABLES[1:], (REKAP, HASIL, SUMBER, BERKAS),
+                      (rekap, hasil, sumber, berkas)), PROVINCE_HIDDEN)
     write_metadata(book, report_metadata("province", period, units, checks=book.checks,
-                                  sources=[{"file": r[1], "sha256": r[6] or "", "unit": r[0],
-                                            "status": r[4]} for r in sources],
-                                  roster=roster, org_predikat=org_predikat,
-                                  generated_at=generated_at, totals=totals))
+                                         sources=sources, roster=roster,
+                                         org_predikat=org_predikat,
+                                         generated_at=paper.generated_at, totals=totals,
+                                         instansi=paper.instansi))
     return book
+
+
+def short_names(units: list[str]) -> list[str]:
+    """Unit names without the words they all start with (``Sekretariat Bawaslu Kota Batu``
+    among its peers -> ``Kota Batu``), for chart labels."""
+    words = [str(u or "").split() for u in units]
+    common = 0
+    while words and all(len(w) > common + 1 and w[common] == words[0][common] for w in words):
+        common += 1
+    return [" ".join(w[common:]) or str(u or "") for w, u in zip(words, units)]
+
+
+def unit_charts(book: ReportBook, spec: TableSheet) -> None:
+    """Sheet Grafik: predikat per unit and SKP sah per unit, side by side on one portrait
+    page, every unit named (the numbers come from Rekap Unit, the short names from the
+    hidden column Z of this sheet)."""
+    ws = book.sheet("Grafik", portrait=True)
+    # one page, whatever the program makes of column widths: its page breaks fall between
+    # columns, which would cut a chart placed in centimetres
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.column_dimensions["A"].width = 72
+    put(ws, 1, 1, "Grafik per unit kerja", font=BOLD)
+    names = short_names([row[0] for row in spec.rows])
+    put(ws, 1, 26, "Unit Kerja (singkat)")
+    for offset, name in enumerate(names, start=2):
+        put(ws, offset, 26, name)
+    ws.column_dimensions["Z"].hidden = True
+    source = book.wb[spec.sheet]
+    last = spec.top + max(1, len(spec.rows))
+    units = Reference(ws, min_col=26, min_row=2, max_row=1 + max(1, len(names)))
+    headings = [c.heading for c in PROVINSI]
+    start = 1 + headings.index(PREDIKAT_COLUMNS[0].heading)
+    predikat = bar_chart("Predikat pegawai per unit kerja",
+                         Reference(source, min_col=start, max_col=start + len(PREDIKAT) - 1,
+                                   min_row=spec.top, max_row=last), units, stacked=True,
+                         horizontal=True, label_size=8)
+    status = bar_chart("SKP sah dan belum ada SKP sah",
+                       Reference(source, min_col=1 + headings.index("SKP Sah"),
+                                 min_row=spec.top, max_row=last), units,
+                       stacked=True, horizontal=True, label_size=8)
+    status.add_data(Reference(source, min_col=1 + headings.index("Belum Ada SKP Sah"),
+                              min_row=spec.top, max_row=last), titles_from_data=True)
+    # placed in centimetres, not cells (column widths differ between programs): two charts
+    # side by side fill the printable width and height of A4 portrait under the title
+    for left, chart in ((0.0, predikat), (9.2, status)):
+        chart.visible_cells_only = False     # the labels are in the hidden column Z
+        chart.anchor = AbsoluteAnchor(pos=XDRPoint2D(cm_to_EMU(left), cm_to_EMU(0.8)),
+                                      ext=XDRPositiveSize2D(cm_to_EMU(9.0), cm_to_EMU(24.6)))
+        ws.add_chart(chart)

@@ -113,8 +113,11 @@ def schema_errors(doc, stage: str):
     fast = fast_validators()
     if fast is None or not isinstance(doc, dict):
         return schema_validators()[stage].iter_errors(doc)
-    failing = frozenset(e.instance_path[0] for e in fast[stage].iter_errors(doc)
-                        if e.instance_path)
+    try:
+        failing = frozenset(e.instance_path[0] for e in fast[stage].iter_errors(doc)
+                            if e.instance_path)
+    except ValueError:   # jsonschema-rs refuses what JSON cannot hold (a dict with int keys)
+        return schema_validators()[stage].iter_errors(doc)
     return _section_validator(stage, failing).iter_errors(doc)
 
 

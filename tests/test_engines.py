@@ -401,6 +401,40 @@ def test_table_headings_print_once_and_signatures_stay_together(soffice, sheet, 
 
 
 @pytest.mark.libreoffice
+def test_a_batch_prints_forms_and_reports_past_a_file_it_cannot_print(soffice, run_cli,
+                                                                      generated, tmp_path):
+    """Forms print their form sheets, a report its visible sheets; a broken file is named
+    and skipped (exit 1), never stopping the others."""
+    from skpxl.merge import merge
+    batch = tmp_path / "cetak"
+    batch.mkdir()
+    shutil.copy(generated[PENGAWAS], batch)
+    merge([generated[PENGAWAS].parent], period=PERIOD, output=batch / "rekap.xlsx")
+    (batch / "rusak.xlsx").write_bytes(b"PK\x03\x04 bukan workbook")
+    code, out, err = run_cli(["export", "pdf", batch, "-o", tmp_path / "pdf", "--format",
+                              "json"])
+    assert code == 1, err
+    result = json.loads(out)
+    assert sorted(Path(p).name for p in result["outputs"]) == [
+        generated[PENGAWAS].with_suffix(".pdf").name, "rekap.pdf"]
+    (failure,) = result["failed"]
+    assert Path(failure["path"]).name == "rusak.xlsx" and failure["reason"]
+    assert not (tmp_path / "pdf" / "rusak.pdf").exists()
+    report = pdf_text(tmp_path / "pdf" / "rekap.pdf")
+    assert "REKAPITULASI SASARAN KINERJA PEGAWAI" in report and "Rekap Pegawai" in report
+    assert "Berkas" not in report.split()          # the hidden technical sheet
+    form = pdf_text(tmp_path / "pdf" / generated[PENGAWAS].with_suffix(".pdf").name)
+    assert "SASARAN KINERJA PEGAWAI" in form and "REKAPITULASI" not in form
+    code, _, err = run_cli(["export", "pdf", batch, "-o", tmp_path / "pdf2"])
+    assert code == 1 and "GAGAL" in err and "rusak.xlsx" in err
+    # a sheet that some workbooks lack: those are failures, the others print
+    code, out, err = run_cli(["export", "pdf", batch, "-o", tmp_path / "pdf3", "--sheets",
+                              "Ringkasan"])
+    assert code == 1 and [Path(p).name for p in out.split()] == ["rekap.pdf"]
+    assert "tidak memiliki sheet Ringkasan" in err
+
+
+@pytest.mark.libreoffice
 def test_impossible_sheet_selection_is_a_usage_error(soffice, run_cli, generated, tmp_path):
     code, _, err = run_cli(["export", "pdf", generated[PENGAWAS], "-o", tmp_path,
                             "--sheets", "SKP,Evaluasii"])

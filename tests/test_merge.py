@@ -53,8 +53,9 @@ from skpxl.writer import CompiledTemplate, write_atomic
 
 PERIOD = "2025-Q3"
 UNIT_SHEETS = ["Ringkasan", "Rekap Pegawai", "Hasil Kerja", "Perilaku", "Belum Mengumpulkan",
-               "Tidak Valid", "Duplikat", REPORT_SHEET]
+               "Tidak Valid", "Duplikat", "Berkas", REPORT_SHEET]
 DATA_SHEETS = UNIT_SHEETS[1:-1]
+PRINTED_TABLES = UNIT_SHEETS[1:-2]
 INJECTED = {"iki": '=HYPERLINK("http://contoh.invalid","klik")', "perilaku": "+62 812 5555",
             "at": "@SUM(A1:A9)", "minus": "-1+1"}
 OCT_1, OCT_5 = 1759302000, 1759647600  # file times: 2025-10-01 and 2025-10-05
@@ -146,9 +147,15 @@ def records(path: Path, sheet: str) -> list[dict]:
     return [dict(zip(rows[0], row)) for row in rows[1:] if any(v is not None for v in row)]
 
 
-def ringkasan(path: Path) -> dict:
-    ws = openpyxl.load_workbook(path)["Ringkasan"]
+def ringkasan(path: Path, sheet: str = "Ringkasan") -> dict:
+    """The signing sheet's lines: column A's label -> column B's text."""
+    ws = openpyxl.load_workbook(path)[sheet]
     return {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row[0]}
+
+
+def berkas(path: Path) -> dict[str, dict]:
+    """The hidden sheet Berkas by file name."""
+    return {r["File"]: r for r in records(path, "Berkas")}
 
 
 # --- unit report --------------------------------------------------------------------------
@@ -157,15 +164,26 @@ def test_unit_report_has_every_sheet_as_a_printable_table(reports):
     path = reports["kota_path"]
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == UNIT_SHEETS
-    assert wb[REPORT_SHEET].sheet_state == "hidden"
+    assert wb[REPORT_SHEET].sheet_state == wb["Berkas"].sheet_state == "hidden"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == \
+        ["Ringkasan"] + PRINTED_TABLES
     for name in DATA_SHEETS:
         ws = wb[name]
         (table,) = ws.tables.values()
         assert table.ref.startswith("A1:") and table.autoFilter is not None
         assert [c.name for c in table.tableColumns] == [c.value for c in ws[1]]
         assert ws.freeze_panes == "A2"
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.column_dimensions["A"].width > 8
+    for name in PRINTED_TABLES:
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.print_title_rows == "$1:$1" and 88 <= ws.page_setup.scale <= 100
+    assert wb["Ringkasan"].page_setup.orientation == "portrait"
+    # no technical column is printed: hashes, file times and timestamps are in Berkas
+    for name in PRINTED_TABLES:
+        headings = [c.value for c in wb[name][1]]
+        assert not [h for h in headings if "SHA" in h or "Dibuat" in h or "Waktu" in h], name
+    assert "File" not in [c.value for c in wb["Rekap Pegawai"][1]]
     with zipfile.ZipFile(path) as zf:
         chart = zf.read("xl/charts/chart1.xml").decode()
     assert "Ringkasan" in chart and "barChart" in chart
@@ -192,9 +210,13 @@ def test_unit_counts_add_up(reports):
     assert invalid["File"] == "pelaksana.xlsx" and invalid["Jumlah Kesalahan"] >= 1
     assert "NIP" in invalid["Masalah"]
     shown = ringkasan(reports["kota_path"])
-    assert shown["SKP sah (pegawai)"] == 3 and shown["Pegawai menurut roster"] == 5
-    assert shown["Hasil pemeriksaan"] in ("sesuai", "TIDAK SESUAI")
-    assert "Dibuat" in shown and "skpxl" in shown["Dibuat"]
+    assert shown["Pegawai dengan SKP sah"] == "3"
+    assert shown["Pegawai menurut daftar pegawai"] == "5"
+    assert shown["Tingkat SKP sah"] == "60%"     # 3 of 5
+    assert shown["Hasil pemeriksaan"] in ("sesuai kurva distribusi",
+                                          "TIDAK SESUAI kurva distribusi")
+    made = [key for key in shown if key.startswith("Dibuat ")]
+    assert made and " pukul " in made[0] and "skpxl" in made[0]
 
 
 def test_rows_per_employee_iki_and_behaviour(reports):
@@ -202,8 +224,12 @@ def test_rows_per_employee_iki_and_behaviour(reports):
     rekap = {r["NIP"]: r for r in records(path, "Rekap Pegawai")}
     dewi = rekap[FUNGSIONAL_NIP]
     assert dewi["Predikat"] == "Butuh Perbaikan"  # from dewi-baru.xlsx
-    assert dewi["Angka Kredit"] == pytest.approx(2.344)  # 75 % x 12.5 x 3/12
-    assert dewi["File"] == "dewi-baru.xlsx" and len(dewi["SHA-256"]) == 64
+    assert dewi["Angka Kredit"] == "2,344"  # 75 % x 12.5 x 3/12 = 2.34375, shown Indonesian
+    files = berkas(path)
+    assert files["dewi-baru.xlsx"]["NIP"] == FUNGSIONAL_NIP
+    assert files["dewi-baru.xlsx"]["Status"] == "valid"
+    assert files["dewi-lama.xlsx"]["Status"] == "disisihkan"
+    assert all(len(f["SHA-256"]) == 64 for f in files.values())
     assert rekap[HEAD_NIP]["Predikat"] == "Sangat Baik" and rekap[HEAD_NIP]["Angka Kredit"] is None
     assert rekap[PENGAWAS_NIP]["Nama Penilai"] == _ROSTER[0][1]
     wb = openpyxl.load_workbook(path)
@@ -223,9 +249,10 @@ def test_duplicate_uses_the_newest_workbook_and_lists_the_other(reports):
     (dup,) = records(reports["kota_path"], "Duplikat")
     assert dup["NIP"] == FUNGSIONAL_NIP
     assert (dup["File Dipakai"], dup["File Disisihkan"]) == ("dewi-baru.xlsx", "dewi-lama.xlsx")
-    assert dup["Dibuat (Dipakai)"] > dup["Dibuat (Disisihkan)"]
-    assert dup["Waktu File (Dipakai)"] < dup["Waktu File (Disisihkan)"]
     assert dup["Status File Disisihkan"] == "valid"
+    files = berkas(reports["kota_path"])
+    used, aside = files["dewi-baru.xlsx"], files["dewi-lama.xlsx"]
+    assert used["Dibuat"] > aside["Dibuat"] and used["Waktu File"] < aside["Waktu File"]
 
 
 def test_file_time_breaks_a_tie(quarter, tmp_path):
@@ -361,7 +388,8 @@ def test_without_roster_expected_is_unknown(quarter, tmp_path):
     assert summary["unit"] == UNIT_KAB and summary["valid"] == 2
     assert summary["expected"] is None and summary["missing"] is None
     assert summary["kurva"]["ok"] is None
-    assert ringkasan(tmp_path / "r.xlsx")["Pegawai menurut roster"].startswith("tidak diketahui")
+    assert ringkasan(tmp_path / "r.xlsx")["Pegawai menurut daftar pegawai"].startswith(
+        "tidak diketahui")
 
 
 def test_progress_is_reported_per_workbook(quarter, tmp_path):
@@ -380,13 +408,15 @@ def test_export_writes_escaped_csv(quarter, tmp_path):
                    output=tmp_path / "r.xlsx", export=tmp_path / "csv")
     names = {Path(p).name for p in result.exported}
     assert {"rekap-pegawai.csv", "hasil-kerja.csv", "perilaku.csv", "belum-mengumpulkan.csv",
-            "tidak-valid.csv", "duplikat.csv"} <= names
+            "tidak-valid.csv", "duplikat.csv", "berkas.csv"} <= names
     raw = (tmp_path / "csv" / "rekap-pegawai.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with open(tmp_path / "csv" / "rekap-pegawai.csv", encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
     assert table[0] == [c.heading for c in REKAP] and len(table) == 6
     assert HEAD_NIP in [row[0] for row in table]
+    dewi = dict(zip(table[0], next(row for row in table if row[0] == FUNGSIONAL_NIP)))
+    assert dewi["Angka Kredit"] == "2.344"   # a number for analysts; the sheet shows 2,344
     with open(tmp_path / "csv" / "hasil-kerja.csv", encoding="utf-8-sig", newline="") as f:
         cells = [cell for row in csv.reader(f) for cell in row]
     assert "'" + INJECTED["iki"] in cells and INJECTED["iki"] not in cells
@@ -416,23 +446,30 @@ def test_province_totals_are_the_sum_of_the_units(quarter, reports, tmp_path):
     for key in NUMBERS:
         assert data["units"][0][key] == reports["kota"].to_dict()[key]
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Ringkasan Provinsi", "Rekap Pegawai", "Hasil Kerja", "Sumber",
-                             REPORT_SHEET]
-    ws = wb["Ringkasan Provinsi"]
-    assert list(ws.tables) == ["RingkasanProvinsi"]
+    assert wb.sheetnames == ["Ringkasan Provinsi", "Rekap Unit", "Grafik", "Rekap Pegawai",
+                             "Hasil Kerja", "Sumber", "Berkas", REPORT_SHEET]
+    ws = wb["Rekap Unit"]
+    assert list(ws.tables) == ["RekapUnit"]
     rows = list(ws.iter_rows(values_only=True))
-    heading = rows[3]
+    heading = rows[0]
     totals_row = next(r for r in rows if r[0] == "Jumlah")
     assert totals_row[heading.index("SKP Sah")] == data["totals"]["valid"] == 5
     assert totals_row[heading.index("Diharapkan")] == 7
+    assert totals_row[heading.index("Tingkat SKP Sah")] == "71,4%"    # 5 of 7
+    assert ringkasan(out, "Ringkasan Provinsi")["Pegawai dengan SKP sah"] == "5"
     rekap = records(out, "Rekap Pegawai")
     assert len(rekap) == 7 and {r["Unit Kerja"] for r in rekap} == {UNIT_KOTA, UNIT_KAB}
     assert sum(r["Status"] == "valid" for r in rekap) == data["totals"]["valid"]
     sumber = records(out, "Sumber")
     assert {r["Sumber"] for r in sumber} == {"rekap-kota.xlsx", "rekap-kab.xlsx"}
-    assert all(r["Status"] == "dipakai" and len(r["SHA-256"]) == 64 for r in sumber)
-    with zipfile.ZipFile(out) as zf:
-        assert len([n for n in zf.namelist() if n.startswith("xl/charts/")]) == 2
+    assert all(r["Status"] == "dipakai" for r in sumber)
+    files = berkas(out)
+    assert {files[name]["Jenis"] for name in ("rekap-kota.xlsx", "rekap-kab.xlsx")} == \
+        {"laporan unit"}
+    assert all(len(f["SHA-256"]) == 64 for f in files.values())
+    assert "dewi-lama.xlsx" in files      # the units' own files come along
+    with zipfile.ZipFile(out) as zf:      # the signing sheet's, and two on Grafik
+        assert len([n for n in zf.namelist() if n.startswith("xl/charts/")]) == 3
 
 
 def test_province_from_folders_matches_province_from_reports(quarter, reports, tmp_path):
@@ -447,16 +484,32 @@ def test_province_from_folders_matches_province_from_reports(quarter, reports, t
         assert rows_of(tmp_path / "a.xlsx", sheet) == rows_of(tmp_path / "b.xlsx", sheet)
 
 
-def test_units_without_a_report_are_listed_as_missing(reports, tmp_path):
-    result = merge([reports["kota_path"]], period=PERIOD, level="province",
-                   output=tmp_path / "p.xlsx")
-    units = {u.unit: u for u in result.units}
-    assert len(units) == 39  # the Jawa Timur list: province secretariat + 38 kab/kota
-    assert units[UNIT_KOTA].status == "ok"
-    assert units["Sekretariat Bawaslu Provinsi Jawa Timur"].status == "missing"
-    assert result.units[0].unit == "Sekretariat Bawaslu Provinsi Jawa Timur"
-    assert result.totals.valid == 3 and result.totals.expected is None
-    assert not result.ok
+def test_units_without_a_report_are_listed_as_missing(quarter, reports, tmp_path):
+    with_roster = merge([reports["kota_path"]], period=PERIOD, level="province",
+                        roster=quarter["roster"], output=tmp_path / "r.xlsx")
+    assert [(u.unit, u.status) for u in with_roster.units] == [(UNIT_KOTA, "ok"),
+                                                               (UNIT_KAB, "missing")]
+    assert not with_roster.ok
+
+
+def test_without_roster_the_units_are_those_found(reports, tmp_path):
+    """No unit list is built in: without a roster a province is the units whose reports
+    or folders came in, plus those an agency profile lists (in its order)."""
+    alone = merge([reports["kota_path"]], period=PERIOD, level="province",
+                  output=tmp_path / "p.xlsx")
+    assert [(u.unit, u.status) for u in alone.units] == [(UNIT_KOTA, "ok")]
+    assert alone.totals.valid == 3 and alone.totals.expected == 5   # the unit report knew
+    profile = tmp_path / "instansi.toml"
+    profile.write_text('instansi = "Dinas Contoh"\nwilayah = "Provinsi Contoh"\n'
+                       f'unit_order = ["Unit Pertama", "{UNIT_KOTA.upper()}"]\n', "utf-8")
+    listed = merge([reports["kota_path"]], period=PERIOD, level="province", profile=profile,
+                   output=tmp_path / "q.xlsx")
+    assert [(u.unit, u.status) for u in listed.units] == [("Unit Pertama", "missing"),
+                                                          (UNIT_KOTA, "ok")]
+    assert listed.totals.expected is None and not listed.ok   # nobody knows Unit Pertama's
+    title = [row[0] for row in openpyxl.load_workbook(tmp_path / "q.xlsx")[
+        "Ringkasan Provinsi"].iter_rows(max_row=4, values_only=True)]
+    assert title[1:3] == ["PROVINSI CONTOH", "DINAS CONTOH"]
 
 
 def tamper_remove_metadata(path: Path) -> None:
@@ -468,8 +521,8 @@ def tamper_remove_metadata(path: Path) -> None:
 def tamper_ringkasan_count(path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb["Ringkasan"]
-    row = next(r for r in ws.iter_rows() if r[0].value == "SKP sah (pegawai)")
-    row[1].value = 5
+    row = next(r for r in ws.iter_rows() if r[0].value == "Pegawai dengan SKP sah")
+    row[1].value = "5"
     wb.save(path)
 
 
@@ -500,6 +553,10 @@ def rewrite_metadata(path: Path, change) -> None:
     wb.save(path)
 
 
+def made_by_version_1(path: Path) -> None:
+    rewrite_metadata(path, lambda meta: meta.update(schema_version="1.0"))
+
+
 def foreign_workbook(path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "Ringkasan"
@@ -516,6 +573,7 @@ def not_a_workbook(path: Path) -> None:
     (tamper_ringkasan_count, "sheet 'Ringkasan'"),
     (tamper_predikat, "sheet 'Rekap Pegawai'"),
     (tamper_metadata_count, "tidak cocok"),
+    (made_by_version_1, "membuat ulang laporannya dengan 'skpxl merge'"),
     (foreign_workbook, "bukan laporan skpxl"),
     (not_a_workbook, "tidak bisa dibaca"),
 ])

@@ -159,3 +159,17 @@ def test_errors_of_the_broken_sections_are_the_errors_of_the_document(filled_doc
     for stage in ("plan", "evaluation"):
         whole = _described(schema_validators()[stage].iter_errors(doc))
         assert _described(schema_errors(doc, stage)) == whole, stage
+
+
+def test_a_dict_json_cannot_hold_is_walked_whole(filled_document):
+    """jsonschema-rs refuses a dict with an int key (found by the test above): schema_errors
+    then walks the whole document with jsonschema and gives its errors."""
+    import copy
+
+    from skpxl.schemacheck import schema_errors, schema_validators
+    doc = copy.deepcopy(filled_document)
+    doc["pegawai"] = {0: "x"}
+    for stage in ("plan", "evaluation"):
+        whole = _described(schema_validators()[stage].iter_errors(doc))
+        assert whole
+        assert _described(schema_errors(doc, stage)) == whole, stage

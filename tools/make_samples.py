@@ -38,11 +38,23 @@ OLDEST, YOUNGEST = 57, 23
 FIXED_TIME = datetime(2025, 1, 2, 8, 0, 0)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from skpxl.domain import KABUPATEN_JATIM, KOTA_JATIM, PROVINCE_UNIT_JATIM  # noqa: E402
 
 INSTANSI = "Badan Pengawas Pemilihan Umum"
-PROVINCE_UNIT = PROVINCE_UNIT_JATIM
+
+
+def _units() -> list[str]:
+    """The units of Bawaslu Provinsi Jawa Timur, in Kemendagri code order (3501-3529,
+    3571-3579): the sample agency profile samples/instansi.toml lists them (skpxl itself
+    knows no agency's units)."""
+    try:
+        import tomllib
+    except ImportError:   # Python 3.10
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "samples" / "instansi.toml").read_text("utf-8"))["unit_order"]
+
+
+UNITS = _units()
+PROVINCE_UNIT = UNITS[0]
 
 ROSTER_HEADER = ["NIP", "Nama", "Status ASN", "Pangkat/Gol", "Jabatan", "Jenis Jabatan",
                  "Jenjang", "Unit Kerja", "Instansi", "NIP Penilai", "Pendekatan", "Tempat"]
@@ -54,8 +66,7 @@ ROSTER_XLSX = "pegawai-bawaslu-jatim.xlsx"
 PLANS_CSV = "rencana-kerja.csv"
 PLANS_XLSX = "rencana-kerja.xlsx"
 
-KABUPATEN, KOTA = KABUPATEN_JATIM, KOTA_JATIM  # Kemendagri code order (skpxl.domain)
-REGIONS = [f"Kabupaten {name}" for name in KABUPATEN] + [f"Kota {name}" for name in KOTA]
+REGIONS = [unit.removeprefix("Sekretariat Bawaslu ") for unit in UNITS[1:]]
 LARGE = {"Kota Surabaya", "Kabupaten Malang", "Kabupaten Jember", "Kabupaten Sidoarjo",
          "Kabupaten Banyuwangi", "Kabupaten Gresik"}
 SMALL = {"Kota Batu", "Kota Mojokerto", "Kota Blitar", "Kota Madiun", "Kota Pasuruan",

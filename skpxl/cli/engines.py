@@ -101,13 +101,20 @@ def export_group() -> None:
     """Ekspor file ke format lain (PDF untuk dicetak dan ditandatangani)."""
 
 
-@export_group.command("pdf", help_en="""Print each workbook to one A4 PDF (one PDF per employee).
+@export_group.command("pdf", help_en="""Print each workbook to one A4 PDF: SKP forms, unit and
+    province reports, angka kredit papers.
 
-    Formulas are computed before printing. Selecting sheets needs .xlsx/.xlsm files
-    (run 'skpxl recalc' on .xls/.ods first).
+    Formulas are computed before printing. A file that cannot be printed (unreadable, or
+    without the sheets asked for) does not stop the others: they are written and the
+    failure is named. Selecting sheets needs .xlsx/.xlsm files (run 'skpxl recalc' on
+    .xls/.ods first).
+
+    Exit code 0 when every file was printed, 1 when some file could not be, 2 on a usage
+    error (a sheet no file has), 3 when the spreadsheet program failed or is missing.
 
     \b
     Example:
+      skpxl export pdf kembali/ rekap/ -o pdf/
       skpxl export pdf kembali/ -o pdf/ --sheets "SKP,Evaluasi,Dokumen Evaluasi"
       skpxl export pdf angka-kredit/ -o angka-kredit-pdf/
     """)
@@ -116,31 +123,52 @@ def export_group() -> None:
 @option("--sheets", metavar="SHEET,...",
         help="Sheet yang dicetak, dipisah koma, menurut urutan di file. Bawaan: sheet formulir "
              f"file SKP ({', '.join(FORM_SHEETS)}), semua sheet yang tampak pada file lain "
-             "(berkas angka kredit).",
+             "(rekap unit dan provinsi, berkas angka kredit).",
         help_en="Comma-separated sheets to print, in workbook order. Default: the form sheets "
                 f"of SKP workbooks ({', '.join(FORM_SHEETS)}), every visible sheet of other "
-                "workbooks (angka kredit papers).")
+                "workbooks (unit and province reports, angka kredit papers).")
 @engine_option
 @jobs_option
 @force_option
 @format_option
 @lang_option
 def pdf_cmd(paths, outdir, sheets, engine_name, jobs, force, fmt, lang):
-    """Cetak setiap file ke satu PDF A4 (satu PDF per pegawai).
+    """Cetak setiap file ke satu PDF A4: file SKP, rekap unit dan provinsi, berkas angka
+    kredit.
 
-    Rumus dihitung dulu sebelum dicetak. Memilih sheet memerlukan file .xlsx/.xlsm
-    (jalankan 'skpxl recalc' dulu untuk .xls/.ods).
+    Rumus dihitung dulu sebelum dicetak. File yang tidak bisa dicetak (rusak, atau tidak
+    punya sheet yang diminta) tidak menghentikan yang lain: yang lain tetap ditulis dan
+    kegagalannya disebut. Memilih sheet memerlukan file .xlsx/.xlsm (jalankan 'skpxl
+    recalc' dulu untuk .xls/.ods).
+
+    Kode keluar 0 bila semua file tercetak, 1 bila ada file yang tidak bisa dicetak, 2 bila
+    perintah salah (sheet yang tidak dimiliki file mana pun), 3 bila program spreadsheet
+    gagal atau tidak ada.
 
     \b
     Contoh:
+      skpxl export pdf kembali/ rekap/ -o pdf/
       skpxl export pdf kembali/ -o pdf/ --sheets "SKP,Evaluasi,Dokumen Evaluasi"
       skpxl export pdf angka-kredit/ -o angka-kredit-pdf/
     """
     selected = FORMS if sheets is None else [s.strip() for s in sheets.split(",")
                                              if s.strip()] or None
     engine = _engine(engine_name)
-    _report(engine, engine.to_pdf(_workbooks(paths), outdir, sheets=selected, jobs=jobs,
-                                  force=force), fmt)
+    result = engine.export_pdf(_workbooks(paths), outdir, sheets=selected, jobs=jobs,
+                               force=force)
+    if fmt == "json":
+        echo_json(result.to_dict())
+    else:
+        english = current_lang() == "en"
+        for path in result.outputs:
+            click.echo(str(path))
+        for path, reason in result.failed.items():
+            click.echo(f"{'FAILED' if english else 'GAGAL'} {path}: {reason}", err=True)
+        click.echo((f"{count(len(result.outputs), 'file', lang='en')} written, "
+                    f"{len(result.failed)} failed" if english else
+                    f"{len(result.outputs)} file ditulis, {len(result.failed)} gagal")
+                   + f" ({engine.name}).", err=True)
+    raise SystemExit(result.exit_code)
 
 
 @command("preview", help_en="""Render template pages to PNG, filled with a realistic example employee.

@@ -105,10 +105,12 @@ def render_province(result: MergeResult, lang: str) -> str:
          short_help_en="Merge SKP workbooks into unit or province reports.", help_en="""Merge returned SKP workbooks into one report workbook.
 
     Every workbook is checked first (same rules as 'skpxl validate', evaluation stage);
-    only valid ones are merged, the others are listed with their reasons. The report has
-    sheets Ringkasan (counts, predikat chart, curve check), Rekap Pegawai, Hasil Kerja,
-    Perilaku, Belum Mengumpulkan, Tidak Valid and Duplikat. With --level province, PATHS
-    are unit reports (verified: an edited or foreign file is rejected) and/or folders.
+    only valid ones are merged, the others are listed with their reasons. The report opens
+    on Ringkasan, a one-page signing sheet for the unit head (counts, predikat chart, curve
+    check, signature block), then Rekap Pegawai, Hasil Kerja, Perilaku, Belum Mengumpulkan,
+    Tidak Valid and Duplikat, each printable on A4. With --level province, PATHS are unit
+    reports (verified: an edited or foreign file is rejected) and/or folders; the units are
+    the roster's (or the profile's) and those found, never a built-in list.
 
     Exit code 0 when every input was valid and nobody is missing, 1 when some input was
     invalid or someone is missing (the report is still written), 2 on a usage error (an
@@ -117,7 +119,8 @@ def render_province(result: MergeResult, lang: str) -> str:
     \b
     Example:
       skpxl merge kembali/ --period 2025-Q3 --roster pegawai.xlsx -o rekap-batu.xlsx
-      skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx -o provinsi.xlsx
+      skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx \\
+          --profile instansi.toml -o provinsi.xlsx
       skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
           -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
     """)
@@ -130,8 +133,14 @@ def render_province(result: MergeResult, lang: str) -> str:
                 "it is read from the unit reports when omitted).")
 @option("--roster", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
         help="Daftar pegawai: siapa yang diharapkan (pegawai dan unit yang belum ada "
-             "dicantumkan).",
-        help_en="Roster: who is expected (missing employees and units are listed).")
+             "dicantumkan) dan siapa kepala setiap unit (tanda tangan rekap).",
+        help_en="Roster: who is expected (missing employees and units are listed) and who "
+                "heads each unit (the signature on the report).")
+@option("--profile", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+        help="Profil instansi (instansi.toml): nama instansi, wilayah, tempat dan "
+             "penandatangan yang tercetak di rekap, urutan unit.",
+        help_en="Agency profile (instansi.toml): agency name, region, signing place and "
+                "signatories printed on the report, order of the units.")
 @option("--org-predikat", type=click.Choice(PREDIKAT_ORGANISASI, case_sensitive=False),
         help="Predikat kinerja organisasi: periksa kurva distribusi predikat pegawai (SE "
              "MenPANRB 3/2023).",
@@ -160,16 +169,18 @@ def render_province(result: MergeResult, lang: str) -> str:
 @option("--force", is_flag=True, help="Timpa rekap atau file ekspor yang sudah ada.",
         help_en="Overwrite an existing report or export files.")
 @lang_option
-def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, export, jobs,
-              executor, scheduler, force, lang):
+def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit, fmt, export,
+              jobs, executor, scheduler, force, lang):
     """Gabungkan file SKP yang dikembalikan menjadi satu file rekap.
 
     Setiap file diperiksa dulu (aturan yang sama dengan 'skpxl validate', tahap evaluasi);
     hanya file yang sah yang digabung, yang lain dicantumkan beserta alasannya. Rekap
-    berisi sheet Ringkasan (jumlah, grafik predikat, pemeriksaan kurva), Rekap Pegawai,
-    Hasil Kerja, Perilaku, Belum Mengumpulkan, Tidak Valid dan Duplikat. Dengan --level
-    province, FILE_ATAU_FOLDER adalah rekap unit (diperiksa: rekap yang diubah dengan
-    tangan atau dari tempat lain ditolak) dan/atau folder.
+    dibuka dengan Ringkasan, lembar pengesahan satu halaman untuk kepala unit (jumlah,
+    grafik predikat, pemeriksaan kurva, blok tanda tangan), lalu Rekap Pegawai, Hasil
+    Kerja, Perilaku, Belum Mengumpulkan, Tidak Valid dan Duplikat, semuanya siap dicetak
+    pada A4. Dengan --level province, FILE_ATAU_FOLDER adalah rekap unit (diperiksa: rekap
+    yang diubah dengan tangan atau dari tempat lain ditolak) dan/atau folder; unitnya
+    adalah unit di daftar pegawai (atau di profil) dan yang ditemukan, bukan daftar bawaan.
 
     Kode keluar 0 bila semua file sah dan tidak ada yang belum mengirim, 1 bila ada file
     yang tidak sah atau pegawai yang belum mengirim (rekap tetap ditulis), 2 bila perintah
@@ -178,7 +189,8 @@ def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, exp
     \b
     Contoh:
       skpxl merge kembali/ --period 2025-Q3 --roster pegawai.xlsx -o rekap-batu.xlsx
-      skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx -o provinsi.xlsx
+      skpxl merge --level province rekap/*.xlsx --roster pegawai.xlsx \\
+          --profile instansi.toml -o provinsi.xlsx
       skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
           -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
     """
@@ -186,7 +198,7 @@ def merge_cmd(paths, period, roster, org_predikat, output, level, unit, fmt, exp
         result = merge(paths, period=period, roster=roster, org_predikat=org_predikat,
                        output=output, level=level, unit=unit, export=export, jobs=jobs,
                        force=force, lang=lang, progress=advance,
-                       executor=build_executor(executor, jobs, scheduler))
+                       executor=build_executor(executor, jobs, scheduler), profile=profile)
     if fmt == "json":
         echo_json(result.to_dict())
     else:
