@@ -183,9 +183,19 @@ def render_province(result: MergeResult, lang: str) -> str:
     reports (verified: an edited or foreign file is rejected) and/or folders; the units are
     the roster's (or the profile's) and those found, never a built-in list.
 
-    Exit code 0 when every input was valid and nobody is missing, 1 when some input was
-    invalid or someone is missing (the report is still written), 2 on a usage error (an
-    existing output without --force), 3 when the report cannot be written.
+    With --period YEAR (e.g. 2025) a year recap is written instead: PATHS are that year's
+    quarterly unit reports, folders of returned quarterly workbooks and/or annual
+    evaluation workbooks, mixed freely. It opens on Ringkasan Tahunan (signing sheet: each
+    quarter's count, the annual predikat against the curve), then Predikat Tahunan
+    (Triwulan I-IV and Tahunan side by side), Angka Kredit (jabatan fungsional: per quarter
+    at that quarter's jenjang, and the quarters' sum), Belum Lengkap (who misses which
+    quarter and why: not returned, invalid, not yet employed, moved unit), Kurva and Sumber.
+    The annual predikat comes only from annual evaluations, never from the quarters.
+
+    Exit code 0 when every input was valid and nobody is missing (a year recap: every
+    quarter present and valid for everyone), 1 when some input was invalid or someone is
+    missing (the report is still written), 2 on a usage error (an existing output without
+    --force), 3 when the report cannot be written.
 
     \b
     Example:
@@ -194,14 +204,18 @@ def render_province(result: MergeResult, lang: str) -> str:
           --profile instansi.toml -o provinsi.xlsx
       skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
           -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
+      skpxl merge rekap/rekap-batu-2025-Q*.xlsx tahunan/batu/ --period 2025 \\
+          --roster 2025-Q1=pegawai-tw1.xlsx --roster pegawai.xlsx -o tahun-2025.xlsx
     """)
 @argument("paths", nargs=-1, required=True, type=click.Path(exists=True),
           metavar="FILE_ATAU_FOLDER...", metavar_en="PATHS...")
 @option("--period", "-p", type=PERIOD,
-        help="Periode, misalnya 2025-Q3 (wajib untuk file SKP yang dikembalikan; untuk --level "
-             "province diambil dari rekap unit bila tidak diberikan).",
-        help_en="Period, e.g. 2025-Q3 (required for returned workbooks; for --level province "
-                "it is read from the unit reports when omitted).")
+        help="Periode, misalnya 2025-Q3, atau tahun 2025 untuk rekap tahunan (wajib untuk file "
+             "SKP yang dikembalikan; untuk --level province diambil dari rekap unit bila tidak "
+             "diberikan).",
+        help_en="Period, e.g. 2025-Q3, or the year 2025 for a year recap (required for returned "
+                "workbooks; for --level province it is read from the unit reports when "
+                "omitted).")
 @option("--roster", type=ROSTER, multiple=True,
         help="Daftar pegawai: siapa yang diharapkan (pegawai dan unit yang belum ada "
              "dicantumkan) dan siapa kepala setiap unit (tanda tangan rekap). Rekap tahunan: "
@@ -259,9 +273,20 @@ def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit,
     yang diubah dengan tangan atau dari tempat lain ditolak) dan/atau folder; unitnya
     adalah unit di daftar pegawai (atau di profil) dan yang ditemukan, bukan daftar bawaan.
 
-    Kode keluar 0 bila semua file sah dan tidak ada yang belum mengirim, 1 bila ada file
-    yang tidak sah atau pegawai yang belum mengirim (rekap tetap ditulis), 2 bila perintah
-    salah (misalnya rekap sudah ada tanpa --force), 3 bila rekap tidak bisa ditulis.
+    Dengan --period TAHUN (misalnya 2025) yang ditulis adalah rekap tahunan:
+    FILE_ATAU_FOLDER adalah laporan unit triwulan tahun itu, folder file SKP triwulan
+    dan/atau file evaluasi tahunan, boleh dicampur. Rekap dibuka dengan Ringkasan Tahunan
+    (lembar pengesahan: jumlah per triwulan, predikat tahunan dan kurvanya), lalu Predikat
+    Tahunan (Triwulan I-IV dan Tahunan berdampingan), Angka Kredit (pejabat fungsional: per
+    triwulan dengan jenjang saat itu, dan jumlahnya), Belum Lengkap (siapa belum ada
+    triwulan mana dan alasannya: belum mengumpulkan, tidak valid, belum menjadi pegawai,
+    pindah unit), Kurva dan Sumber. Predikat tahunan hanya dari evaluasi tahunan, tidak
+    pernah dihitung dari triwulan.
+
+    Kode keluar 0 bila semua file sah dan tidak ada yang belum mengirim (rekap tahunan:
+    semua triwulan setiap pegawai ada dan sah), 1 bila ada file yang tidak sah atau pegawai
+    yang belum mengirim (rekap tetap ditulis), 2 bila perintah salah (misalnya rekap sudah
+    ada tanpa --force), 3 bila rekap tidak bisa ditulis.
 
     \b
     Contoh:
@@ -270,6 +295,8 @@ def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit,
           --profile instansi.toml -o provinsi.xlsx
       skpxl merge --level province /shared/kembali/* --roster /shared/pegawai.xlsx \\
           -o provinsi.xlsx --executor dask --scheduler tcp://10.0.0.5:8786
+      skpxl merge rekap/rekap-batu-2025-Q*.xlsx tahunan/batu/ --period 2025 \\
+          --roster 2025-Q1=pegawai-tw1.xlsx --roster pegawai.xlsx -o tahun-2025.xlsx
     """
     with progress_bar("Merging" if lang == "en" else "Menggabung", fmt == "table") as advance:
         result = merge(paths, period=period, roster=roster, org_predikat=org_predikat,
