@@ -89,6 +89,10 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
     org = normalize_org_predikat(org_predikat)
     per = parse_period(period) if period else None
     profile = profile if isinstance(profile, Profile) else load_profile(profile)
+    if level == "province" and unit:
+        raise UsageError("--unit hanya untuk laporan unit; laporan provinsi memuat semua "
+                         "unit.", en="--unit is for unit reports only; a province report "
+                                     "holds every unit.")
     if per is not None and per.kind == "tahunan":
         return _merge_year(paths, per, _YearRun(roster, profile, org, executor or jobs, lang,
                                                 progress, level, unit),
@@ -101,10 +105,6 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
         raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3",
                          en="A unit report needs the period.",
                          hint_en="For example: --period 2025-Q3")
-    if level == "province" and unit:
-        raise UsageError("--unit hanya untuk laporan unit; laporan provinsi memuat semua "
-                         "unit.", en="--unit is for unit reports only; a province report "
-                                     "holds every unit.")
     roster_obj, roster_ref = _load_roster(roster)
     work = executor or jobs
     if isinstance(roster_ref, str):

@@ -11,6 +11,7 @@ regulation's matrix (written out here), angka kredit from PermenPANRB 1/2023 by 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -286,9 +287,11 @@ def test_two_reports_for_one_quarter_of_a_unit(year, tmp_path):
     reports = [year["reports"][(UNIT_A, q)] for q in (1, 2, 3, 4)]
     copy = tmp_path / "salinan-tw2.xlsx"
     shutil.copy(reports[1], copy)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*reports, copy]}
     result = merge([*reports, copy], period="2025", roster=roster_args(year),
                    output=tmp_path / "a.xlsx")
     assert codes(result) == ["ak.report_twice"]
+    assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in before}
     # neither is used: Q2 has no report for the unit
     assert predikat_table(tmp_path / "a.xlsx")[HEAD_A][1] == "(tidak ada laporan)"
 
