@@ -46,6 +46,9 @@ HIDDEN = ("Rekap Pegawai", "Berkas")
 UNIT_HIDDEN = {"Predikat Tahunan": ("Unit Kerja",), "Angka Kredit": ("Unit Kerja",),
                "Belum Lengkap": ("Unit Kerja",)}
 OPTIONAL = ("Angka Kredit", "Belum Lengkap")
+#: angka kredit problems the signing sheet does not repeat: a quarter without a valid
+#: predikat is in Belum Lengkap, and the jenjang column shows a jenjang that changed
+NOTED_ELSEWHERE = ("ak.predikat_missing", "ak.jenjang_changed")
 
 
 def period_name(kode: str) -> str:
@@ -115,6 +118,10 @@ def notes(result: YearResult) -> list[str]:
     out = []
     if any(e.jf for e in result.employees):
         out.append(ANNUAL_BASIS)
+    for e in result.employees:   # what stopped a conversion, beyond a missing predikat
+        for problem in (e.ak.problems if e.ak else []):
+            if problem.code not in NOTED_ELSEWHERE:
+                out.append(problem.message("id"))
     refused = [s for s in result.sources if s["status"] != "dipakai"]
     for s in refused[:5]:
         out.append(f"Tidak dipakai: {s['file']}" + (f" ({s['reason']})" if s["reason"] else "")

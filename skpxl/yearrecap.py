@@ -62,6 +62,8 @@ REASONS = {INVALID: "invalid",
            "tidak ada laporan": "no report or workbooks for that period",
            "tidak tercantum": "not listed in that period's report",
            "belum ada evaluasi tahunan": "no annual evaluation"}
+#: absences that are no one's fault: listed in Belum Lengkap, but the year is complete
+EXPECTED = ("pindah unit", "belum menjadi pegawai", "tidak ada di daftar pegawai")
 ANNUAL_BASIS = ("Jumlah angka kredit tahun ini = jumlah konversi triwulanan (tiap triwulan "
                 "dengan jenjang saat itu). Konversi dari predikat tahunan ditampilkan sebagai "
                 "pembanding dan tidak dijumlahkan: bulan yang sama tidak dikonversi dua kali.")
@@ -175,8 +177,10 @@ class YearResult:
     @property
     def ok(self) -> bool:
         """True when every quarter (and the annual evaluation, where given) is present and
-        valid for everyone, and no input had a problem."""
-        return not self.problems and not self.missing()
+        valid for everyone who was in the unit then, and no input had a problem. A quarter
+        in another unit or before employment is listed, not a fault (:data:`EXPECTED`)."""
+        return not self.problems and all(cell.reason in EXPECTED
+                                         for _, _, cell in self.missing())
 
     def to_dict(self, lang: str = "id") -> dict:
         return {"level": self.level, "period": self.period, "output": self.output,
@@ -304,7 +308,6 @@ def build(inputs: Inputs, year: Period, *, level: str, unit: str | None, rosters
                         berkas=list(inputs.berkas))
     columns = quarter_codes(year.year) + [year.kode]
     rows = [r for r in inputs.rows if r.period.kode in columns]
-    rosters = _roster_checks(rosters, rows, result.problems)
     sources = inputs.sources
     chosen = None
     if level == "unit":
@@ -330,6 +333,7 @@ def build(inputs: Inputs, year: Period, *, level: str, unit: str | None, rosters
     else:
         scope = rows
         result.units = sorted({r.unit for r in rows if r.unit})
+    rosters = _roster_checks(rosters, scope, result.problems)
     result.sources = sources
     covered = {(r.period.kode, r.unit.casefold()) for r in scope}
     for source in sources:

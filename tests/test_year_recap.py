@@ -363,20 +363,45 @@ def test_the_command_writes_the_recap_and_json_matches_the_library(year, tmp_pat
     assert usage.exit_code == 2                     # exists, no --force
 
 
-def test_a_complete_year_exits_0(year, tmp_path):
-    # unit B: head and (in Q1-Q2) the mover; the mover's later quarters are unit A's
-    reports = [str(year["reports"][(UNIT_B, q)]) for q in (1, 2)]
-    run = CliRunner().invoke(cli, ["merge", *reports, "--period", "2025", "-o",
-                                   str(tmp_path / "b.xlsx")])
-    assert run.exit_code == 1      # Q3 and Q4 have no report: not complete
-    only_head = CliRunner().invoke(cli, [
-        "merge", *[str(year["reports"][(UNIT_B, q)]) for q in (1, 2, 3, 4)], "--period",
-        "2025", "--roster", f"2025-Q3={year['rosters'][3]}", "--roster",
-        f"2025-Q4={year['rosters'][4]}", "--roster", f"2025-Q1={year['rosters'][1]}",
-        "--roster", f"2025-Q2={year['rosters'][2]}", "-o", str(tmp_path / "b2.xlsx"),
-        "--format", "json"])
-    data = json.loads(only_head.output)
-    assert [m["reason"] for m in data["missing"]] == ["pindah unit", "pindah unit"]
+def test_a_complete_year_exits_0_and_a_gap_exits_1(year, tmp_path):
+    """Unit B: its head every quarter, the mover in Q1-Q2 only. With the quarters' rosters
+    the mover's Q3-Q4 are 'moved unit': listed, not a fault, so the year is complete."""
+    reports = [str(year["reports"][(UNIT_B, q)]) for q in (1, 2, 3, 4)]
+    rosters = [arg for item in roster_args(year) for arg in ("--roster", item)]
+    run = CliRunner().invoke(cli, ["merge", *reports, "--period", "2025", *rosters, "-o",
+                                   str(tmp_path / "b.xlsx"), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    assert [(m["nip"], m["period"], m["reason"]) for m in data["missing"]] == [
+        (MOVER, "2025-Q3", "pindah unit"), (MOVER, "2025-Q4", "pindah unit")]
+    # without rosters nothing tells where the mover went: not listed in Q3-Q4 -> exit 1
+    bare = CliRunner().invoke(cli, ["merge", *reports, "--period", "2025", "-o",
+                                    str(tmp_path / "b2.xlsx"), "--format", "json"])
+    assert bare.exit_code == 1
+    assert {m["reason"] for m in json.loads(bare.output)["missing"]} == {"tidak tercantum"}
+    # a quarter without its report is a gap
+    gap = CliRunner().invoke(cli, ["merge", *reports[:3], "--period", "2025", *rosters, "-o",
+                                   str(tmp_path / "b3.xlsx"), "--format", "json"])
+    assert gap.exit_code == 1
+    assert (HEAD_B, "2025-Q4", "tidak ada laporan") in {
+        (m["nip"], m["period"], m["reason"]) for m in json.loads(gap.output)["missing"]}
+
+
+def test_an_edited_report_is_refused_and_the_rest_used(year, tmp_path):
+    edited = tmp_path / "rekap-a-2025-Q3-diubah.xlsx"
+    book = openpyxl.load_workbook(year["reports"][(UNIT_A, 3)])
+    ws = book["Rekap Pegawai"]
+    column = [c.value for c in ws[1]].index("Predikat") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == STAFF)
+    ws.cell(row, column).value = "Sangat Baik"
+    book.save(edited)
+    reports = [year["reports"][(UNIT_A, q)] for q in (1, 2, 4)]
+    result = merge([*reports, edited], period="2025", roster=roster_args(year),
+                   output=tmp_path / "a.xlsx")
+    assert codes(result) == ["ak.report_rejected"]
+    assert "diubah" in result.problems[0].message("id")
+    assert predikat_table(tmp_path / "a.xlsx")[STAFF] == (
+        B, "(belum mengumpulkan)", "(tidak ada laporan)", B, None)
 
 
 # --- each new problem code: a trigger (above or here) and a near miss ----------------------

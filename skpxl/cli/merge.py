@@ -193,7 +193,8 @@ def render_province(result: MergeResult, lang: str) -> str:
     The annual predikat comes only from annual evaluations, never from the quarters.
 
     Exit code 0 when every input was valid and nobody is missing (a year recap: every
-    quarter present and valid for everyone), 1 when some input was invalid or someone is
+    quarter present and valid for everyone in the unit then; a quarter in another unit or
+    before employment is listed, not missing), 1 when some input was invalid or someone is
     missing (the report is still written), 2 on a usage error (an existing output without
     --force), 3 when the report cannot be written.
 
@@ -284,7 +285,8 @@ def merge_cmd(paths, period, roster, profile, org_predikat, output, level, unit,
     pernah dihitung dari triwulan.
 
     Kode keluar 0 bila semua file sah dan tidak ada yang belum mengirim (rekap tahunan:
-    semua triwulan setiap pegawai ada dan sah), 1 bila ada file yang tidak sah atau pegawai
+    semua triwulan setiap pegawai yang ada di unit itu ada dan sah; triwulan di unit lain
+    atau sebelum menjadi pegawai dicantumkan, tidak dihitung kurang), 1 bila ada file yang tidak sah atau pegawai
     yang belum mengirim (rekap tetap ditulis), 2 bila perintah salah (misalnya rekap sudah
     ada tanpa --force), 3 bila rekap tidak bisa ditulis.
 
