@@ -164,9 +164,10 @@ def _merge_year(paths, per: Period, run: _YearRun, *, output: Path, export, forc
     rosters = {k: load_roster(v) for k, v in parse_rosters(run.roster, per).items()}
     inputs = read_year(paths, per, rosters=rosters, lang=run.lang, work=run.work,
                        progress=run.progress)
-    result = build(inputs, per, level=run.level, unit=run.unit, rosters=rosters,
-                   org_predikat=run.org, lang=run.lang)
     roster = rosters.get("*") or (rosters[max(rosters)] if rosters else None)
+    result = build(inputs, per, level=run.level, unit=run.unit, rosters=rosters,
+                   org_predikat=run.org, lang=run.lang,
+                   order=lambda units: unit_order(units, roster, run.profile))
     if run.level == "unit":
         scope = result.units[0] if result.units else ""
         signer = signatory_for(scope, roster, run.profile) if scope else Signatory()

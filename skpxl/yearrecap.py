@@ -278,8 +278,12 @@ def read_year(paths, year: Period, *, rosters: dict, lang: str = "id", work=1,
 
 
 def _choose_unit(rows: list[Row], sources: list[dict], unit: str | None) -> str:
+    """The unit of a unit-level recap: ``unit`` (as the inputs spell it), else the unit
+    most sources are about; a tie is a usage error asking for ``--unit``."""
     if unit:
-        return unit.strip()
+        known = {u.casefold(): u for s in sources for u in s["units"]}
+        known.update({r.unit.casefold(): r.unit for r in rows if r.unit})
+        return known.get(unit.strip().casefold(), unit.strip())
     counts = Counter()
     for source in sources:
         if source["status"] == "dipakai":
@@ -301,8 +305,11 @@ def _choose_unit(rows: list[Row], sources: list[dict], unit: str | None) -> str:
 
 
 def build(inputs: Inputs, year: Period, *, level: str, unit: str | None, rosters: dict,
-          org_predikat: str | None, lang: str = "id") -> YearResult:
-    """The recap from what :func:`read_year` found (pure: no file is read here)."""
+          org_predikat: str | None, lang: str = "id", order=None) -> YearResult:
+    """The recap from what :func:`read_year` found (pure: no file is read here).
+
+    ``order(units)`` returns the units in the order the papers list them (the roster's or
+    the profile's, see :func:`skpxl.profile.unit_order`); alphabetical without it."""
     result = YearResult("year-" + level, year.kode, instansi=inputs.instansi,
                         problems=list(inputs.problems), skipped=list(inputs.skipped),
                         berkas=list(inputs.berkas))
@@ -352,9 +359,13 @@ def build(inputs: Inputs, year: Period, *, level: str, unit: str | None, rosters
                     result.annual)
         if person.jf:
             _convert(person, scope, year)
-    result.employees = sorted(people.values(), key=lambda e: (e.unit, e.nama, e.nip))
     if level == "province":
-        result.units = sorted({e.unit for e in result.employees if e.unit} | set(result.units))
+        result.units = sorted({e.unit for e in people.values() if e.unit} | set(result.units))
+        if order is not None:
+            result.units = list(order(result.units))
+    rank = {u: i for i, u in enumerate(result.units)}
+    result.employees = sorted(people.values(), key=lambda e: (rank.get(e.unit, len(rank)),
+                                                              e.nama, e.nip))
     _curves(result, scope, columns, org_predikat, lang)
     return result
 
