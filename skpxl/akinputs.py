@@ -361,7 +361,9 @@ def _read_year_workbooks(inputs: Inputs, files, year: Period, rosters: dict, lan
     each validated against its own period and its period's roster, then reduced per
     period."""
     from .consolidate import submissions
+    from .executor import shipped_path
     refs = {kode: _roster_ref(r) for kode, r in rosters.items() if r is not None}
+    refs = {k: shipped_path(v, work) if isinstance(v, str) else v for k, v in refs.items()}
     subs = submissions(files, period=None, months=None, roster_ref=None, lang=lang, work=work,
                        progress=progress, by_period=refs or None)
     groups: dict[Period, list] = {}
