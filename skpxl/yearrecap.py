@@ -349,16 +349,19 @@ def build(inputs: Inputs, year: Period, *, level: str, unit: str | None, rosters
     elsewhere: dict[tuple[str, str], str] = {}     # (period, nip) -> the unit it was in
     for r in rows:
         elsewhere.setdefault((r.period.kode, r.nip), r.unit)
-    people = _people(scope, rosters, chosen, result.units if level == "province" else None)
+    people = _people(scope, rosters, chosen)
+    by_nip: dict[str, list[Row]] = {}
+    for r in scope:
+        by_nip.setdefault(r.nip, []).append(r)
     result.annual_rows = [r.raw for r in sorted(scope, key=lambda r: (r.unit, r.nip))
                           if r.period.kode == year.kode]
     result.annual = bool(result.annual_rows)
     first_seen = _first_seen(scope, rosters)
     for person in people.values():
-        _fill_cells(person, scope, columns, year, covered, elsewhere, rosters, first_seen,
-                    result.annual)
+        _fill_cells(person, by_nip.get(person.nip, []), columns, year, covered, elsewhere,
+                    rosters, first_seen, result.annual)
         if person.jf:
-            _convert(person, scope, year)
+            _convert(person, year)
     if level == "province":
         result.units = sorted({e.unit for e in people.values() if e.unit} | set(result.units))
         if order is not None:
@@ -370,16 +373,16 @@ def build(inputs: Inputs, year: Period, *, level: str, unit: str | None, rosters
     return result
 
 
-def _people(scope: list[Row], rosters: dict, chosen: str | None, units) -> dict:
-    """Everyone in scope: the rows' NIPs and the rosters' employees of the unit(s)."""
+def _people(scope: list[Row], rosters: dict, chosen: str | None) -> dict:
+    """Everyone in scope, as their latest row says (the year's own row last: the quarters
+    before it), then the rosters' employees of the unit (all units when ``chosen`` is
+    None) who have no row."""
     people: dict[str, YearEmployee] = {}
-    latest: dict[str, Period] = {}
     for r in sorted(scope, key=lambda r: (r.period.end, -r.period.months)):
         v = r.values
         person = people.setdefault(r.nip, YearEmployee(r.nip))
         for key in ("nama", "jabatan", "unit", "jenis_jabatan", "jenjang"):
             setattr(person, key, v[key] or getattr(person, key))
-        latest[r.nip] = r.period
     wanted = None if chosen is None else {chosen.casefold()}
     for kode in sorted(rosters, key=lambda k: (k != "*", k)):
         for emp in rosters[kode].employees:
@@ -407,15 +410,16 @@ def _first_seen(scope: list[Row], rosters: dict) -> dict[str, str]:
     return seen
 
 
-def _fill_cells(person: YearEmployee, scope: list[Row], columns: list[str], year: Period,
+def _fill_cells(person: YearEmployee, rows: list[Row], columns: list[str], year: Period,
                 covered: set, elsewhere: dict, rosters: dict, first_seen: dict,
                 annual: bool) -> None:
+    """Each period's cell of ``person`` from their ``rows`` (a valid one first), or why
+    there is none."""
     mine = {}
-    for r in scope:
-        if r.nip == person.nip:
-            have = mine.get(r.period.kode)
-            if have is None or (have.values["status"] != VALID and r.values["status"] == VALID):
-                mine[r.period.kode] = r
+    for r in rows:
+        have = mine.get(r.period.kode)
+        if have is None or (have.values["status"] != VALID and r.values["status"] == VALID):
+            mine[r.period.kode] = r
     home = person.unit.casefold()
     for kode in columns:
         r = mine.get(kode)
@@ -459,7 +463,7 @@ def _absent(person: YearEmployee, kode: str, home: str, covered: set, elsewhere:
     return Cell(reason="tidak tercantum")
 
 
-def _convert(person: YearEmployee, scope: list[Row], year: Period) -> None:
+def _convert(person: YearEmployee, year: Period) -> None:
     """Angka kredit per quarter (the quarter's own jenjang) and, beside, the annual one."""
     quarters, annual = [], []
     for kode, cell in person.cells.items():
