@@ -10,6 +10,13 @@ period, with the identity the papers print.
 The AK awal table (:func:`read_awal`) is a small CSV or workbook: NIP, the starting angka
 kredit (from the previous PAK or the PAK integrasi), the date and, optionally, the number
 of that PAK. Every row is checked; a bad row is a problem for that row only.
+
+The same reader serves the year recap (:mod:`skpxl.yearrecap`): besides the JF people it
+keeps every Rekap Pegawai row of every period as a :class:`Row` (with the first reason of an
+invalid one), every source read (:attr:`Inputs.sources`) and the Berkas rows of returned
+workbooks. Asked for a year, returned workbooks are validated each against its own period
+(a quarter of that year, or the year itself: an annual evaluation); one of another year is
+a problem of that file.
 """
 
 from __future__ import annotations
@@ -34,6 +41,16 @@ define("ak.report_other_period", ERROR,
        "{file} adalah laporan periode {found}, bukan periode {expected} yang diminta; tidak "
        "dipakai.",
        "{file} is a report of period {found}, not of the period {expected} asked for; not "
+       "used.")
+define("ak.report_year", ERROR,
+       "{file} adalah rekap tahunan ({period}), bukan laporan triwulan; rekap tahunan tidak "
+       "dibaca sebagai masukan. Berikan laporan unit per triwulan atau file SKP-nya.",
+       "{file} is a year recap ({period}), not a quarterly report; a year recap is not read "
+       "as input. Give the quarterly unit reports or their SKP workbooks.")
+define("ak.workbook_other_period", ERROR,
+       "{file} adalah file SKP periode {found}, bukan bagian dari periode {expected}; tidak "
+       "dipakai.",
+       "{file} is an SKP workbook of period {found}, not part of period {expected}; not "
        "used.")
 define("ak.report_twice", ERROR,
        "{file} dan {other} sama-sama laporan {units} untuk periode {period}; tidak satu pun "
@@ -113,9 +130,30 @@ class Person:
                                                "jenjang", "unit", "nip_penilai", "nama_penilai")}
 
 
+@dataclass(frozen=True)
+class Row:
+    """One Rekap Pegawai row of one period: ``values`` by :data:`REKAP_FIELDS` key (text),
+    the source it came from and, for an invalid SKP, the first reason."""
+
+    period: Period
+    source: str
+    values: dict
+    reason: str = ""
+    raw: tuple = ()          # the row as the report's Rekap Pegawai holds it
+
+    @property
+    def nip(self) -> str:
+        return self.values["nip"]
+
+    @property
+    def unit(self) -> str:
+        return self.values["unit"]
+
+
 @dataclass
 class Inputs:
-    """Everyone found in the inputs: JF employees with their evaluations, the rest counted."""
+    """Everyone found in the inputs: JF employees with their evaluations, the rest counted;
+    every row, source and returned workbook read (the year recap's material)."""
 
     people: dict[str, Person] = field(default_factory=dict)
     others: dict[str, str] = field(default_factory=dict)   # non-JF NIP -> jenis jabatan
@@ -124,14 +162,21 @@ class Inputs:
     skipped: list[dict] = field(default_factory=list)
     periods: set[str] = field(default_factory=set)
     instansi: str = ""
+    rows: list[Row] = field(default_factory=list)
+    #: each report or folder read: kind, file, period, units, status, reason, sha256
+    sources: list[dict] = field(default_factory=list)
+    #: returned workbooks read: (period, Berkas row) as :data:`skpxl.report.BERKAS`
+    berkas: list[tuple] = field(default_factory=list)
 
 
 def _text(value) -> str:
     return "" if value is None else clean_text(value)
 
 
-def add_rows(inputs: Inputs, rows, headings: list[str], period: Period, source: str) -> None:
-    """Rekap Pegawai rows (in ``headings`` order) of ``period`` into ``inputs``."""
+def add_rows(inputs: Inputs, rows, headings: list[str], period: Period, source: str,
+             reasons: dict[str, str] | None = None) -> None:
+    """Rekap Pegawai rows (in ``headings`` order) of ``period`` into ``inputs``;
+    ``reasons`` gives the first problem of an invalid SKP by NIP."""
     try:
         index = {key: headings.index(name) for key, name in REKAP_FIELDS.items()}
     except ValueError as exc:   # the report layout lost a column this module needs
@@ -142,6 +187,7 @@ def add_rows(inputs: Inputs, rows, headings: list[str], period: Period, source: 
         nip = get["nip"]
         if not nip:
             continue
+        inputs.rows.append(Row(period, source, get, (reasons or {}).get(nip, ""), tuple(row)))
         inputs.names.setdefault(nip, get["nama"])
         if get["jenis_jabatan"] != JF:
             if nip not in inputs.people:
@@ -167,12 +213,18 @@ def _within(inner: Period, outer: Period | None) -> bool:
 
 
 def read_inputs(paths, *, period: Period | None, roster=None, lang: str = "id", work=1,
-                progress=None) -> Inputs:
+                progress=None, rosters: dict | None = None,
+                year_recaps: bool = True) -> Inputs:
     """Reports and folders of returned workbooks into :class:`Inputs`.
 
     A report of a period outside ``period``, two reports of the same unit and period, or a
     report that does not verify are problems of that file; the others are used. Returned
-    workbooks (anything that is not a report) need ``period``.
+    workbooks (anything that is not a report) need ``period``. When ``period`` is a year,
+    each workbook is validated against its own period (a quarter or month of that year, or
+    the year); ``rosters`` then maps a period code (or ``"*"``, any period) to the roster
+    path or :class:`~skpxl.roster.Roster` its workbooks are checked against. A year recap
+    gives its annual evaluations (its hidden Rekap Pegawai) when ``year_recaps``; else it is
+    a problem (the year recap itself is not made from another one).
     """
     from .consolidate import input_files
     from .report import REPORT_SHEET, sheet_names
@@ -185,7 +237,7 @@ def read_inputs(paths, *, period: Period | None, roster=None, lang: str = "id", 
         is_report = path.suffix.lower() in (".xlsx", ".xlsm") and \
             REPORT_SHEET in (sheet_names(path) or [])
         (reports if is_report else workbooks).append(item)
-    _read_reports(inputs, [(p, name) for p, name, _ in reports], period)
+    _read_reports(inputs, [(p, name) for p, name, _ in reports], period, year_recaps)
     if workbooks:
         if period is None:
             raise UsageError(
@@ -193,33 +245,70 @@ def read_inputs(paths, *, period: Period | None, roster=None, lang: str = "id", 
                 hint="Contoh: --period 2025-Q3, atau berikan laporan 'skpxl merge'.",
                 en="Returned SKP workbooks (not reports) need the period.",
                 hint_en="For example: --period 2025-Q3, or give 'skpxl merge' reports.")
-        _read_workbooks(inputs, workbooks, period, roster, lang, work, progress)
+        if period.kind == "tahunan":
+            _read_year_workbooks(inputs, workbooks, period, rosters or {"*": roster}, lang,
+                                 work, progress)
+        else:
+            _read_workbooks(inputs, workbooks, period, roster, lang, work, progress)
     return inputs
 
 
-def _read_reports(inputs: Inputs, reports: list[tuple[Path, str]], asked: Period | None):
-    from .report import REKAP, ReportRejected, read_report, table_rows
+YEAR_LEVELS = ("year-unit", "year-province")
+
+
+def _first_line(text) -> str:
+    return str(text or "").split("\n", 1)[0].strip()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _read_reports(inputs: Inputs, reports: list[tuple[Path, str]], asked: Period | None,
+                  year_recaps: bool = True):
+    from .report import REKAP, TIDAK_VALID, ReportRejected, read_report, table_rows
     headings = [c.heading for c in REKAP]
     read = []
     for path, name in reports:
+        source = {"kind": "laporan", "file": name, "path": str(path), "period": None,
+                  "units": [], "status": "ditolak", "reason": None, "sha256": ""}
+        inputs.sources.append(source)
         try:
-            content = read_report(path, sheets=("Rekap Pegawai",))
+            content = read_report(path, sheets=("Rekap Pegawai", "Tidak Valid"))
+            meta = content.metadata
+            source.update(sha256=content.sha256, period=meta["period"],
+                          units=sorted({u.get("unit") for u in meta.get("units", [])
+                                        if u.get("unit")}),
+                          kind="laporan provinsi" if meta["level"] == "province" else
+                          "rekap tahunan" if meta["level"] in YEAR_LEVELS else "laporan unit")
+            if meta["level"] in YEAR_LEVELS and not year_recaps:
+                source["reason"] = "rekap tahunan, bukan laporan triwulan"
+                inputs.problems.append(Problem("ak.report_year", {
+                    "file": name, "period": meta["period"]}, path=str(path)))
+                continue
             rows = table_rows(content, "Rekap Pegawai", headings)
+            invalid = (table_rows(content, "Tidak Valid", TIDAK_VALID)
+                       if "Tidak Valid" in content.tables else [])
         except ReportRejected as exc:
+            source.update(reason=exc.reason, sha256=source["sha256"] or _sha256(path))
             inputs.problems.append(Problem("ak.report_rejected", {
                 "file": name, "reason": exc.reason, "reason_en": exc.reason}, path=str(path)))
             continue
-        meta = content.metadata
         found = parse_period(meta["period"])
         if not _within(found, asked):
+            source["reason"] = f"periode {found.kode}, bukan {asked.kode}"
             inputs.problems.append(Problem("ak.report_other_period", {
                 "file": name, "found": found.kode, "expected": asked.kode}, path=str(path)))
             continue
-        units = {u.get("unit") for u in meta.get("units", []) if u.get("unit")}
         inputs.instansi = inputs.instansi or str(meta.get("instansi") or "")
-        read.append((path, name, found, units, rows))
+        reasons = {row[1]: _first_line(row[5]) for row in invalid if row[1]}
+        read.append((path, name, found, set(source["units"]), rows, reasons, source))
     refused = set()
-    for i, (_, name, found, units, _) in enumerate(read):
+    for i, (_, name, found, units, *_rest) in enumerate(read):
         for j in range(i + 1, len(read)):
             other = read[j]
             shared = units & other[3]
@@ -229,22 +318,86 @@ def _read_reports(inputs: Inputs, reports: list[tuple[Path, str]], asked: Period
                     "file": name, "other": other[1], "period": found.kode,
                     "units": ", ".join(sorted(shared)) if len(shared) < 3 else
                     f"{len(shared)} unit"}, path=str(other[0])))
-    for i, (_, name, found, _, rows) in enumerate(read):
-        if i not in refused:
-            add_rows(inputs, rows, headings, found, name)
+    for i, (_, name, found, _, rows, reasons, source) in enumerate(read):
+        if i in refused:
+            source["reason"] = f"ada laporan lain untuk unit dan periode {found.kode}"
+        else:
+            source["status"] = "dipakai"
+            add_rows(inputs, rows, headings, found, name, reasons)
+
+
+def _reduced(inputs: Inputs, subs, period: Period, lang: str, source: str) -> None:
+    """Returned workbooks of one period reduced as ``skpxl merge`` does, into ``inputs``."""
+    from .consolidate import reduce_unit
+    from .report import REKAP
+    data = reduce_unit(None, subs, period=period, roster=None, lang=lang)
+    reasons = {row[1]: _first_line(row[5]) for row in data.tidak_valid if row[1]}
+    add_rows(inputs, data.rekap, [c.heading for c in REKAP], period, source, reasons)
+    inputs.berkas += [(period.kode, *row) for row in data.berkas]
 
 
 def _read_workbooks(inputs: Inputs, files, period: Period, roster, lang: str, work, progress):
-    from .consolidate import reduce_unit, submissions
-    from .report import REKAP
+    from .consolidate import submissions
     roster_ref = roster.by_nip() if roster is not None else None
     subs = submissions(files, period=period.kode, months=period.months, roster_ref=roster_ref,
                        lang=lang, work=work, progress=progress)
     subs = [s for s in subs if s.kind == "skp"]
-    data = reduce_unit(None, subs, period=period, roster=None, lang=lang)
     folders = sorted({folder for _, _, folder in files})
     source = ", ".join(Path(f).name or f for f in folders) + f" ({period.kode})"
-    add_rows(inputs, data.rekap, [c.heading for c in REKAP], period, source)
+    _reduced(inputs, subs, period, lang, source)
+
+
+def _roster_ref(roster):
+    """What workers get of a roster: its path (read once per worker), else its index."""
+    if not hasattr(roster, "by_nip"):
+        return str(roster)
+    path = Path(roster.path) if getattr(roster, "path", None) else None
+    return str(path) if path is not None and path.is_file() else roster.by_nip()
+
+
+def _read_year_workbooks(inputs: Inputs, files, year: Period, rosters: dict, lang: str, work,
+                         progress):
+    """Returned workbooks of the quarters (or months) of ``year`` and annual evaluations:
+    each validated against its own period and its period's roster, then reduced per
+    period."""
+    from .consolidate import submissions
+    from .executor import shipped_path
+    refs = {kode: _roster_ref(r) for kode, r in rosters.items() if r is not None}
+    refs = {k: shipped_path(v, work) if isinstance(v, str) else v for k, v in refs.items()}
+    subs = submissions(files, period=None, months=None, roster_ref=None, lang=lang, work=work,
+                       progress=progress, by_period=refs or None)
+    groups: dict[Period, list] = {}
+    for sub in subs:
+        if sub.kind != "skp":
+            continue
+        try:
+            found = parse_period(sub.report.period) if sub.report.period else None
+        except UsageError:
+            found = None
+        if found is not None and _within(found, year):
+            groups.setdefault(found, []).append(sub)
+            continue
+        if found is not None:
+            problem = Problem("ak.workbook_other_period", {
+                "file": sub.name, "found": found.kode, "expected": year.kode}, path=sub.path)
+        else:   # unreadable, or no period at all: its own first error says why
+            first = next((p for p in sub.report.issues if p.severity == ERROR), None)
+            problem = Problem(first.code, dict(first.params), path=sub.path) if first else \
+                Problem("ak.workbook_other_period", {"file": sub.name, "found": "?",
+                                                     "expected": year.kode}, path=sub.path)
+        inputs.problems.append(problem)
+        inputs.berkas.append((found.kode if found else "", sub.unit, "file SKP", sub.name,
+                              sub.nip, None, "tidak dipakai", sub.report.generated_at, None,
+                              sub.report.sha256, None))
+    for found in sorted(groups, key=lambda p: (p.start, p.end)):
+        group = groups[found]
+        folders = sorted({s.folder for s in group})
+        source = ", ".join(Path(f).name or f for f in folders) + f" ({found.kode})"
+        inputs.sources.append({"kind": "folder SKP", "file": source,
+                               "path": None, "period": found.kode,
+                               "units": sorted({s.unit for s in group if s.unit}),
+                               "status": "dipakai", "reason": None, "sha256": ""})
+        _reduced(inputs, group, found, lang, source)
 
 
 # --- the AK awal table -----------------------------------------------------------------------

@@ -33,6 +33,15 @@ from .validate import (FileReport, check_workers_saw, current_key, list_files,
 define("merge.other_unit", ERROR, "File milik unit {found}, bukan {expected}; tidak digabung.",
        "The file belongs to unit {found}, not {expected}; not merged.")
 
+define("merge.year_report", ERROR,
+       "{file} adalah rekap tahunan ({period}), bukan file SKP atau laporan unit triwulan; "
+       "tidak digabung. Rekap tahunan dibuat dari laporan triwulan, tidak digabung lagi.",
+       "{file} is a year recap ({period}), not an SKP workbook or a quarterly unit report; "
+       "not merged. A year recap is made from the quarterly reports and is not merged again.")
+#: why a quarterly merge refuses a year recap (the reason of :class:`ReportRejected`)
+YEAR_REPORT = ("rekap tahunan ({period}), bukan laporan unit triwulan; rekap tahunan tidak "
+               "digabung lagi")
+
 VALID, INVALID, NOT_SUBMITTED = "valid", "tidak valid", "belum mengumpulkan"
 SET_ASIDE = "disisihkan"
 SKP_FILE = "file SKP"   # what a Berkas row of a returned workbook is
@@ -115,6 +124,8 @@ class MergeResult:
     def to_dict(self) -> dict:
         if self.level == "unit":
             data = self.units[0].to_dict()
+            if self.rejected:
+                data["rejected"] = self.rejected
         else:
             data = {"period": self.period, "units": [u.to_dict() for u in self.units],
                     "totals": self.totals.to_dict() if self.totals else None,
@@ -158,11 +169,20 @@ def person_row(emp, penilai, *, nip: str | None = None) -> tuple:
 
 
 def _submission_task(args) -> Submission:
-    path, name, folder, period, months, roster_ref, lang = args
+    path, name, folder, period, months, roster_ref, lang, by_period = args
     sub = Submission(path=str(path), name=name, folder=folder)
     index = index_for(roster_ref)
     report = validate_file(path, period=period, stage="evaluation", roster_index=index,
                            lang=lang, keep_document=True)
+    if by_period and report.template is not None:
+        # a year's workbooks: checked against the roster of the workbook's own period
+        ref = by_period.get(str(report.period), by_period.get("*"))
+        if ref is not None:
+            index = index_for(ref)
+            report = validate_file(path, period=period, stage="evaluation",
+                                   roster_index=index, lang=lang, keep_document=True)
+    if months is None:
+        months = _own_months(report.period)
     if report.template is None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         sheets = sheet_names(Path(path)) or []  # not an SKP: perhaps a merged report
         if REPORT_SHEET in sheets or "Rekap Pegawai" in sheets:
@@ -210,6 +230,16 @@ def _submission_task(args) -> Submission:
     return sub
 
 
+def _own_months(kode) -> int:
+    """The months of a workbook's own period (3 when it names none that can be read)."""
+    from .errors import UsageError
+    from .periods import parse_period
+    try:
+        return parse_period(str(kode)).months if kode else 3
+    except UsageError:
+        return 3
+
+
 def now_iso() -> str:
     return datetime.now().astimezone().replace(microsecond=0).isoformat()
 
@@ -230,8 +260,13 @@ def input_files(paths) -> tuple[list[tuple[Path, str, str]], list[dict]]:
     return files, skipped
 
 
-def submissions(files, *, period, months, roster_ref, lang, work, progress) -> list[Submission]:
-    tasks = [(shipped_path(p, work), name, folder, period, months, roster_ref, lang)
+def submissions(files, *, period, months, roster_ref, lang, work, progress,
+                by_period: dict | None = None) -> list[Submission]:
+    """Every file validated and reduced to a :class:`Submission`, in the workers.
+
+    ``by_period`` (a year's workbooks, ``period`` None): roster refs by the workbook's own
+    period code (``"*"``: any); ``months`` None takes each workbook's own period length."""
+    tasks = [(shipped_path(p, work), name, folder, period, months, roster_ref, lang, by_period)
              for p, name, folder in files]
     advance = progress(len(tasks)) if progress else None
     subs = list(map_ordered(_submission_task, tasks, work, advance))
@@ -367,6 +402,8 @@ def summary_from_dict(data: dict, lang: str = "id") -> UnitSummary:
 def unit_from_report(content: ReportContent, lang: str = "id") -> UnitData:
     """The verified content of a unit report as :class:`UnitData` (numbers re-checked)."""
     meta = content.metadata
+    if meta["level"] in ("year-unit", "year-province"):
+        raise ReportRejected(YEAR_REPORT.format(period=meta["period"]), metadata=meta)
     if meta["level"] != "unit":
         raise ReportRejected("ini laporan provinsi; yang digabung adalah laporan unit",
                              metadata=meta)

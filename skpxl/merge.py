@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import domain
+from .akinputs import YEAR_LEVELS
 from .consolidate import (NOT_SUBMITTED, MergeResult, Submission, UnitData, UnitSummary,
                           count_unit, input_files, now_iso, parse_time, person_row, reduce_unit,
                           submissions, unit_from_report)
@@ -25,6 +26,7 @@ from .executor import map_ordered, shipped_path
 from .kurva import check as check_kurva
 from .kurva import normalize_org_predikat
 from .periods import Period, parse_period
+from .problems import Problem
 from .profile import (Profile, Signatory, instansi_of, load_profile, signatory_for, tempat_for,
                       unit_order, wilayah_of)
 from .report import (PROVINCE_TABLES, REPORT_SHEET, UNIT_TABLES, ReportContent, ReportRejected,
@@ -84,20 +86,25 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
             en=f"The report is an Excel workbook: the -o file name must end in .xlsx, not "
                f"'{output.name}'.", hint_en="For CSV (and Parquet) tables, add --export FOLDER.")
     check_output(output, force=force)
-    if export:
-        check_export(UNIT_TABLES if level == "unit" else PROVINCE_TABLES, Path(export),
-                     force=force)
     org = normalize_org_predikat(org_predikat)
     per = parse_period(period) if period else None
-    if level == "unit" and per is None:
-        raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3",
-                         en="A unit report needs the period.",
-                         hint_en="For example: --period 2025-Q3")
+    profile = profile if isinstance(profile, Profile) else load_profile(profile)
     if level == "province" and unit:
         raise UsageError("--unit hanya untuk laporan unit; laporan provinsi memuat semua "
                          "unit.", en="--unit is for unit reports only; a province report "
                                      "holds every unit.")
-    profile = profile if isinstance(profile, Profile) else load_profile(profile)
+    if per is not None and per.kind == "tahunan":
+        return _merge_year(paths, per, _YearRun(roster, profile, org, executor or jobs, lang,
+                                                progress, level, unit),
+                           output=output, export=export, force=force)
+    roster = _one_roster(roster, per)
+    if export:
+        check_export(UNIT_TABLES if level == "unit" else PROVINCE_TABLES, Path(export),
+                     force=force)
+    if level == "unit" and per is None:
+        raise UsageError("Periode wajib untuk laporan unit.", hint="Contoh: --period 2025-Q3",
+                         en="A unit report needs the period.",
+                         hint_en="For example: --period 2025-Q3")
     roster_obj, roster_ref = _load_roster(roster)
     work = executor or jobs
     if isinstance(roster_ref, str):
@@ -107,6 +114,69 @@ def merge(paths, *, period: str | None, roster=None, org_predikat: str | None = 
         result, book = _merge_unit(paths, per, unit, run)
     else:
         result, book = _merge_province(paths, per, run)
+    result.output = str(output)
+    save(book.to_bytes(), output, force=force)
+    if export:
+        result.exported = export_tables(book.tables, Path(export), force=force)
+    return result
+
+
+def _one_roster(roster, per: Period | None):
+    """The roster of a quarterly merge: one plain roster, or one named for its period."""
+    if not isinstance(roster, (list, tuple)):
+        return roster
+    if not roster:
+        return None
+    if len(roster) > 1:
+        raise UsageError("Laporan triwulan memakai satu daftar pegawai (--roster FILE); "
+                         "beberapa --roster hanya untuk rekap tahunan (--period TAHUN).",
+                         en="A quarterly report uses one roster (--roster FILE); several "
+                            "--roster are for a year recap only (--period YEAR).")
+    item = roster[0]
+    if isinstance(item, str) and "=" in item and not Path(item).exists():
+        kode, item = item.split("=", 1)
+        if per is None or parse_period(kode.strip()) != per:
+            raise UsageError(f"Daftar pegawai '{roster[0]}' untuk periode lain, bukan "
+                             f"{per.kode if per else 'periode laporan ini'}.",
+                             en=f"Roster '{roster[0]}' is for another period, not "
+                                f"{per.kode if per else 'this report'}'s.")
+    return item
+
+
+@dataclass
+class _YearRun:
+    roster: object          # --roster values: paths, ``2025-Q1=path`` or Roster objects
+    profile: Profile
+    org: str | None
+    work: object
+    lang: str
+    progress: object
+    level: str
+    unit: str | None
+
+
+def _merge_year(paths, per: Period, run: _YearRun, *, output: Path, export, force: bool):
+    """The year recap (:mod:`skpxl.yearrecap`) written to ``output``."""
+    from .yearbook import YEAR_TABLES, roster_name, year_book
+    from .yearrecap import build, load_roster, parse_rosters, read_year
+    if export:
+        check_export(YEAR_TABLES, Path(export), force=force)
+    rosters = {k: load_roster(v) for k, v in parse_rosters(run.roster, per).items()}
+    inputs = read_year(paths, per, rosters=rosters, lang=run.lang, work=run.work,
+                       progress=run.progress)
+    roster = rosters.get("*") or (rosters[max(rosters)] if rosters else None)
+    result = build(inputs, per, level=run.level, unit=run.unit, rosters=rosters,
+                   org_predikat=run.org, lang=run.lang,
+                   order=lambda units: unit_order(units, roster, run.profile))
+    if run.level == "unit":
+        scope = result.units[0] if result.units else ""
+        signer = signatory_for(scope, roster, run.profile) if scope else Signatory()
+    else:
+        scope = wilayah_of(roster, run.profile, result.units)
+        signer = signatory_for(None, roster, run.profile)
+    paper = Paper("year-" + run.level, scope, instansi_of(roster, run.profile) or
+                  result.instansi, per, signer, now_iso(), roster_name(rosters))
+    book = year_book(result, per, paper=paper, roster=roster, org_predikat=run.org)
     result.output = str(output)
     save(book.to_bytes(), output, force=force)
     if export:
@@ -134,9 +204,17 @@ def _merge_unit(paths, per: Period, unit, run: _Run):
     files, skipped = input_files(paths)
     subs = submissions(files, period=per.kode, months=per.months, roster_ref=run.roster_ref,
                         lang=run.lang, work=run.work, progress=run.progress)
+    rejected = []
     for sub in subs:
-        if sub.kind == "report":
+        if sub.kind != "report":
+            continue
+        year = _year_report(Path(sub.path))
+        if year is None:
             skipped.append({"path": sub.path, "reason": "laporan gabungan, bukan SKP pegawai"})
+        else:   # a year recap given to a quarterly merge: refused, and the run says so
+            problem = Problem("merge.year_report", {"file": sub.name, "period": year})
+            rejected.append({"path": sub.path, "unit": None, "code": problem.code,
+                             "reason": problem.message(run.lang)})
     subs = [s for s in subs if s.kind == "skp"]
     chosen = _choose_unit(subs, roster, unit)
     mine, others = [], []       # one pass: "s not in mine" was quadratic in the folder size
@@ -145,12 +223,22 @@ def _merge_unit(paths, per: Period, unit, run: _Run):
         (mine if ours else others).append(s)
     data = reduce_unit(chosen, mine, period=per, roster=roster, org_predikat=run.org,
                        lang=run.lang, others=others)
-    result = MergeResult("unit", per.kode, "", units=[data.summary], skipped=skipped)
+    result = MergeResult("unit", per.kode, "", units=[data.summary], skipped=skipped,
+                         rejected=rejected)
     signer = (signatory_for(chosen, roster, run.profile) if chosen else
               Signatory(tempat=tempat_for(None, None, run.profile)))
     paper = run.paper("unit", chosen, per, _most_common(s.instansi for s in mine), signer)
     book = unit_book(data, per, paper=paper, roster=roster, org_predikat=run.org)
     return result, book
+
+
+def _year_report(path: Path) -> str | None:
+    """The period of a year recap at ``path`` (its metadata verified), else None."""
+    try:
+        meta = read_report(path, sheets=()).metadata
+    except ReportRejected:
+        return None
+    return meta["period"] if meta["level"] in YEAR_LEVELS else None
 
 
 def _most_common(names) -> str:

@@ -285,6 +285,9 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _HF_PART = re.compile(r"<(oddHeader|oddFooter|evenHeader|evenFooter|firstHeader|firstFooter)>"
                       r"(.*?)</\1>", re.S)
 _OOXML_CHAR = re.compile("_x([0-9A-Fa-f]{4})_")
+#: a font size code, the space after it, then a placeholder, or other text (not a digit)
+_SIZE_SPACE = re.compile(r"(?<!&)(&\d+) \{(\w+)\}")
+_SIZE_SPACE_TEXT = re.compile(r"(?<!&)(&\d+) (?=[^\d\s{&])")
 
 
 def fill_text(text: str, values: dict[str, str]) -> str:
@@ -294,6 +297,11 @@ def fill_text(text: str, values: dict[str, str]) -> str:
     found = {name: values.get(name, "") for name in PLACEHOLDER.findall(text)}
     if not found:
         return text
+    # a font size code (``&8``) ends at the first non-digit: the space openpyxl writes after
+    # it would print before the text, so it stays only where a value starts with a digit
+    text = _SIZE_SPACE.sub(lambda m: m.group(1) + (" " if found[m.group(2)][:1].isdigit()
+                                                   else "") + "{" + m.group(2) + "}", text)
+    text = _SIZE_SPACE_TEXT.sub(r"\1", text)
     while True:
         out = PLACEHOLDER.sub(lambda m: found[m.group(1)].replace("&", "&&"), text)
         excess = len(_OOXML_CHAR.sub("x", out)) - MAX_TEXT

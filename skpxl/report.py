@@ -172,7 +172,7 @@ def table_rows(content: ReportContent, sheet: str, columns) -> list[tuple]:
     out = [tuple(None if v == "" else int(v) if v.__class__ is float and v.is_integer()
                  and abs(v) < 1e15 else v for v in row) for row in rows[1:]]
     decimals = [i for i, c in enumerate(columns)
-                if getattr(c, "kind", "text") in ("decimal", "value")]
+                if getattr(c, "kind", "text") in ("decimal", "value", "ak")]
     if decimals:    # the text a sheet showed for a number that is not whole: the number
         for n, row in enumerate(out):
             if any(row[i].__class__ is str for i in decimals):
@@ -346,7 +346,7 @@ def source_fingerprint(sources: list[dict], *, listed: bool) -> dict:
 
 def report_metadata(level: str, period, units: list, *, checks: list, sources: list,
                     roster=None, org_predikat=None, generated_at: str, totals=None,
-                    instansi: str = "") -> dict:
+                    instansi: str = "", year: dict | None = None) -> dict:
     """The machine-readable description stored in the report's hidden sheet."""
     from . import __version__
     data = {"schema": REPORT_SCHEMA, "schema_version": REPORT_SCHEMA_VERSION, "level": level,
@@ -361,6 +361,8 @@ def report_metadata(level: str, period, units: list, *, checks: list, sources: l
         data["roster"] = {"file": path.name, "sha256": digest}
     if totals is not None:
         data["totals"] = totals.to_dict()
+    if year is not None:
+        data["year"] = year
     return data
 
 

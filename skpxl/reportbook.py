@@ -69,6 +69,8 @@ BOLD = Font(name=FONT, bold=True, size=10)
 TEXT_FONT = Font(name=FONT, size=10)
 SMALL_FONT = Font(name=FONT, size=10, color="595959")   # still 8 pt at 80 %
 WARN_FONT = Font(name=FONT, bold=True, size=10, color="9C0006")
+#: decimals of an angka kredit on paper (the rounding of skpxl/data/angka_kredit.toml)
+AK_DECIMALS = 3
 #: number formats of table columns; "decimal" and "percent" columns show text instead
 NUMBER_FORMATS = {"int": "0"}
 #: characters of 7.5 pt text that fit in one unit of column width (units are sized for the
@@ -127,7 +129,9 @@ def clean_row(row) -> tuple:
 class Column:
     """One table column: heading, width in characters and kind.
 
-    Kinds: ``text``, ``wrap`` (text that wraps), ``int``, ``number`` (any number, as the
+    Kinds: ``text``, ``wrap`` (text that wraps), ``int``, ``ak`` (an angka kredit, always
+    with :data:`AK_DECIMALS` decimals as the papers print it: ``3,125``, ``12,500``),
+    ``number`` (any number, as the
     reader's spreadsheet shows it: for sheets that are not printed), ``decimal`` (a number;
     one that is not whole shows as Indonesian text, ``2,344``), ``value`` (a number as for
     ``decimal``, or text, as a target can be) and ``percent`` (a share, shown as ``81,8%``). Printed sheets must not depend on the reader's locale, which decides how
@@ -195,7 +199,7 @@ def shown_rows(columns, rows: list[tuple]) -> list[tuple]:
 
     Rows without such values are the same tuples (no copy for the big tables)."""
     picks = [(i, c.kind) for i, c in enumerate(columns)
-             if c.kind in ("decimal", "value", "percent")]
+             if c.kind in ("decimal", "value", "percent", "ak")]
     if not picks:
         return rows
     out = []
@@ -203,7 +207,9 @@ def shown_rows(columns, rows: list[tuple]) -> list[tuple]:
         changed = None
         for i, kind in picks:
             value = row[i]
-            if value.__class__ is float and math.isfinite(value) and (
+            if kind == "ak" and value.__class__ in (int, float) and math.isfinite(value):
+                text = textfmt.number(value, decimals=AK_DECIMALS)
+            elif value.__class__ is float and math.isfinite(value) and (
                     kind == "percent" or not value.is_integer()):
                 text = textfmt.percent(value) if kind == "percent" else decimal_text(value)
             elif kind == "percent" and value.__class__ is int:
@@ -347,7 +353,8 @@ ALIGN = {"text": Alignment(vertical="top", horizontal="left"),
          "percent": Alignment(vertical="top", horizontal="center"),
          "number": Alignment(vertical="top", horizontal="center"),
          "decimal": Alignment(vertical="top", horizontal="center", wrap_text=True),
-         "value": Alignment(vertical="top", horizontal="center", wrap_text=True)}
+         "value": Alignment(vertical="top", horizontal="center", wrap_text=True),
+         "ak": Alignment(vertical="top", horizontal="center")}
 
 
 def _lines(text: str, width: float) -> int:

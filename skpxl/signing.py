@@ -50,7 +50,10 @@ SIGNATURE_COL = 3  # the signature block spans columns C-E
 VERDICT = {True: "sesuai kurva distribusi", False: "TIDAK SESUAI kurva distribusi",
            None: "tidak diperiksa"}
 LEVEL_TITLE = {"unit": "REKAPITULASI SASARAN KINERJA PEGAWAI TINGKAT UNIT KERJA",
-               "province": "REKAPITULASI SASARAN KINERJA PEGAWAI TINGKAT PROVINSI"}
+               "province": "REKAPITULASI SASARAN KINERJA PEGAWAI TINGKAT PROVINSI",
+               "year-unit": "REKAPITULASI TAHUNAN KINERJA PEGAWAI TINGKAT UNIT KERJA",
+               "year-province": "REKAPITULASI TAHUNAN KINERJA PEGAWAI TINGKAT PROVINSI"}
+PREDIKAT_TITLE = "B. Predikat kinerja pegawai (SKP sah)"
 
 
 @dataclass
@@ -153,9 +156,12 @@ class _Rows:
 
 
 def write_signing_sheet(book: ReportBook, title: str, paper: Paper, s, *,
-                        units=None, notes=()) -> None:
+                        units=None, notes=(), items=None,
+                        predikat_title: str = PREDIKAT_TITLE) -> None:
     """The signing sheet ``title`` for summary ``s`` (a unit's, or the province totals with
-    the ``units``); ``notes`` are extra lines printed above the signature.
+    the ``units``); ``notes`` are extra lines printed above the signature. ``items`` (label,
+    value) replace the counts of section A (the year recap's); ``predikat_title`` names
+    section B.
 
     It prints on one page: its scale is what fits the page (never under 80 %, so no text is
     under 8 pt); should it still not fit, the curve verdict and signature go to page 2."""
@@ -173,13 +179,13 @@ def write_signing_sheet(book: ReportBook, title: str, paper: Paper, s, *,
     head = rows.take()
     _table_head(ws, head, ("Uraian", "Jumlah", "", "", ""))
     merge(ws, head, 2, head, LAST_COL)
-    for label, value in summary_items(s, units):
+    for label, value in (summary_items(s, units) if items is None else items):
         row = rows.take()
         for col, text in enumerate((label, value, "", "", ""), start=1):
             put(ws, row, col, text, border=BOX)
         merge(ws, row, 2, row, LAST_COL)
     rows.gap()
-    put(ws, rows.take(), 1, "B. Predikat kinerja pegawai (SKP sah)", font=BOLD)
+    put(ws, rows.take(), 1, predikat_title, font=BOLD)
     head = rows.take()
     _table_head(ws, head, ("Predikat", "Jumlah", "Persentase"))
     ws.cell(row=head, column=6, value="Jumlah pegawai")   # the chart's series (hidden F)

@@ -567,7 +567,7 @@ def signature_block(layout: Layout, ws, top: int, left: tuple[str, str], right: 
         layout.add_mirror(ws, tanggal_ref, "pengesahan_tanggal" + suffix, "pengesahan_tanggal",
                           number_format=DATE_FORMAT)
     ws[tempat_ref].alignment = Alignment(horizontal="right")
-    ws[tempat_ref].number_format = '@", "'
+    ws[tempat_ref].number_format = '@","'   # the cells' own padding is the space after it
     ws[tanggal_ref].alignment = Alignment(horizontal="left")
     ws[tempat_ref].font = ws[tanggal_ref].font = FONT
     height(ws, top, LINE)

@@ -57,7 +57,7 @@ DOMAIN = ["lembar konversi predikat kinerja ke angka kredit", "lembar akumulasi 
           "Penetapan Angka Kredit", "pejabat penilai kinerja", "pejabat penilai",
           "atasan penilai", "angka kredit", "jabatan fungsional", "daftar pegawai", "AK awal",
           "PAK integrasi", "Nomor PAK", "Catatan Validasi", "Rekap Pegawai", "Hasil Kerja",
-          "Belum Mengumpulkan", "Tidak Valid", "Lampiran SKP", "Dokumen Evaluasi", "Ringkasan",
+          "Belum Mengumpulkan", "Belum Lengkap", "Triwulan", "Tidak Valid", "Lampiran SKP", "Dokumen Evaluasi", "Ringkasan",
           "Perilaku", "Duplikat", "Evaluasi", "Sangat Baik", "Butuh Perbaikan",
           "Kurang/Misconduct", "Sangat Kurang", "Bawaslu Jawa Timur", "Bawaslu Provinsi Jawa "
           "Timur", "kenaikan pangkat", "Tanggal", "Kota Batu", "SE MenPANRB", "PermenPANRB",

@@ -160,8 +160,8 @@ def read_pdf(pdf: Path) -> list[Page]:
 
 
 @pytest.fixture(scope="module")
-def printed(forms, convert, tmp_path_factory) -> dict:
-    """Every workbook of ``forms`` printed to PDF by LibreOffice, read back page by page."""
+def printed_with_files(forms, convert, tmp_path_factory) -> dict:
+    """Every workbook of ``forms`` printed to PDF by LibreOffice: (pages read back, PDF)."""
     if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
         libreoffice_missing("poppler-utils (pdftotext, pdfinfo) are not installed")
     folder = tmp_path_factory.mktemp("pdf")
@@ -171,7 +171,18 @@ def printed(forms, convert, tmp_path_factory) -> dict:
         copies.append(folder / f"{template_id}-{kind}.xlsx")
         shutil.copyfile(forms[(template_id, kind)], copies[-1])
     pdfs = convert(copies, "pdf", folder)
-    return {key: read_pdf(pdf) for key, pdf in zip(keys, pdfs)}
+    return {key: (read_pdf(pdf), pdf) for key, pdf in zip(keys, pdfs)}
+
+
+@pytest.fixture(scope="module")
+def printed(printed_with_files) -> dict:
+    """Every workbook of ``forms`` printed to PDF by LibreOffice, read back page by page."""
+    return {key: pages for key, (pages, _) in printed_with_files.items()}
+
+
+@pytest.fixture(scope="module")
+def printed_pdfs(printed_with_files) -> dict:
+    return {key: pdf for key, (_, pdf) in printed_with_files.items()}
 
 
 CASES = [(t, k) for t in STAFF for k in ("plan", "blank")]
@@ -476,3 +487,31 @@ def test_page_texts_double_ampersands_and_keep_within_excel_limit():
         "&L&8A && B&R&8X Halaman &P dari &N"
     long = fill_text(text, {"instansi": "I" * 300, "periode_judul": "P" * 100})
     assert len(long) <= 255 and long.endswith("Halaman &P dari &N") and "P" * 100 in long
+
+
+def test_no_space_prints_between_a_font_size_code_and_its_text():
+    """openpyxl writes ``&8 {instansi}``; Excel and LibreOffice print that space before the
+    text. It goes, except before a value that starts with a digit (``&8 2025`` must not be
+    read as the size 82025)."""
+    from skpxl.paper import fill_text
+    text = '&L&"Arial,Regular"&8 {instansi}&R&8 {periode_judul}&C&8 Halaman &P dari &N {x}'
+    assert fill_text(text, {"instansi": "BADAN", "periode_judul": "2025", "x": ""}) == \
+        '&L&"Arial,Regular"&8BADAN&R&8 2025&C&8Halaman &P dari &N '
+    assert fill_text("&L&&8 {a}", {"a": "b"}) == "&L&&8 b"   # a literal '&' then '8 ', kept
+
+
+@pytest.mark.parametrize("template_id", sorted(STAFF))
+def test_place_and_date_of_a_signature_read_as_one_phrase(printed_pdfs, template_id):
+    """"Blitar, 30 September 2025": on every page with a signature the date follows the
+    place at most one space's width away (2,8 pt in the form's 10 pt Arial; the place cell's
+    own ", " plus the cells' padding printed 4,3 pt, a double space)."""
+    pdf = printed_pdfs[(template_id, "plan")]
+    box = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                       r'yMax="[\d.]+">([^<]*)</word>', box)
+    gaps = [float(after[0]) - float(word[2]) for word, after in zip(words, words[1:])
+            if word[3].endswith(",") and word[3][:1].isupper() and after[3] == "30"
+            and abs(float(word[1]) - float(after[1])) < 1]
+    assert len(gaps) >= 3, "SKP, Lampiran, Evaluasi and Dokumen Evaluasi sign with a date"
+    assert all(0 < gap <= 3.0 for gap in gaps), gaps

@@ -800,3 +800,16 @@ def test_every_code_has_a_case():
     assert codes == near, codes ^ near
     roster_codes = {c for c in CATALOG if c.startswith("roster.")}
     assert roster_codes == {c for c, *_ in ROSTER_CASES}
+
+
+def test_every_year_recap_code_has_a_case():
+    """Each year.* code, and the codes the year recap added to the angka kredit reader and
+    the merge, has a trigger and a near miss in tests/test_year_recap.py's table."""
+    import skpxl.yearrecap  # noqa: F401 - defines the year.* codes
+    from test_year_recap import YEAR_CASES
+    added = {"ak.report_year", "ak.workbook_other_period", "merge.year_report"}
+    codes = {c for c in CATALOG if c.startswith("year.")} | added
+    assert codes <= set(YEAR_CASES), codes - set(YEAR_CASES)
+    assert set(YEAR_CASES) <= set(CATALOG)
+    for trigger, near in YEAR_CASES.values():
+        assert trigger.__name__.startswith("test_") and near.__name__.startswith("test_")
