@@ -254,6 +254,11 @@ YEAR_SUMMARY = {
            "triwulan, akumulasi dari 0-data/ak-awal.csv, draf PAK)",
            "angka kredit papers of {n} jabatan fungsional employees "
            "(conversion per quarter, accumulation from 0-data/ak-awal.csv, draft PAK)"),
+    "year_totals": ("Rekap tahunan provinsi: {n} pegawai, {complete} dengan keempat "
+                    "triwulan sah; {gaps} triwulan tanpa SKP sah (alasannya di sheet Belum "
+                    "Lengkap).", "Province year recap: {n} employees, {complete} with all four "
+                    "quarters valid; {gaps} quarters without a valid SKP (reasons on the "
+                    "Belum Lengkap sheet)."),
     "failures": ("Langkah yang gagal:", "Steps that failed:"),
     "next_year": ("  - Rekap tahunan dari rekap triwulan Anda sendiri:",
                   "  - The year recap from your own quarterly reports:"),
@@ -307,8 +312,16 @@ def render_year_summary(r, lang: str = "id") -> str:
                        if r.province_year_report else ""))
     if r.ak_papers:
         lines.append(col("7-angka-kredit") + w("ak", n=r.ak_papers))
-    totals = (r.province_year or {}).get("totals") or {}
-    kurva = totals.get("kurva") or {}
+    year = r.province_year or {}
+    if year.get("employees"):
+        people = year["employees"]
+        gaps = {(m["nip"], m["period"]) for m in year.get("missing") or []
+                if m["period"] != r.year}
+        complete = sum(1 for e in people
+                       if not any((e["nip"], q.period) in gaps for q in r.quarters))
+        lines += ["", w("year_totals", n=len(people), complete=complete,
+                        gaps=len(gaps))]
+    kurva = (year.get("year") or {}).get("kurva") or {}
     for message in kurva.get("messages") or []:
         lines += _wrap(wc("kurva", org=kurva.get("org_predikat") or "-", message=message),
                        "  ", "    ")

@@ -231,8 +231,68 @@ def _annual_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar)
                reason=say("year_not_available", result.lang))
 
 
+def _year_sources(result: YearResult, root: Path, unit: str | None) -> list[str]:
+    """The year's inputs of one unit (or all): its four quarterly unit reports and the
+    folder of its filled annual evaluations, where there are some."""
+    name = f"{slug(unit, fallback='unit')}.xlsx" if unit else None
+    paths = [p for q in result.quarters for p in q.unit_reports
+             if name is None or Path(p).name == name]
+    returned = root / ANNUAL_DIR / "2-kembali"
+    if returned.is_dir():
+        folders = [returned / slug(unit, fallback="unit")] if unit else sorted(
+            p for p in returned.iterdir() if p.is_dir())
+        paths += [str(f) for f in folders if f.is_dir()]
+    return paths
+
+
+def _year_unit_task(task: tuple) -> dict:
+    """Worker: one unit's year recap."""
+    sources, unit, roster, profile, output = task
+    try:
+        from .merge import merge
+        outcome = merge(sources, period=YEAR, roster=roster, org_predikat=ORG_PREDIKAT,
+                        output=output, level="unit", unit=unit, jobs=1, profile=profile)
+        return {"unit": unit, "output": output, "ok": outcome.ok, "error": None}
+    except Exception as exc:  # noqa: BLE001 - the other units still get their recap
+        return {"unit": unit, "output": output, "ok": False,
+                "error": f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"}
+
+
 def _year_recap_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar) -> str:
-    return say("year_recap_skipped", result.lang, reason=say("year_not_available", result.lang))
+    """The year recap of every unit, then of the province, from the quarterly unit reports
+    and the annual evaluations (``skpxl merge --period 2025``)."""
+    from .executor import map_ordered
+    from .merge import merge
+    outdir = root / YEAR_REPORTS_DIR
+    outdir.mkdir(parents=True, exist_ok=True)
+    tasks = [(_year_sources(result, root, unit), unit, str(roster), result.profile,
+              str(outdir / f"{slug(unit, fallback='unit')}-{YEAR}.xlsx"))
+             for unit in result.units]
+    for outcome in map_ordered(_year_unit_task, tasks, jobs,
+                               _start(bar("year_bar_recap"), len(tasks))):
+        if outcome["error"]:
+            result.failures.append(say("year_failed", result.lang, step=outcome["unit"],
+                                       error=outcome["error"]))
+        else:
+            result.year_reports.append(outcome["output"])
+    output = outdir / PROVINCE_YEAR_REPORT
+    try:
+        province = merge(_year_sources(result, root, None), period=YEAR, roster=roster,
+                         org_predikat=ORG_PREDIKAT, output=output, level="province",
+                         jobs=jobs, lang=result.lang, profile=result.profile,
+                         progress=bar("year_bar_recap_province"))
+    except Exception as exc:  # noqa: BLE001 - reported; the unit recaps are written
+        result.failures.append(say("year_failed", result.lang, step=PROVINCE_YEAR_REPORT,
+                                   error=f"{type(exc).__name__}: "
+                                         f"{getattr(exc, 'message', exc)}"))
+    else:
+        result.province_year_report = str(output)
+        result.province_year = province.to_dict(result.lang)
+    return say("year_recap", result.lang,
+               n=count(len(result.year_reports), "rekap tahunan unit" if result.lang != "en"
+                       else "unit year report", lang=result.lang),
+               province=say("merged_province", result.lang)
+               if result.province_year_report else "", dir=_show(outdir))
 
 
 def _ak_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar) -> str:
