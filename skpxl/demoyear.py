@@ -55,10 +55,13 @@ class QuarterRun:
     mistakes: int = 0
     unit_reports: list[str] = field(default_factory=list)
     unit_failures: list[dict] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)    # NIPs that sent nothing
+    wrong: list[str] = field(default_factory=list)     # NIPs whose file has a mistake
 
     def to_dict(self) -> dict:
         return {"period": self.period, "generated": self.generated, "returned": self.returned,
                 "not_returned": self.not_returned, "mistakes": self.mistakes,
+                "absent": self.absent, "wrong": self.wrong,
                 "unit_reports": len(self.unit_reports), "unit_failures": self.unit_failures}
 
 
@@ -198,7 +201,10 @@ def _quarter(result: YearResult, root: Path, roster, plans, period: str, jobs, s
     for record in written:
         if record.path in missing:
             run.not_returned += 1
+            run.absent.append(record.nip)
             continue
+        if record.path in mistakes:
+            run.wrong.append(record.nip)
         unit_dir = folder / "2-kembali" / slug(record.unit, fallback="unit")
         unit_dir.mkdir(parents=True, exist_ok=True)
         tasks.append((record.path, str(unit_dir / Path(record.path).name),

@@ -124,3 +124,23 @@ def test_cli_year_json_and_english_summary(tmp_path):
     assert table.exit_code == 0, table.output
     assert "What was made in folder" in table.stdout and "2025-Q4/" in table.stdout
     assert "Yang dibuat" not in table.stdout
+
+
+def test_the_year_recap_names_each_quarter_the_demo_left_out(year_demo):
+    """Whoever the simulation kept from sending a quarter is 'belum mengumpulkan' for that
+    quarter in the province year recap; whoever sent a file with a mistake, 'tidak valid'
+    (a mistake of the kind that still validates is allowed to pass)."""
+    directory, result, _ = year_demo
+    assert len(result.year_reports) == len(result.units)
+    assert Path(result.province_year_report).is_file()
+    missing = {(m["nip"], m["period"]): m["reason"] for m in result.province_year["missing"]}
+    for q in result.quarters:
+        assert q.absent, "the simulation leaves someone out every quarter"
+        for nip in q.absent:
+            assert missing.get((nip, q.period)) == "belum mengumpulkan", (nip, q.period)
+        for nip in q.wrong:
+            assert missing.get((nip, q.period)) in ("tidak valid", None), (nip, q.period)
+        assert sum(1 for nip in q.wrong if (nip, q.period) in missing) >= len(q.wrong) // 2
+    gaps = {key for key, reason in missing.items() if key[1] != "2025"}
+    expected = {(nip, q.period) for q in result.quarters for nip in q.absent + q.wrong}
+    assert gaps <= expected
