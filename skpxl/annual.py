@@ -38,8 +38,8 @@ define("annual.other_period", ERROR,
        "{file} is an evaluation/report of period {found}, not a quarter of {year}; not used "
        "for the annual evaluation {year}.")
 define("annual.source_rejected", ERROR,
-       "{file} tidak dipakai untuk evaluasi tahunan: {reason}.",
-       "{file} is not used for the annual evaluation: {reason_en}.")
+       "{file} tidak dipakai untuk evaluasi tahunan: {reason}",
+       "{file} is not used for the annual evaluation: {reason_en}")
 define("annual.duplicate", WARNING,
        "NIP {nip} triwulan {quarter}: ada {count} sumber ({files}); yang dipakai {used} "
        "({why}).",
@@ -144,6 +144,10 @@ class YearSources:
         return {"quarters": quarters, "rows": rows}
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
 def _norm(text) -> str:
     return " ".join(str(text or "").split()).casefold()
 
@@ -181,8 +185,8 @@ def _from_workbook(path: Path, name: str, year: int):
         detail = "; ".join(p.message("id") for p in report.issues if p.severity == ERROR)
         detail_en = "; ".join(p.message("en") for p in report.issues if p.severity == ERROR)
         return [], [Problem("annual.source_rejected", {
-            "file": name, "reason": detail or "bukan file SKP skpxl yang terbaca",
-            "reason_en": detail_en or "not a readable skpxl SKP workbook"})]
+            "file": name, "reason": _sentence(detail or "bukan file SKP skpxl yang terbaca"),
+            "reason_en": _sentence(detail_en or "not a readable skpxl SKP workbook")})]
     quarter, problems = _quarter_of(report.period, name, year)
     if quarter is None:
         return [], problems
@@ -222,8 +226,8 @@ def _from_report(path: Path, name: str, year: int):
         unit = unit_from_report(content)
     except ReportRejected as exc:
         return [], [Problem("annual.source_rejected", {
-            "file": name, "reason": str(exc),
-            "reason_en": f"the report was refused ({exc})"})]
+            "file": name, "reason": _sentence(f"laporan ditolak: {exc}"),
+            "reason_en": _sentence(f"the report was refused ({exc})")})]
     rekap = _columns(REKAP, _REKAP, unit.rekap)
     hasil = _columns(HASIL, _HASIL, unit.hasil)
     made = {row[0]: row[2] for row in _columns(BERKAS, _BERKAS, unit.berkas)

@@ -30,7 +30,17 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from .paper import LINE, PADDING, column_points, wrapped_lines
+from .problems import WARNING, Problem, define
+from .sheetxml import a1, parse_a1
 from .textfmt import number
+
+define("annual.quarters_changed", WARNING,
+       "Isi sheet {sheet} diubah: lembar itu diisi skpxl dari evaluasi triwulan dan tidak "
+       "untuk diubah. Evaluasi tahunan tetap diperiksa seperti biasa; minta file asli bila "
+       "angka triwulan diperlukan.",
+       "The {sheet} sheet was changed: skpxl filled it from the quarterly evaluations and it "
+       "is not to be edited. The annual evaluation is checked as usual; ask for the original "
+       "file when the quarters' figures matter.")
 
 SHEET = "Evaluasi Triwulan"
 #: the names the sheet brings (see the module docstring)
@@ -168,12 +178,17 @@ class _Sheet:
         self.rows.append([])
         self.heights.append(8.0)
 
-    def xml(self, header_footer: str, sidik: str) -> str:
+    def sidik(self) -> str:
+        cells = {f"{col}{number_}": text for number_, row in enumerate(self.rows, start=1)
+                 for col, text, _ in row}
+        return sidik(named_texts(self.names, cells.get))
+
+    def xml(self, header_footer: str) -> str:
         out = []
         for number_, (cells, height) in enumerate(zip(self.rows, self.heights), start=1):
             xml = "".join(_cell(f"{c}{number_}", self.styles[s], t) for c, t, s in cells)
             if number_ == 1:
-                xml += _cell("K1", self.styles["text"], sidik)
+                xml += _cell("K1", self.styles["text"], self.sidik())
             out.append(f'<row r="{number_}" ht="{height:.2f}" customHeight="1">{xml}</row>')
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                        for i, w in enumerate(WIDTHS, start=1))
@@ -202,20 +217,47 @@ def _cell(ref: str, style: int, text: str) -> str:
             f'{escape(text)}</t></is></c>')
 
 
-def sidik(view: dict) -> str:
-    """SHA-256 of what the sheet shows of the quarters (the named cells' values, as text)."""
-    values = sheet_values(view)
-    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def named_texts(names: dict[str, str], value) -> list[list[str]]:
+    """The texts of the cells of each of :data:`NAMES` (but ``tw_sidik``) found in
+    ``names`` (name -> A1 range), row by row; ``value(ref)`` reads one cell."""
+    out = []
+    for name in NAMES[:-1]:
+        ref = names.get(name)
+        if not ref:
+            continue
+        first, _, last = ref.replace("$", "").partition(":")
+        (row1, col1), (row2, col2) = parse_a1(first), parse_a1(last or first)
+        for row in range(row1, row2 + 1):
+            out.append([_text(value(a1(row, col))) for col in range(col1, col2 + 1)])
+    return out
 
 
-def sheet_values(view: dict) -> list[list[str]]:
-    """The named cells' texts, quarter rows then IKI rows (what :func:`sidik` hashes)."""
-    quarters = [[q["heading"], str(q["rating_hasil_kerja"] or ""),
-                 str(q["rating_perilaku"] or ""), str(q["predikat"] or "")]
-                for q in view["quarters"]]
-    return quarters + [[str(r["indikator"] or ""), *(str(v or "") for v in r["realisasi"])]
-                       for r in view["rows"]]
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def sidik(texts: list[list[str]]) -> str:
+    """SHA-256 of the named cells' texts (:func:`named_texts`)."""
+    data = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def check(wb) -> list[Problem]:
+    """``annual.quarters_changed`` when the quarters' sheet of workbook ``wb`` (a
+    :class:`skpxl.reader.WorkbookValues`) no longer shows what skpxl wrote; nothing for a
+    workbook without the sheet."""
+    names = {name: ref for name, (sheet, ref) in wb.defined_names.items()
+             if name in NAMES and sheet == SHEET}
+    if SHEET not in wb.sheet_names or "tw_sidik" not in names:
+        return []
+    written = _text(wb.value(SHEET, names["tw_sidik"].replace("$", "")))
+    if written == sidik(named_texts(names, lambda ref: wb.value(SHEET, ref))):
+        return []
+    return [Problem("annual.quarters_changed", {"sheet": SHEET}, sheet=SHEET)]
 
 
 def layout(view: dict, document: dict, styles: dict[str, int], lang: str = "id") -> _Sheet:
@@ -287,6 +329,23 @@ def layout(view: dict, document: dict, styles: dict[str, int], lang: str = "id")
 
 
 _STATUS_WORDS = ("tidak ada", "tidak sah", "none", "not valid", "–")
+
+
+def quarter_ratings(path) -> list[tuple[str, str]]:
+    """(rating hasil kerja, rating perilaku) of each valid quarter the workbook at ``path``
+    shows on its quarters' sheet, in quarter order; [] without the sheet."""
+    from .domain import RATINGS
+    from .reader import read_workbook
+    wb = read_workbook(path)
+    names = {name: ref for name, (sheet, ref) in wb.defined_names.items()
+             if name in NAMES and sheet == SHEET}
+    if SHEET not in wb.sheet_names or not {"tw_rating_hasil_kerja", "tw_rating_perilaku"} <= \
+            set(names):
+        return []
+    value = lambda ref: wb.value(SHEET, ref)   # noqa: E731
+    pairs = zip(named_texts({"tw_rating_hasil_kerja": names["tw_rating_hasil_kerja"]}, value),
+                named_texts({"tw_rating_perilaku": names["tw_rating_perilaku"]}, value))
+    return [(hk[0], pk[0]) for hk, pk in pairs if hk[0] in RATINGS and pk[0] in RATINGS]
 
 
 # --- putting the sheet into a rendered workbook ---------------------------------------------
@@ -378,7 +437,7 @@ def add_to_workbook(data: bytes, view: dict, document: dict, *, evaluasi_sheet: 
     styles_xml, styles = extend_styles(members["xl/styles.xml"].decode("utf-8"))
     sheet = layout(view, document, styles, lang)
     paper = "Evaluation per Quarter" if lang == "en" else SHEET
-    xml = sheet.xml(header_footer(members, evaluasi_sheet, paper), sidik(view))
+    xml = sheet.xml(header_footer(members, evaluasi_sheet, paper))
     if password:
         from .writer import _protect
         xml = _protect(xml, password)
