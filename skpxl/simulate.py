@@ -122,8 +122,9 @@ def assessor_ratings(quarters: list[tuple[str, str]]) -> tuple[str, str] | None:
 
 
 def fill_workbook(source: Path, target: Path, *, rng: random.Random, mistake: str | None = None,
-                  ratings: tuple[str, str] | None = None) -> dict:
-    """Write a filled-in copy of the generated workbook ``source`` to ``target``.
+                  ratings: tuple[str, str] | None = None, edit=None) -> dict:
+    """Write a filled-in copy of the generated workbook ``source`` to ``target``;
+    ``edit(document)``, when given, changes the filled document before it is written.
 
     An annual evaluation keeps its "Evaluasi Triwulan" sheet, and without ``ratings`` the
     assessor's ratings follow the quarters it shows (:func:`assessor_ratings`)."""
@@ -148,6 +149,8 @@ def fill_workbook(source: Path, target: Path, *, rng: random.Random, mistake: st
         set_path(doc, "$.pengesahan.tanggal", date.fromisoformat(tanggal))
     if mistake:
         apply_mistake(doc, mistake)
+    if edit is not None:
+        edit(doc)
     data = _compiled(str(template.path), None).render(doc)
     data = copy_from(Path(source).read_bytes(), data, metadata_sheet=METADATA_SHEET)
     write_atomic(target, data)
