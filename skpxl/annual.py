@@ -47,10 +47,10 @@ define("annual.duplicate", WARNING,
 define("annual.no_quarters", WARNING,
        "Tidak ada evaluasi triwulan {year} untuk NIP {nip} di sumber yang diberikan; file "
        "evaluasi tahunan tetap dibuat, lembar Evaluasi Triwulan menyebut 'tidak ada' dan "
-       "rencana kerja tidak diisi.",
+       "rencana kerja tidak diisi dari triwulan.",
        "No quarterly evaluation of {year} for NIP {nip} in the sources given; the annual "
-       "evaluation workbook is still written, its Evaluasi Triwulan sheet says 'tidak ada' "
-       "and the plan is left empty.")
+       "evaluation workbook is still written, its Evaluasi Triwulan sheet shows no quarter "
+       "and no plan is carried from the quarters.")
 
 #: what the quarters' sheet prints for a quarter without a usable evaluation
 MISSING = {"id": "tidak ada", "en": "none"}

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__, domain
+from .annual import read_year
 from .document import field_checks, fingerprint
 from .errors import EngineError, OutputError, RosterError, UsageError
 from .executor import map_ordered, on_dask, shipped_path
@@ -244,7 +245,6 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
     previous = _previous_paths(previous, per)
     year = None
     if previous and per.kind == "tahunan":
-        from .annual import read_year
         year = read_year(previous, per, executor=executor, jobs=jobs)
         previous_plans = {nip: plan for nip in year.records
                           if (plan := year.plan_for(nip)) is not None}

@@ -278,6 +278,18 @@ def test_merge_reads_annual_workbooks_into_the_same_records(year, tmp_path):
 
 # --- bad input: each a precise problem, nothing lost -----------------------------------------
 
+#: each annual.* code: the test that triggers it and the one with its near miss (held to
+#: the catalogue by tests/test_problem_codes.py::test_every_code_has_a_case)
+ANNUAL_CASES = {
+    "annual.other_period": ("test_a_file_of_another_year_is_not_used",) * 2,
+    "annual.duplicate": ("test_two_files_for_one_quarter_the_newest_is_used_and_named",) * 2,
+    "annual.source_rejected": ("test_a_tampered_report_is_refused",
+                               "test_a_tampered_report_is_refused"),
+    "annual.no_quarters": ("test_an_employee_without_any_quarter_still_gets_a_workbook",) * 2,
+    "annual.quarters_changed": ("test_the_quarters_sheet_edited_is_one_warning",) * 2,
+}
+
+
 def codes(result) -> list[tuple[str, dict]]:
     return [(p.code, p.params) for p in result.problems]
 
@@ -401,3 +413,50 @@ def test_english_quarters_sheet(year, tmp_path):
     path = annual_file(result, PELAKSANA_NIP)
     assert column(path, "tw_predikat") == ["Kurang/Misconduct", "none", "not valid", "Baik"]
     assert column(path, "tw_triwulan")[0] == "QUARTER I 2025"
+
+
+# --- through LibreOffice: typed by an assessor, and printed ----------------------------------
+
+@pytest.mark.libreoffice
+def test_assessor_fills_the_year_in_libreoffice_and_it_is_valid(year, uno_python, soffice,
+                                                                 tmp_path):
+    """Typed and picked in LibreOffice (the form's predikat formula computes): SAH for the
+    year, predikat the regulation's, the quarters' sheet still as skpxl wrote it."""
+    from conftest import run_lo_fill, staff_ops
+    source = annual_file(year["workbooks"], PENGAWAS_NIP)
+    ratings = (DI_ATAS, DI_BAWAH)
+    saved = tmp_path / "tahunan.xlsx"
+    (result,) = run_lo_fill(uno_python, soffice, [{
+        "source": str(source), "ops": staff_ops(source, ratings), "read": ["predikat"],
+        "save": [{"path": str(saved), "filter": "Calc MS Excel 2007 XML"}]}], tmp_path)
+    assert result["read"]["predikat"] == MATRIX[ratings]
+    report = validate_file(saved, period=YEAR)
+    assert report.valid and report.issues == [], [p.code for p in report.issues]
+    assert extract(saved).document["evaluasi"]["predikat"] == MATRIX[ratings]
+    assert column(saved, "tw_predikat") == SHOWN[PENGAWAS_NIP]["tw_predikat"]
+
+
+@pytest.mark.libreoffice
+def test_the_annual_workbook_prints_with_its_quarters(year, convert, tmp_path):
+    """Printed by LibreOffice: the form's pages as in quarter IV, then one landscape page of
+    the quarters, at 7 pt or more, each page with agency, unit, the year and its dates and
+    "Halaman N dari M"."""
+    from pdfpages import page_texts, smallest_fonts
+    annual = tmp_path / "tahunan.xlsx"
+    quarter = tmp_path / "triwulan-iv.xlsx"
+    shutil.copyfile(annual_file(year["workbooks"], PELAKSANA_NIP), annual)
+    shutil.copyfile(one_file(year, 4, PELAKSANA_NIP), quarter)
+    pdf, pdf_q4 = convert([annual, quarter], "pdf", tmp_path / "pdf")
+    pages = [" ".join(text.split()) for text in page_texts(pdf)]
+    assert len(pages) == len(page_texts(pdf_q4)) + 1
+    assert min(smallest_fonts(pdf)) >= 7.0, smallest_fonts(pdf)
+    for number, text in enumerate(pages, start=1):
+        assert "BADAN PENGAWAS PEMILIHAN UMUM" in text and UNIT_KOTA in text, number
+        assert "TAHUN 2025 · 1 Januari – 31 Desember 2025" in text, number
+        assert f"Halaman {number} dari {len(pages)}" in text, number
+    last = pages[-1]
+    assert "EVALUASI KINERJA TRIWULAN SEBAGAI BAHAN EVALUASI KINERJA TAHUNAN" in last
+    for heading in QUARTER_HEADINGS:
+        assert heading in last
+    assert "1 April – 30 Juni 2025" in last and "tidak ada" in last and "tidak sah" in last
+    assert "Agus Setiawan" in last and "TAHUNAN" in " ".join(pages)
