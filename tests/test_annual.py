@@ -45,8 +45,9 @@ QUARTERS = {
 }
 #: everyone else: Sesuai/Sesuai every quarter
 USUAL = (SESUAI, SESUAI)
-#: the Pengawas's first IKI: realisasi per quarter, and its target revised in quarter IV
-REALISASI = {1: 2, 2: 3, 3: 4, 4: 3.5}
+#: the Pengawas's realisasi per IKI and quarter, and the first IKI's target revised in IV
+SECOND_IKI = "Persentase laporan diterima tanpa revisi"
+REALISASI = {FIRST_IKI: {1: 2, 2: 3, 3: 4, 4: 3.5}, SECOND_IKI: {1: 85, 2: 90, 3: 95, 4: 100}}
 TARGET_Q4 = 4
 
 #: what the Evaluasi Triwulan sheet must show (the predikat from the regulation's matrix)
@@ -55,7 +56,7 @@ SHOWN = {
         "tw_rating_hasil_kerja": [SESUAI, DI_ATAS, DI_ATAS, DI_BAWAH],
         "tw_rating_perilaku": [SESUAI, SESUAI, DI_ATAS, SESUAI],
         "tw_predikat": ["Baik", "Baik", "Sangat Baik", "Butuh Perbaikan"],
-        FIRST_IKI: ["2", "3", "4", "3,5"]},
+        FIRST_IKI: ["2", "3", "4", "3,5"], SECOND_IKI: ["85", "90", "95", "100"]},
     PELAKSANA_NIP: {
         "tw_rating_hasil_kerja": [SESUAI, "tidak ada", "tidak sah", DI_ATAS],
         "tw_rating_perilaku": [DI_BAWAH, "tidak ada", "tidak sah", SESUAI],
@@ -73,9 +74,10 @@ def _edit(nip: str, quarter: int, ratings):
         doc["evaluasi"]["predikat"] = MATRIX[ratings]   # the form's value, from the matrix
         if nip != PENGAWAS_NIP:
             return
-        first = doc["hasil_kerja"]["utama"][0]["iki"][0]
-        assert first["indikator"] == FIRST_IKI
-        first["realisasi"] = REALISASI[quarter]
+        first, second = doc["hasil_kerja"]["utama"][0]["iki"][:2]
+        assert (first["indikator"], second["indikator"]) == (FIRST_IKI, SECOND_IKI)
+        first["realisasi"] = REALISASI[FIRST_IKI][quarter]
+        second["realisasi"] = REALISASI[SECOND_IKI][quarter]
         if quarter == 4:
             first["target"] = TARGET_Q4
     return edit
@@ -144,7 +146,8 @@ def test_the_quarters_are_shown_as_they_were(year, source, nip):
     for name in ("tw_rating_hasil_kerja", "tw_rating_perilaku", "tw_predikat"):
         assert column(path, name) == SHOWN[nip][name], name
     if nip == PENGAWAS_NIP:
-        assert realisasi_of(path, FIRST_IKI) == SHOWN[nip][FIRST_IKI]
+        for indikator in REALISASI:
+            assert realisasi_of(path, indikator) == SHOWN[nip][indikator], indikator
     if nip == PELAKSANA_NIP:   # a quarter missing or not valid shows no numbers
         for row in named(path, "tw_realisasi"):
             assert row[1:3] == ["tidak ada", "tidak sah"]
@@ -376,6 +379,12 @@ def test_the_quarters_sheet_edited_is_one_warning(year, tmp_path):
     assert [(p.code, p.sheet) for p in report.issues] == [("annual.quarters_changed", SHEET)]
     assert report.valid       # a warning: the annual evaluation is checked as usual
     assert validate_file(resaved, period=YEAR).issues == []
+    wb = openpyxl.load_workbook(source)     # a realisasi typed over
+    ((sheet, ref),) = list(wb.defined_names["tw_realisasi"].destinations)
+    wb[sheet][ref.replace("$", "").split(":")[0]].value = "99"
+    wb.save(edited)
+    assert [p.code for p in validate_file(edited, period=YEAR).issues] == \
+        ["annual.quarters_changed"]
 
 
 def test_cli_names_the_problems_and_exits_1_for_an_unusable_source(year, tmp_path):
