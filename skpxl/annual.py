@@ -15,7 +15,8 @@ read here into one :class:`QuarterRecord` per NIP and quarter:
   report refused or a file that is no SKP is not used either (``annual.source_rejected``);
 - two sources for one NIP and quarter: the one :func:`skpxl.validate.current_key` chooses
   (a valid one before an invalid one, then the newest) is used, and ``annual.duplicate``
-  says which.
+  says which — unless they are one SKP file read twice (a returned workbook and the unit
+  report made from it: the report's Berkas sheet names the file's SHA-256).
 
 From the records, :meth:`YearSources.plan_for` carries the year's plan forward (the plan
 of the latest quarter that has one, a valid quarter before an invalid one) and
@@ -70,6 +71,7 @@ class QuarterRecord:
     valid: bool
     generated_at: str | None = None
     mtime: float = 0.0
+    sha256: str = ""                # of the SKP file (a report names it in Berkas)
     rating_hasil_kerja: str | None = None
     rating_perilaku: str | None = None
     predikat: str | None = None
@@ -194,7 +196,7 @@ def _from_workbook(path: Path, name: str, year: int):
     evaluasi = doc.get("evaluasi") or {}
     record = QuarterRecord(report.nip, quarter, name, "skp", report.valid,
                            generated_at=report.generated_at, mtime=report.mtime,
-                           plan=plan_of(doc))
+                           sha256=report.sha256, plan=plan_of(doc))
     if report.valid:
         record.rating_hasil_kerja = evaluasi.get("rating_hasil_kerja")
         record.rating_perilaku = evaluasi.get("rating_perilaku")
@@ -211,7 +213,7 @@ def _from_workbook(path: Path, name: str, year: int):
 _REKAP = ("NIP", "Rating Hasil Kerja", "Rating Perilaku", "Predikat", "Status")
 _HASIL = ("NIP", "Bagian", "No RHK", "RHK Pimpinan yang Diintervensi", "Rencana Hasil Kerja",
           "Aspek/Perspektif", "Indikator Kinerja Individu", "Target", "Satuan", "Realisasi")
-_BERKAS = ("NIP", "Status", "Dibuat")
+_BERKAS = ("NIP", "Status", "Dibuat", "SHA-256")
 
 
 def _from_report(path: Path, name: str, year: int):
@@ -230,7 +232,7 @@ def _from_report(path: Path, name: str, year: int):
             "reason_en": _sentence(f"the report was refused ({exc})")})]
     rekap = _columns(REKAP, _REKAP, unit.rekap)
     hasil = _columns(HASIL, _HASIL, unit.hasil)
-    made = {row[0]: row[2] for row in _columns(BERKAS, _BERKAS, unit.berkas)
+    made = {row[0]: (row[2], row[3]) for row in _columns(BERKAS, _BERKAS, unit.berkas)
             if row[1] in (REPORT_VALID, REPORT_INVALID)}
     plans: dict[str, dict] = {}
     realisasi: dict[str, list[tuple]] = {}
@@ -251,8 +253,9 @@ def _from_report(path: Path, name: str, year: int):
         if status not in (REPORT_VALID, REPORT_INVALID) or not nip:
             continue   # not submitted: that quarter is "tidak ada"
         valid = status == REPORT_VALID
+        generated_at, sha256 = made.get(nip, (None, ""))
         record = QuarterRecord(str(nip), quarter, name, "report", valid,
-                               generated_at=made.get(nip), mtime=mtime,
+                               generated_at=generated_at, mtime=mtime, sha256=sha256 or "",
                                plan=plans.get(nip))
         if valid:
             record.rating_hasil_kerja, record.rating_perilaku, record.predikat = hk, pk, predikat
@@ -284,7 +287,7 @@ def read_year(paths, period: Period, *, executor=None, jobs: int = 1) -> YearSou
     for (nip, quarter), group in sorted(found.items()):
         used = max(group, key=QuarterRecord.key)
         sources.records.setdefault(nip, {})[quarter] = used
-        if len(group) > 1:
+        if len({r.sha256 or r.source for r in group}) > 1:   # not one SKP read twice
             others = [r for r in group if r is not used]
             valid_wins = used.valid and not any(r.valid for r in others)
             sources.problems.append(Problem("annual.duplicate", {

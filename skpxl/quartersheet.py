@@ -29,6 +29,7 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
+from .annual import INVALID, MISSING
 from .paper import LINE, PADDING, column_points, wrapped_lines
 from .problems import WARNING, Problem, define
 from .sheetxml import a1, parse_a1
@@ -328,7 +329,8 @@ def layout(view: dict, document: dict, styles: dict[str, int], lang: str = "id")
     return sheet
 
 
-_STATUS_WORDS = ("tidak ada", "tidak sah", "none", "not valid", "–")
+#: what a quarter without numbers shows (:data:`skpxl.annual.MISSING`, ``INVALID``)
+_STATUS_WORDS = (*MISSING.values(), *INVALID.values(), "–")
 
 
 def quarter_ratings(path) -> list[tuple[str, str]]:

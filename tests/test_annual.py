@@ -469,3 +469,11 @@ def test_the_annual_workbook_prints_with_its_quarters(year, convert, tmp_path):
         assert heading in last
     assert "1 April – 30 Juni 2025" in last and "tidak ada" in last and "tidak sah" in last
     assert "Agus Setiawan" in last and "TAHUNAN" in " ".join(pages)
+
+
+def test_workbooks_and_the_reports_made_from_them_together_are_no_duplicates(year, tmp_path):
+    result = generate(year["roster"], YEAR, tmp_path / "both", unit=UNIT_KOTA,
+                      previous=[*year["returned"], *year["reports"]])
+    assert result.problems == []
+    for nip in (PENGAWAS_NIP, PELAKSANA_NIP):
+        assert column(annual_file(result, nip), "tw_predikat") == SHOWN[nip]["tw_predikat"]
