@@ -361,10 +361,14 @@ def _sheet_parts(members: dict[str, bytes]) -> tuple[str, list[str]]:
     """(workbook.xml text, each sheet's part name in sheet order)."""
     workbook = members["xl/workbook.xml"].decode("utf-8")
     rels = members["xl/_rels/workbook.xml.rels"].decode("utf-8")
-    targets = dict(re.findall(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels))
-    targets = {rid: target for target, rid in targets.items()}
+    targets = {}
+    for tag in re.findall(r"<Relationship\b[^>]*>", rels):   # attributes in any order
+        rid, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
+        if rid and target:
+            path = target.group(1)
+            targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
     ids = re.findall(r'<sheet\b[^>]*?r:id="([^"]+)"', workbook)
-    return workbook, [targets.get(i, "").lstrip("/") for i in ids]
+    return workbook, [targets.get(i, "") for i in ids]
 
 
 def header_footer(members: dict[str, bytes], evaluasi_sheet: str, paper: str) -> str:
@@ -449,13 +453,17 @@ def add_to_workbook(data: bytes, view: dict, document: dict, *, evaluasi_sheet: 
 
 def copy_from(source: bytes, target: bytes, *, metadata_sheet: str) -> bytes:
     """``target`` (a workbook rendered from the same template as ``source``) with the
-    quarters' sheet of ``source`` carried over as it is: its XML, styles and names."""
+    quarters' sheet of ``source`` carried over as it is: its XML, styles and names. Only a
+    sheet as skpxl wrote it (texts inline) is carried; one re-saved by a spreadsheet program
+    keeps its texts in the workbook's shared strings, and ``target`` is returned as it is."""
     members = _members(source)
     workbook, parts = _sheet_parts(members)
     names = re.findall(r'<sheet\b[^>]*?name="([^"]+)"', workbook)
     if escape(SHEET) not in names:
         return target
     xml = members[parts[names.index(escape(SHEET))]].decode("utf-8")
+    if 't="s"' in xml:   # saved by a spreadsheet program: its texts live in another part
+        return target
     defined = dict(re.findall(r'<definedName name="(tw_[a-z_]+)">[^!]*!([^<]+)</definedName>',
                               workbook))
     area = re.search(rf'<definedName name="_xlnm.Print_Area" localSheetId="'

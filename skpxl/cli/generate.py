@@ -29,14 +29,15 @@ from .i18n import argument, command, option
     For the year (--period 2025) with --previous, each workbook is the annual evaluation:
     the plan of the latest quarter, and a locked sheet "Evaluasi Triwulan" with the four
     quarters' ratings, predikat and realisasi ("tidak ada" / "tidak sah" where a quarter is
-    missing or not valid). The annual ratings stay for the assessor to choose.
+    missing or not valid). The annual ratings stay for the assessor to choose. A source
+    that cannot be used (another year, a changed report) is named and the exit code is 1;
+    the workbooks are still written.
 
     \b
     Example:
       skpxl generate pegawai.xlsx --period 2025-Q3 --plans rencana.xlsx -o skp/
       skpxl generate pegawai.xlsx --period 2025-Q3 --profile instansi.toml -o skp/
-      skpxl generate pegawai.xlsx --period 2025 --previous tw1/ --previous tw2/ \
-        --previous tw3/ --previous tw4/ -o tahunan/
+      skpxl generate pegawai.xlsx --period 2025 --previous triwulan/ -o tahunan/
     """)
 @argument("roster", metavar="DAFTAR_PEGAWAI", metavar_en="ROSTER",
           type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -104,14 +105,15 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pr
     Untuk tahun (--period 2025) dengan --previous, setiap file adalah evaluasi tahunan:
     rencana kerja triwulan terakhir, dan sheet terkunci "Evaluasi Triwulan" berisi rating,
     predikat dan realisasi keempat triwulan ("tidak ada" / "tidak sah" bila triwulan itu
-    tidak ada atau tidak sah). Rating tahunan tetap dipilih pejabat penilai.
+    tidak ada atau tidak sah). Rating tahunan tetap dipilih pejabat penilai. Sumber yang
+    tidak bisa dipakai (tahun lain, laporan yang diubah) disebutkan dan kode keluarnya 1;
+    file tetap dibuat.
 
     \b
     Contoh:
       skpxl generate pegawai.xlsx --period 2025-Q3 --plans rencana.xlsx -o skp/
       skpxl generate pegawai.xlsx --period 2025-Q3 --profile instansi.toml -o skp/
-      skpxl generate pegawai.xlsx --period 2025 --previous tw1/ --previous tw2/ \
-        --previous tw3/ --previous tw4/ -o tahunan/
+      skpxl generate pegawai.xlsx --period 2025 --previous triwulan/ -o tahunan/
     """
     remove_stale_parts(outdir)   # what a killed run may have left
     try:
