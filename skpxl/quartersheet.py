@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 from .annual import INVALID, MISSING
 from .paper import LINE, PADDING, column_points, wrapped_lines
+from .writer import row_breaks_xml
 from .problems import WARNING, Problem, define
 from .sheetxml import a1, parse_a1
 from .textfmt import number
@@ -49,8 +50,14 @@ NAMES = ("tw_triwulan", "tw_rating_hasil_kerja", "tw_rating_perilaku", "tw_predi
          "tw_indikator", "tw_realisasi", "tw_sidik")
 #: column widths (characters) of A..I; the hidden column K holds ``tw_sidik``
 WIDTHS = (4.5, 30, 34, 9, 10, 11, 11, 11, 11)
+#: the same where targets or realisasi are sentences (kualitatif): wider quarter columns
+TEXT_WIDTHS = (4.5, 21, 23, 13.5, 8, 16.5, 16.5, 16.5, 16.5)
 LAST = "I"
 FONT = 9.0
+#: the page: A4 landscape (points), margins (inches) as the form's other sheets have them
+PAGE_WIDTH, PAGE_HEIGHT = 841.89, 595.28
+MARGIN_SIDE, MARGIN_TOP = 0.4, 0.5
+SAFETY = 0.985   # as skpxl.paper: Excel and LibreOffice convert heights a little differently
 NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -148,19 +155,24 @@ def shown(value, lang: str) -> str:
 class _Sheet:
     """Rows of cells (text only), merges, row heights and named ranges being laid out."""
 
-    def __init__(self, styles: dict[str, int]):
+    def __init__(self, styles: dict[str, int], widths: tuple[float, ...] = WIDTHS):
         self.styles = styles
+        self.widths = widths
         self.rows: list[list[tuple[str, str, str]]] = []   # (col, text, style)
         self.merges: list[str] = []
         self.heights: list[float] = []
         self.names: dict[str, str] = {}
+        self.glued: set[int] = set()    # rows a page must not end with (titles, headings)
+        self.titles: int | None = None  # the row repeated atop continuation pages
 
     @property
     def row(self) -> int:
         return len(self.rows)
 
-    def add(self, cells: list[tuple[str, str | None, str, str | None]]) -> int:
-        """One row: (first col, text, style, last col of a merge or None)."""
+    def add(self, cells: list[tuple[str, str | None, str, str | None]], *,
+            glued: bool = False) -> int:
+        """One row: (first col, text, style, last col of a merge or None); a ``glued`` row
+        stays on the page of the row after it."""
         self.rows.append([])
         lines = 1
         for col, text, style, last in cells:
@@ -168,12 +180,39 @@ class _Sheet:
             self.rows[-1].append((col, text, style))
             if last:
                 self.merges.append(f"{col}{self.row}:{last}{self.row}")
-            width = sum(column_points(WIDTHS[i]) for i in range(
+            width = sum(column_points(self.widths[i]) for i in range(
                 ord(col) - 65, ord(last or col) - 64)) - PADDING
             size = 11.0 if style == "title" else 8.0 if style == "note" else FONT
-            lines = max(lines, wrapped_lines(text, width, size) if text else 1)
+            lines = max(lines, (wrapped_lines(text, width, size) if text else 1) * size / FONT)
         self.heights.append(max(14.0, lines * LINE * FONT + 4))
+        if glued:
+            self.glued.add(self.row)
         return self.row
+
+    def breaks(self) -> list[int]:
+        """Rows after which a page ends: pages as full as the paper allows at the scale
+        "fit to one page wide" gives, never ending with a glued row; continuation pages
+        lose the height of the repeated heading row."""
+        width = sum(column_points(w) for w in self.widths)
+        scale = min(1.0, (PAGE_WIDTH - 2 * 72 * MARGIN_SIDE) / width)
+        capacity = (PAGE_HEIGHT - 2 * 72 * MARGIN_TOP) * SAFETY / scale
+        out, used, start = [], 0.0, 1
+        row = 1
+        while row <= self.row:
+            height = self.heights[row - 1]
+            if used + height > capacity and row > start:
+                end = row - 1
+                while end > start and end in self.glued:
+                    end -= 1
+                out.append(end)
+                start = end + 1
+                repeat = self.titles is not None and self.titles <= end
+                used = self.heights[self.titles - 1] if repeat else 0.0
+                row = start
+                continue
+            used += height
+            row += 1
+        return out
 
     def blank(self) -> None:
         self.rows.append([])
@@ -192,7 +231,7 @@ class _Sheet:
                 xml += _cell("K1", self.styles["text"], self.sidik())
             out.append(f'<row r="{number_}" ht="{height:.2f}" customHeight="1">{xml}</row>')
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                       for i, w in enumerate(WIDTHS, start=1))
+                       for i, w in enumerate(self.widths, start=1))
         cols += '<col min="11" max="11" width="9" hidden="1" customWidth="1"/>'
         merges = "".join(f'<mergeCell ref="{m}"/>' for m in self.merges)
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}>'
@@ -208,7 +247,7 @@ class _Sheet:
                 f'<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.2"'
                 f' footer="0.2"/>'
                 f'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1"'
-                f' fitToHeight="0"/>{header_footer}</worksheet>')
+                f' fitToHeight="0"/>{header_footer}{row_breaks_xml(self.breaks())}</worksheet>')
 
 
 def _cell(ref: str, style: int, text: str) -> str:
@@ -265,7 +304,9 @@ def layout(view: dict, document: dict, styles: dict[str, int], lang: str = "id")
     """The sheet for ``view`` (:meth:`skpxl.annual.YearSources.view_for`) of the employee
     of ``document``."""
     t = TEXT["en" if lang == "en" else "id"]
-    sheet = _Sheet(styles)
+    sentences = any(len(shown(v, lang)) > 12 for r in view["rows"]
+                    for v in (r["target"], *r["realisasi"]))
+    sheet = _Sheet(styles, TEXT_WIDTHS if sentences else WIDTHS)
     periode = document.get("periode") or {}
     sheet.add([("A", t["title"], "title", LAST)])
     sheet.add([("A", periode.get("judul") or "", "sub", LAST)])
@@ -278,11 +319,11 @@ def layout(view: dict, document: dict, styles: dict[str, int], lang: str = "id")
     for label, value in zip(t["identity"], values):
         sheet.add([("A", label, "label", "B"), ("C", f": {value or ''}", "text", LAST)])
     sheet.blank()
-    sheet.add([("A", t["a"], "label", LAST)])
+    sheet.add([("A", t["a"], "label", LAST)], glued=True)
     head = t["a_head"]
     sheet.add([("A", head[0], "head", "B"), ("C", head[1], "head", None),
                ("D", head[2], "head", "E"), ("F", head[3], "head", "G"),
-               ("H", head[4], "head", "I")])
+               ("H", head[4], "head", "I")], glued=True)
     first = sheet.row + 1
     for q in view["quarters"]:
         style = "mid" if q["status"] == "sah" else "status"
@@ -294,8 +335,9 @@ def layout(view: dict, document: dict, styles: dict[str, int], lang: str = "id")
                       ("tw_rating_perilaku", "F"), ("tw_predikat", "H")):
         sheet.names[name] = f"${col}${first}:${col}${last}"
     sheet.blank()
-    sheet.add([("A", t["b"], "label", LAST)])
-    sheet.add([(chr(65 + i), text, "head", None) for i, text in enumerate(t["b_head"])])
+    sheet.add([("A", t["b"], "label", LAST)], glued=True)
+    sheet.titles = sheet.add([(chr(65 + i), text, "head", None)
+                              for i, text in enumerate(t["b_head"])], glued=True)
     first = sheet.row + 1
     rows = view["rows"]
     if not rows:
@@ -304,7 +346,7 @@ def layout(view: dict, document: dict, styles: dict[str, int], lang: str = "id")
     for section in ("utama", "tambahan"):
         part = [r for r in rows if r["section"] == section]
         if part and any(r["section"] == "tambahan" for r in rows):
-            sheet.add([("A", t[section], "section", LAST)])
+            sheet.add([("A", t[section], "section", LAST)], glued=True)
         previous = None
         for row in part:
             new_rhk = row["rhk"] != previous
@@ -414,9 +456,11 @@ def insert_sheet(data: bytes, sheet_xml: str, names: dict[str, str], *, before: 
         workbook = workbook.replace("</sheets>", entry + "</sheets>", 1)
     quoted = "'" + SHEET.replace("'", "''") + "'"
     defined = "".join(f'<definedName name="{name}">{quoted}!{ref}</definedName>'
-                      for name, ref in names.items() if name != "_print")
-    defined += (f'<definedName name="_xlnm.Print_Area" localSheetId="{index}">{quoted}!'
-                f'{names["_print"]}</definedName>')
+                      for name, ref in names.items() if not name.startswith("_"))
+    for key, name in (("_print", "_xlnm.Print_Area"), ("_titles", "_xlnm.Print_Titles")):
+        if key in names:
+            defined += (f'<definedName name="{name}" localSheetId="{index}">{quoted}!'
+                        f'{names[key]}</definedName>')
     if "</definedNames>" in workbook:
         workbook = workbook.replace("</definedNames>", defined + "</definedNames>", 1)
     else:
@@ -448,6 +492,8 @@ def add_to_workbook(data: bytes, view: dict, document: dict, *, evaluasi_sheet: 
         from .writer import _protect
         xml = _protect(xml, password)
     names = dict(sheet.names, _print=f"$A$1:${LAST}${sheet.row}")
+    if sheet.breaks():   # the table goes on over pages: its headings atop each
+        names["_titles"] = f"${sheet.titles}:${sheet.titles}"
     return insert_sheet(data, xml, names, before=metadata_sheet, styles_xml=styles_xml)
 
 
@@ -466,8 +512,10 @@ def copy_from(source: bytes, target: bytes, *, metadata_sheet: str) -> bytes:
         return target
     defined = dict(re.findall(r'<definedName name="(tw_[a-z_]+)">[^!]*!([^<]+)</definedName>',
                               workbook))
-    area = re.search(rf'<definedName name="_xlnm.Print_Area" localSheetId="'
-                     rf'{names.index(escape(SHEET))}">[^!]*!([^<]+)</definedName>', workbook)
-    defined["_print"] = area.group(1) if area else "$A$1:$I$60"
+    for key, name in (("_print", "_xlnm.Print_Area"), ("_titles", "_xlnm.Print_Titles")):
+        found = re.search(rf'<definedName name="{name}" localSheetId="'
+                          rf'{names.index(escape(SHEET))}">[^!]*!([^<]+)</definedName>', workbook)
+        if found:
+            defined[key] = found.group(1)
     styles_xml, _ = extend_styles(_members(target)["xl/styles.xml"].decode("utf-8"))
     return insert_sheet(target, xml, defined, before=metadata_sheet, styles_xml=styles_xml)

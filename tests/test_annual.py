@@ -487,3 +487,42 @@ def test_workbooks_and_the_reports_made_from_them_together_are_no_duplicates(yea
     assert result.problems == []
     for nip in (PENGAWAS_NIP, PELAKSANA_NIP):
         assert column(annual_file(result, nip), "tw_predikat") == SHOWN[nip]["tw_predikat"]
+
+
+@pytest.mark.libreoffice
+def test_a_long_year_of_sentences_breaks_between_rows_with_the_headings_atop(year, convert,
+                                                                            tmp_path):
+    """Forty IKI with sentences for realisasi (a kualitatif plan): the sheet's own page
+    breaks are the only ones LibreOffice makes, the table's headings repeat on every page,
+    and a section heading never ends a page."""
+    from pdfpages import page_texts, smallest_fonts
+    from skpxl.engines import select_sheets
+    from skpxl.quartersheet import add_to_workbook
+    source = one_file(year, 4, PENGAWAS_NIP)            # any rendered form will do
+    extraction = extract(source)
+    sentence = "Tercapai sesuai target dengan bukti dukung lengkap terlampir pada sistem"
+    view = {"quarters": [{"quarter": q, "heading": h, "dates": "", "status": "sah",
+                          "rating_hasil_kerja": SESUAI, "rating_perilaku": SESUAI,
+                          "predikat": "Baik"} for q, h in enumerate(QUARTER_HEADINGS, 1)],
+            "rows": [{"section": "utama" if n < 8 else "tambahan",
+                      "rhk": f"Rencana hasil kerja nomor {n // 4 + 1} yang cukup panjang",
+                      "indikator": f"Indikator {n + 1} yang cukup panjang untuk dua baris",
+                      "target": f"Target kualitatif {n + 1} tercapai", "satuan": None,
+                      "realisasi": [sentence, sentence, "tidak sah", "tidak ada"]}
+                     for n in range(40)]}
+    whole = tmp_path / "panjang.xlsx"
+    whole.write_bytes(add_to_workbook(
+        source.read_bytes(), view, extraction.document, metadata_sheet="_skpxl",
+        evaluasi_sheet=extraction.template.field("rating_hasil_kerja").sheet))
+    breaks = len(openpyxl.load_workbook(whole)[SHEET].row_breaks.brk)
+    only = tmp_path / "lembar.xlsx"
+    select_sheets(whole, only, (SHEET,))
+    (pdf,) = convert([only], "pdf", tmp_path / "pdf")
+    pages = [" ".join(text.split()) for text in page_texts(pdf)]
+    assert breaks >= 3 and len(pages) == breaks + 1
+    assert min(smallest_fonts(pdf)) >= 7.0
+    for number, text in enumerate(pages, start=1):
+        assert "TARGET" in text and "TW IV" in text and f"Halaman {number} dari" in text
+    tambahan = next(text for text in pages if "HASIL KERJA TAMBAHAN" in text)
+    assert "Indikator 9 yang" in tambahan.split("HASIL KERJA TAMBAHAN", 1)[1]
+    assert "Indikator 40 yang" in pages[-1]
