@@ -10,7 +10,8 @@ holds is declared as data, by the defined names it brings (:data:`NAMES`):
   cell per quarter (4 rows) — the quarter, its two ratings and its predikat, or
   "tidak ada" (no evaluation of that quarter) / "tidak sah" (its workbook does not validate);
 - ``tw_indikator``, ``tw_realisasi``: one row per IKI of the year's plan, the realisasi of
-  quarters I..IV in four columns (``tw_realisasi`` spans them);
+  quarters I..IV in four columns (``tw_realisasi`` spans them); where the plan has
+  tambahan results, a heading row (empty in these columns) starts each section;
 - ``tw_sidik``: SHA-256 of the values above as written, so ``validate`` can tell when
   someone changed the sheet (``annual.quarters_changed``).
 
