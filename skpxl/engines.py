@@ -38,6 +38,9 @@ ENGINES = ("libreoffice", "excel", "none")
 AUTO_ORDER = ("libreoffice", "excel")
 #: the sheets a HR officer prints and has signed
 FORM_SHEETS = ("SKP", "Lampiran SKP", "Evaluasi", "Dokumen Evaluasi")
+#: printed after them where a workbook has it: an annual evaluation's quarters
+#: (:data:`skpxl.quartersheet.SHEET`)
+ANNUAL_SHEETS = ("Evaluasi Triwulan",)
 #: ``to_pdf(sheets=FORMS)``: the form sheets of SKP workbooks, every visible sheet of other
 #: workbooks (angka kredit papers, reports); see :func:`default_sheets`
 FORMS = "forms"
@@ -309,16 +312,16 @@ def select_sheets(source: Path, target: Path, sheets: tuple[str, ...]) -> None:
 
 
 def default_sheets(path: Path) -> tuple[str, ...] | None:
-    """What ``export pdf`` prints without ``--sheets``: the :data:`FORM_SHEETS` an SKP
-    workbook has; ``None`` (every visible sheet) for a workbook with none of them, such as
-    angka kredit papers. A file that is not xlsx keeps :data:`FORM_SHEETS` (and so the
+    """What ``export pdf`` prints without ``--sheets``: the :data:`FORM_SHEETS` (and
+    :data:`ANNUAL_SHEETS`) an SKP workbook has; ``None`` (every visible sheet) for a
+    workbook with none of them, such as angka kredit papers. A file that is not xlsx keeps :data:`FORM_SHEETS` (and so the
     request to recalculate it into xlsx first)."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = sheet_states(zf.read("xl/workbook.xml").decode("utf-8"))
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
         return FORM_SHEETS
-    return tuple(s for s in FORM_SHEETS if s in names) or None
+    return tuple(s for s in FORM_SHEETS + ANNUAL_SHEETS if s in names) or None
 
 
 def check_sheets(tasks: list[Task]) -> dict[Path, str]:

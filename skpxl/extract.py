@@ -716,6 +716,19 @@ def _register(locations: dict, path: str, sheet: str, cell: str) -> None:
         locations[parent] = (sheet, cell)
 
 
+def plan_of(doc: dict) -> dict:
+    """The plan of an extracted document (hasil kerja and lampiran), evaluation cleared: what
+    a later period carries forward."""
+    keep = ("aspek", "indikator", "target", "satuan", "perspektif")
+    plan = {section: [{"rhk": item.get("rhk"), "rhk_pimpinan": item.get("rhk_pimpinan"),
+                       "iki": [{k: v for k, v in iki.items() if k in keep}
+                               for iki in item.get("iki", [])]}
+                      for item in (doc.get("hasil_kerja") or {}).get(section) or []]
+            for section in ("utama", "tambahan")}
+    plan["lampiran"] = doc.get("lampiran", {})
+    return plan
+
+
 def plans_from_folder(folder: Path) -> dict[str, dict]:
     """NIP -> plan (hasil kerja and lampiran, evaluation cleared) from returned workbooks."""
     plans: dict[str, dict] = {}
@@ -730,12 +743,5 @@ def plans_from_folder(folder: Path) -> dict[str, dict]:
         nip = (doc.get("pegawai") or {}).get("nip")
         if not isinstance(nip, str) or not extraction.template:
             continue
-        keep = ("aspek", "indikator", "target", "satuan", "perspektif")
-        plan = {section: [{"rhk": item.get("rhk"), "rhk_pimpinan": item.get("rhk_pimpinan"),
-                           "iki": [{k: v for k, v in iki.items() if k in keep}
-                                   for iki in item.get("iki", [])]}
-                          for item in doc.get("hasil_kerja", {}).get(section, [])]
-                for section in ("utama", "tambahan")}
-        plan["lampiran"] = doc.get("lampiran", {})
-        plans[nip] = plan
+        plans[nip] = plan_of(doc)
     return plans

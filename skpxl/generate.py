@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__, domain
+from .annual import read_year
 from .document import field_checks, fingerprint
 from .errors import EngineError, OutputError, RosterError, UsageError
 from .executor import map_ordered, on_dask, shipped_path
-from .manifest import Template, choose_template, load_template
+from .manifest import METADATA_SHEET, Template, choose_template, load_template
 from .naming import slug, workbook_name
 from .periods import Period, parse_period
 from .profile import Profile, instansi_of, load_profile, tempat_for
@@ -49,18 +50,23 @@ class GenerateResult:
     period: str
     outdir: str
     files: list[GeneratedFile] = field(default_factory=list)
+    #: problems of the sources read with ``previous`` (a file not used, two for one quarter)
+    problems: list[Problem] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
 
     @property
     def ok(self) -> bool:
-        return not any(f.status == "failed" for f in self.files)
+        """Every workbook written or kept, and every source given was usable."""
+        return not any(f.status == "failed" for f in self.files) and \
+            not any(p.severity == ERROR for p in self.problems)
 
     def to_dict(self, lang: str = "id") -> dict:
         return {"period": self.period, "outdir": self.outdir, "written": self.count("written"),
                 "skipped": self.count("skipped"), "failed": self.count("failed"),
-                "files": [f.to_dict(lang) for f in self.files]}
+                "files": [f.to_dict(lang) for f in self.files],
+                "problems": [p.to_dict(lang) for p in self.problems]}
 
 
 def signing_place(emp, roster=None, profile=None) -> str:
@@ -173,11 +179,17 @@ def _write_one(task: tuple) -> tuple[str, str]:
     """Worker: build the document, render and write one workbook; returns (status, message).
     Built here, not in the main process, so that ``--jobs`` spreads that work too."""
     from .writer import write_atomic, write_atomic_exclusive
-    template_ref, password, doc_args, target, force = task
+    template_ref, password, doc_args, target, force, quarters = task
     *args, generated_at, lang, instansi, tempat = doc_args
-    document = build_document(load_template(template_ref), *args, generated_at=generated_at,
+    tmpl = load_template(template_ref)
+    document = build_document(tmpl, *args, generated_at=generated_at,
                               lang=lang, instansi=instansi, tempat=tempat)
     data = _compiled(template_ref, password).render(document)
+    if quarters is not None:   # an annual evaluation: the year's quarters, read-only
+        from .quartersheet import add_to_workbook
+        data = add_to_workbook(data, quarters, document, lang=lang,
+                               evaluasi_sheet=tmpl.field("rating_hasil_kerja").sheet,
+                               metadata_sheet=METADATA_SHEET, password=password)
     path = Path(target)
     try:
         if force:
@@ -204,6 +216,13 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
     ``progress``, when given, is called once with the number of workbooks to write and
     returns a callable advanced by one per workbook written.
 
+    ``previous``: for a quarter or a month, the folder of the previous period's returned
+    workbooks, whose plans are carried forward. For a year (``period`` ``2025``), folders
+    and files (one path or several) of the year's returned quarterly workbooks and/or
+    quarterly unit reports: each workbook then is an annual evaluation with the plan of
+    the latest quarter and a read-only sheet of the four quarters (:mod:`skpxl.annual`,
+    :mod:`skpxl.quartersheet`); what cannot be used is in ``result.problems``.
+
     Refuses (:class:`RosterError`) a roster with errors. ``template`` forces one template
     (id or path) for everyone; by default it is chosen by jabatan kind and approach.
     """
@@ -223,7 +242,14 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
                              f"written.",
                           hint_en=f"Run 'skpxl roster check {roster_path}' for the details.")
     plan_book = read_plans(plans) if plans else None
-    previous_plans = _previous_plans(previous, per) if previous else {}
+    previous = _previous_paths(previous, per)
+    year = None
+    if previous and per.kind == "tahunan":
+        year = read_year(previous, per, executor=executor, jobs=jobs)
+        previous_plans = {nip: plan for nip in year.records
+                          if (plan := year.plan_for(nip)) is not None}
+    else:
+        previous_plans = _previous_plans(previous[0], per) if previous else {}
     employees = roster.employees
     if unit:
         employees = [e for e in employees if e.unit_kerja.casefold() == unit.casefold()]
@@ -234,7 +260,7 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
                              hint_en="Units in the roster: " + "; ".join(roster.units()))
     outdir = Path(outdir)
     generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    result = GenerateResult(per.kode, str(outdir))
+    result = GenerateResult(per.kode, str(outdir), problems=year.problems if year else [])
     tasks, pending = [], []
     index = roster.by_nip()
     templates: dict[str, Template] = {}
@@ -254,9 +280,15 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
             emp.nip, emp.nama, per.kode)
         record = GeneratedFile(emp.nip, emp.nama, emp.unit_kerja, tmpl.id, str(target), "pending")
         record.problems = capacity_problems(tmpl, emp.nip, plan)
-        if previous and emp.nip not in previous_plans:
+        quarters = None
+        if year is not None:
+            if not year.quarters_of(emp.nip):
+                record.problems.append(Problem("annual.no_quarters",
+                                               {"nip": emp.nip, "year": per.year}))
+            quarters = year.view_for(emp.nip, plan, "en" if lang == "en" else "id")
+        elif previous and emp.nip not in previous_plans:
             record.problems.append(Problem("generate.previous_missing",
-                                           {"nip": emp.nip, "folder": str(previous)}))
+                                           {"nip": emp.nip, "folder": str(previous[0])}))
         result.files.append(record)
         if any(p.severity == ERROR for p in record.problems):
             record.status = "failed"
@@ -269,7 +301,8 @@ def generate(roster_path, period: str, outdir, *, plans=None, template: str | No
         doc_args = (per, emp, penilai, atasan, plan, penilai_plan, generated_at, lang,
                     agencies[emp.instansi], places[place_key])
         shipped_ref = shipped_path(ref, executor) if Path(ref).suffix else ref  # a path, not an id
-        tasks.append((shipped_ref, password, doc_args, shipped_path(target, executor), force))
+        tasks.append((shipped_ref, password, doc_args, shipped_path(target, executor), force,
+                      quarters))
         pending.append(record)
     advance = progress(len(tasks)) if progress else None
     for record, (status, _) in zip(pending, map_ordered(_write_one, tasks, executor or jobs,
@@ -296,6 +329,22 @@ def _check_written_here(paths: list[str], outdir: Path) -> None:
                f"{outdir} from this computer: they went to the workers' own disks.",
             hint_en="Write into a shared folder (NFS, SMB) mounted at the same path on every "
                     "worker, and run again.")
+
+
+def _previous_paths(previous, period: Period) -> list[Path]:
+    """``previous`` as a list of paths: several only for a year (quarters and reports)."""
+    if not previous:
+        return []
+    paths = [Path(previous)] if isinstance(previous, (str, Path)) else [Path(p) for p in previous]
+    if period.kind != "tahunan" and (len(paths) > 1 or not paths[0].is_dir()):
+        raise UsageError(
+            "Untuk periode triwulan atau bulanan, --previous adalah satu folder file SKP "
+            "periode lalu.",
+            hint="Beberapa folder atau file hanya untuk evaluasi tahunan (--period 2025).",
+            en="For a quarter or a month, --previous is one folder of last period's workbooks.",
+            hint_en="Several folders or files are for the annual evaluation only "
+                    "(--period 2025).")
+    return paths
 
 
 def _previous_plans(folder, period: Period) -> dict[str, dict]:

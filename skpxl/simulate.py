@@ -107,13 +107,35 @@ def apply_mistake(doc: dict, mistake: str) -> None:
         raise ValueError(f"unknown mistake {mistake!r}")
 
 
+def assessor_ratings(quarters: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The annual ratings an assessor might give in the light of the quarters' (rating
+    hasil kerja, rating perilaku): the most frequent of each, the later quarter's on a tie.
+    A simulation, not a rule: the regulation leaves the annual ratings to the assessor."""
+    if not quarters:
+        return None
+    picks = []
+    for column in zip(*quarters):
+        counts = {value: column.count(value) for value in column}
+        best = max(counts.values())
+        picks.append(next(v for v in reversed(column) if counts[v] == best))
+    return picks[0], picks[1]
+
+
 def fill_workbook(source: Path, target: Path, *, rng: random.Random, mistake: str | None = None,
-                  ratings: tuple[str, str] | None = None) -> dict:
-    """Write a filled-in copy of the generated workbook ``source`` to ``target``."""
+                  ratings: tuple[str, str] | None = None, edit=None) -> dict:
+    """Write a filled-in copy of the generated workbook ``source`` to ``target``;
+    ``edit(document)``, when given, changes the filled document before it is written.
+
+    An annual evaluation keeps its "Evaluasi Triwulan" sheet, and without ``ratings`` the
+    assessor's ratings follow the quarters it shows (:func:`assessor_ratings`)."""
     from .generate import _compiled
+    from .manifest import METADATA_SHEET
+    from .quartersheet import copy_from, quarter_ratings
     from .writer import write_atomic
     extraction = extract(source)
     template = extraction.template
+    if ratings is None:
+        ratings = assessor_ratings(quarter_ratings(source))
     doc = filled_document(extraction.document, template, rng, ratings=ratings)
     # restore the typed values of pre-filled fields (dates were read back as ISO text)
     for key in ("mulai", "selesai"):
@@ -127,6 +149,9 @@ def fill_workbook(source: Path, target: Path, *, rng: random.Random, mistake: st
         set_path(doc, "$.pengesahan.tanggal", date.fromisoformat(tanggal))
     if mistake:
         apply_mistake(doc, mistake)
+    if edit is not None:
+        edit(doc)
     data = _compiled(str(template.path), None).render(doc)
+    data = copy_from(Path(source).read_bytes(), data, metadata_sheet=METADATA_SHEET)
     write_atomic(target, data)
     return doc

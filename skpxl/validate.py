@@ -27,6 +27,7 @@ from .tables import excel_text
 from .periods import parse_period
 from .problems import ERROR, WARNING, Problem, define, rule
 from .reader import read_workbook
+from .quartersheet import check as quarters_check
 from .schemacheck import label_of, problem_at, schema_problems
 from .templatecheck import formula_fields, missing_formulas, run_cells, source_path
 
@@ -638,6 +639,7 @@ def validate_file(path, *, period: str | None = None, stage: str | None = None,
             found = [p for p in found if not (p.code == "skp.predikat_not_computed"
                                               and (p.sheet, p.cell) in gone)]
         found += lost
+        found += quarters_check(wb)   # an annual evaluation's quarters, as skpxl wrote them
         # a table whose rows were inserted or deleted cannot be read: say that, not its
         # every cell
         broken = _broken_tables(extraction)

@@ -791,7 +791,8 @@ ELSEWHERE = {"skp.duplicate": test_the_same_nip_and_period_twice,
 
 def test_every_code_has_a_case():
     """Each skp.*, schema.* and structure.* code has a trigger and a near miss here, each
-    roster.* code in tests/test_roster.py's table (docs/problems.md lists them all)."""
+    roster.* code in tests/test_roster.py's table, each annual.* code in
+    tests/test_annual.py's (docs/problems.md lists them all)."""
     from test_roster import ROSTER_CASES
     codes = {c for c in CATALOG if c.startswith(PREFIXES)}
     triggered = {c.code for c in CASES if c.trigger} | set(ELSEWHERE)
@@ -800,6 +801,11 @@ def test_every_code_has_a_case():
     assert codes == near, codes ^ near
     roster_codes = {c for c in CATALOG if c.startswith("roster.")}
     assert roster_codes == {c for c, *_ in ROSTER_CASES}
+    import test_annual   # the annual evaluation's codes: generate's sources, the quarters' sheet
+    annual_codes = {c for c in CATALOG if c.startswith("annual.")}
+    assert annual_codes == set(test_annual.ANNUAL_CASES)
+    for trigger, near_miss in test_annual.ANNUAL_CASES.values():
+        assert callable(getattr(test_annual, trigger)) and callable(getattr(test_annual, near_miss))
 
 
 def test_every_year_recap_code_has_a_case():

@@ -26,10 +26,18 @@ from .i18n import argument, command, option
     run again names them in one line). A roster with errors is refused: run 'skpxl roster
     check'.
 
+    For the year (--period 2025) with --previous, each workbook is the annual evaluation:
+    the plan of the latest quarter, and a locked sheet "Evaluasi Triwulan" with the four
+    quarters' ratings, predikat and realisasi ("tidak ada" / "tidak sah" where a quarter is
+    missing or not valid). The annual ratings stay for the assessor to choose. A source
+    that cannot be used (another year, a changed report) is named and the exit code is 1;
+    the workbooks are still written.
+
     \b
     Example:
       skpxl generate pegawai.xlsx --period 2025-Q3 --plans rencana.xlsx -o skp/
       skpxl generate pegawai.xlsx --period 2025-Q3 --profile instansi.toml -o skp/
+      skpxl generate pegawai.xlsx --period 2025 --previous triwulan/ -o tahunan/
     """)
 @argument("roster", metavar="DAFTAR_PEGAWAI", metavar_en="ROSTER",
           type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -49,11 +57,16 @@ from .i18n import argument, command, option
         help="Pakai template ini untuk semua pegawai (bawaan: menurut jenis jabatan dan "
              "pendekatan).",
         help_en="Use this template for everyone (default: by kind of jabatan and approach).")
-@option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@option("--previous", type=click.Path(exists=True, path_type=Path), multiple=True,
         metavar="FOLDER",
         help="Folder file SKP periode lalu yang dikembalikan: rencana kerjanya dibawa ke "
-             "periode ini.",
-        help_en="Folder of last period's returned workbooks: carry plans forward.")
+             "periode ini. Untuk evaluasi tahunan (--period 2025): folder atau file SKP "
+             "triwulan tahun itu dan/atau laporan unit triwulan (hasil 'skpxl merge'); boleh "
+             "diulang.",
+        help_en="Folder of last period's returned workbooks: carry plans forward. For the "
+                "annual evaluation (--period 2025): folders or files of that year's returned "
+                "quarterly workbooks and/or quarterly unit reports ('skpxl merge' output); "
+                "may be repeated.")
 @option("--unit", metavar="NAMA_UNIT", metavar_en="UNIT",
         help="Hanya unit ini (nama unit persis seperti di daftar pegawai).",
         help_en="Only this unit (its name exactly as in the roster).")
@@ -89,17 +102,25 @@ def generate_cmd(roster, period, outdir, plans, template_ref, previous, unit, pr
     dengan --force (bila dijalankan lagi, cukup disebut dalam satu baris). Daftar pegawai
     yang masih berisi kesalahan ditolak: jalankan 'skpxl roster check'.
 
+    Untuk tahun (--period 2025) dengan --previous, setiap file adalah evaluasi tahunan:
+    rencana kerja triwulan terakhir, dan sheet terkunci "Evaluasi Triwulan" berisi rating,
+    predikat dan realisasi keempat triwulan ("tidak ada" / "tidak sah" bila triwulan itu
+    tidak ada atau tidak sah). Rating tahunan tetap dipilih pejabat penilai. Sumber yang
+    tidak bisa dipakai (tahun lain, laporan yang diubah) disebutkan dan kode keluarnya 1;
+    file tetap dibuat.
+
     \b
     Contoh:
       skpxl generate pegawai.xlsx --period 2025-Q3 --plans rencana.xlsx -o skp/
       skpxl generate pegawai.xlsx --period 2025-Q3 --profile instansi.toml -o skp/
+      skpxl generate pegawai.xlsx --period 2025 --previous triwulan/ -o tahunan/
     """
     remove_stale_parts(outdir)   # what a killed run may have left
     try:
         with progress_bar("Writing SKPs" if lang == "en" else "Membuat SKP",
                           fmt == "table") as advance:
             result = generate(roster, period, outdir, plans=plans, template=template_ref,
-                              previous=previous, unit=unit, jobs=jobs, force=force,
+                              previous=list(previous), unit=unit, jobs=jobs, force=force,
                               password=password, lang=lang, progress=advance,
                               executor=build_executor(executor, jobs, scheduler),
                               profile=profile)
@@ -133,7 +154,7 @@ def render(result, outdir, lang: str = "id", *, verbose: bool = False) -> str:
     """Problems one line each (a file kept because it exists only with ``verbose``), then
     one summary line, and what to do about files kept."""
     w = _WORDS["en" if lang == "en" else "id"]
-    lines = []
+    lines = [f"  [{w[p.severity]}] {p.message(lang)}" for p in result.problems]
     for record in result.files:
         for problem in record.problems:
             if problem.code == "generate.exists" and not verbose:
