@@ -260,8 +260,8 @@ YEAR_SUMMARY = {
                     "quarters valid; {gaps} quarters without a valid SKP (reasons on the "
                     "Belum Lengkap sheet)."),
     "failures": ("Langkah yang gagal:", "Steps that failed:"),
-    "next_year": ("  - Rekap tahunan dari rekap triwulan Anda sendiri:",
-                  "  - The year recap from your own quarterly reports:"),
+    "next_year": ("  - Rekap tahunan dari rekap triwulan dan evaluasi tahunan:",
+                  "  - The year recap from the quarterly reports and annual evaluations:"),
     "next_annual": ("  - Evaluasi tahunan dengan keempat triwulan terlihat oleh penilai:",
                     "  - Annual evaluations with the four quarters shown to the assessors:"),
     "next_ak": ("  - Berkas angka kredit, lalu cetak:", "  - Angka kredit papers, then print:"),
@@ -334,16 +334,18 @@ def render_year_summary(r, lang: str = "id") -> str:
         for note in r.notes:
             lines += _wrap(note, "  - ", "    ")
     roster = show(r.roster)
+    reports = " ".join(show(root / q.period / "4-rekap") for q in r.quarters)
+    previous = " ".join(f"--previous {show(root / q.period / '4-rekap')}" for q in r.quarters)
     lines += ["", wc("next"),
               w("next_annual"),
-              f"      skpxl generate {roster} --period {r.year} "
-              f"--previous {show(root / (r.year + '-Q4') / '2-kembali')} -o tahunan/",
+              f"      skpxl generate {roster} --period {r.year} {previous} -o tahunan/",
               w("next_year"),
-              f"      skpxl merge rekap/{r.year}-Q*/*.xlsx --period {r.year} "
-              f"--roster {roster} -o rekap-{r.year}.xlsx",
+              f"      skpxl merge --level province {reports} "
+              f"{show(root / '5-tahunan' / '2-kembali')} --period {r.year} --roster {roster} "
+              f"-o rekap-{r.year}.xlsx",
               w("next_ak"),
-              f"      skpxl angka-kredit rekap/{r.year}-Q*/*.xlsx --period {r.year} "
-              f"--akumulasi ak-awal.xlsx -o angka-kredit/",
+              f"      skpxl angka-kredit {reports} --period {r.year} --akumulasi "
+              f"{show(root / '0-data' / 'ak-awal.csv')} --roster {roster} -o angka-kredit/",
               "      skpxl export pdf angka-kredit/ -o angka-kredit-pdf/",
               wc("guide")]
     if r.seconds:

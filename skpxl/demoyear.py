@@ -231,10 +231,37 @@ def _quarter(result: YearResult, root: Path, roster, plans, period: str, jobs, s
 
 
 def _annual_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar) -> str:
-    """The annual evaluation workbooks, generated with the quarters' returns in view, then
-    filled by the simulated assessors."""
-    return say("year_annual_skipped", result.lang,
-               reason=say("year_not_available", result.lang))
+    """The annual evaluation workbooks, generated with the four quarters' unit reports in
+    view (``generate --period 2025 --previous ...``), then filled by the simulated
+    assessors, whose ratings follow the quarters (skpxl never decides them)."""
+    from .executor import map_ordered
+    from .generate import generate
+    folder = root / ANNUAL_DIR
+    reports = [p for q in result.quarters for p in q.unit_reports]
+    try:
+        generated = generate(roster, YEAR, folder / "1-skp", plans=plans, previous=reports,
+                             jobs=jobs, lang=result.lang, progress=bar("year_bar_annual"))
+    except Exception as exc:  # noqa: BLE001 - reported; the year recap runs on the quarters
+        result.failures.append(say("year_failed", result.lang, step=ANNUAL_DIR,
+                                   error=f"{type(exc).__name__}: "
+                                         f"{getattr(exc, 'message', exc)}"))
+        return result.failures[-1]
+    written = [f for f in generated.files if f.status == "written"]
+    result.annual_generated = len(written)
+    tasks = []
+    for record in written:
+        unit_dir = folder / "2-kembali" / slug(record.unit, fallback="unit")
+        unit_dir.mkdir(parents=True, exist_ok=True)
+        tasks.append((record.path, str(unit_dir / Path(record.path).name),
+                      f"{seed}:{YEAR}:{record.nip}", None))
+    for target, error in map_ordered(_fill_task, tasks, jobs,
+                                     _start(bar("year_bar_annual_fill"), len(tasks))):
+        if error:
+            result.note("fill_failed", target=target, error=error)
+        else:
+            result.annual_filled += 1
+    return say("year_annual", result.lang, n=result.annual_generated,
+               filled=result.annual_filled, dir=_show(folder))
 
 
 def _year_sources(result: YearResult, root: Path, unit: str | None) -> list[str]:

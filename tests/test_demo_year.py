@@ -144,3 +144,34 @@ def test_the_year_recap_names_each_quarter_the_demo_left_out(year_demo):
     gaps = {key for key, reason in missing.items() if key[1] != "2025"}
     expected = {(nip, q.period) for q in result.quarters for nip in q.absent + q.wrong}
     assert gaps <= expected
+
+
+def test_annual_evaluations_show_the_quarters_and_feed_the_year_recap(year_demo):
+    directory, result, _ = year_demo
+    assert result.annual_generated == result.annual_filled == result.employees
+    made = sorted((directory / "5-tahunan" / "2-kembali").rglob("*_2025.xlsx"))
+    assert len(made) == result.employees
+    assert "Evaluasi Triwulan" in openpyxl.load_workbook(made[0], read_only=True).sheetnames
+    annual = [e for e in result.province_year["employees"]
+              if (e["periods"].get("2025") or {}).get("predikat")]
+    assert len(annual) == result.employees   # every assessor filled the year in
+    assert result.province_year["year"]["valid"] == result.employees
+
+
+def test_the_next_steps_printed_are_commands_that_run(year_demo, tmp_path, monkeypatch):
+    """The summary's suggested commands for the year (annual workbooks, year recap, angka
+    kredit) run as printed, from the folder the demo ran in, and succeed."""
+    import shlex
+    directory, result, _ = year_demo
+    monkeypatch.chdir(tmp_path)
+    commands = [line.strip() for line in result.summary().splitlines()
+                if line.startswith("      skpxl ") and "export pdf" not in line]
+    assert [c.split()[1] for c in commands] == ["generate", "merge", "angka-kredit"]
+    runner = CliRunner()
+    for command in commands:
+        out = runner.invoke(cli, shlex.split(command)[1:])
+        assert out.exit_code in (0, 1), (command, out.output)   # 1: gaps the demo planted
+        assert "Traceback" not in out.output
+    assert (tmp_path / "rekap-2025.xlsx").is_file()
+    assert len(list((tmp_path / "tahunan").rglob("*_2025.xlsx"))) == result.employees
+    assert list((tmp_path / "angka-kredit").rglob("*.xlsx"))
