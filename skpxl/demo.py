@@ -270,11 +270,13 @@ def prepare_data(data_dir: Path, *, units: int | None, seed: int) -> tuple[str, 
 
 # --- the folder: refuse, or clear only what a previous demo wrote --------------------------
 
-def prepare_directory(directory: Path, *, force: bool) -> None:
+def prepare_directory(directory: Path, *, force: bool, parts=PARTS, period: str = PERIOD) -> None:
     """Make ``directory`` ready for a fresh demo, or raise :class:`UsageError`.
 
     Like an existing report without ``--force`` (``skpxl merge``), a folder that cannot take
     the demo is a usage error (exit code 2): the user picks another folder or adds --force.
+    With ``force`` what the previous demo wrote (the parts its marker lists, a quarter's or
+    a year's) and ``parts`` are removed, nothing else.
     """
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"'{directory}' adalah file, bukan folder.",
@@ -299,11 +301,11 @@ def prepare_directory(directory: Path, *, force: bool) -> None:
                 en=f"Folder '{directory}' already holds an earlier demo; two demos are not "
                    "mixed.", hint_en="Add --force to remove the earlier demo and run again, or "
                                      "choose another folder.")
-        for name in PARTS + (MARKER,):
+        for name in set(parts) | set(_marker_parts(marker)) | {MARKER}:
             _remove(directory / name)
     directory.mkdir(parents=True, exist_ok=True)
-    marker_data = {"tool": "skpxl demo", "version": __version__, "period": PERIOD,
-                   "parts": list(PARTS)}
+    marker_data = {"tool": "skpxl demo", "version": __version__, "period": period,
+                   "parts": list(parts)}
     (directory / MARKER).write_text(json.dumps(marker_data, indent=2) + "\n", encoding="utf-8")
 
 
@@ -312,6 +314,17 @@ def _is_demo_marker(path: Path) -> bool:
         return json.loads(path.read_text("utf-8")).get("tool") == "skpxl demo"
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def _marker_parts(path: Path) -> list[str]:
+    """The parts an earlier demo wrote, as its marker lists them: plain names only (a marker
+    is a file anyone could edit; nothing outside the folder is ever removed)."""
+    try:
+        parts = json.loads(path.read_text("utf-8")).get("parts") or []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [p for p in parts if isinstance(p, str) and p not in ("", ".", "..")
+            and Path(p).name == p and "/" not in p and "\\" not in p]
 
 
 def _remove(path: Path) -> None:

@@ -48,6 +48,41 @@ TEXTS = {
     "province_rejected": ("Rekap provinsi tidak memakai {n} rekap unit (mis. {example}): "
                           "{reason}", "The province report left out {n} (e.g. {example}): "
                           "{reason}"),
+    # the year (skpxl demo --year)
+    "year_start": ("Demo skpxl: satu tahun (empat triwulan) di folder {dir} ...",
+                   "skpxl demo: one year (four quarters) in folder {dir} ..."),
+    "year_bar_generate": ("{period} Membuat SKP", "{period} Writing SKPs"),
+    "year_bar_returns": ("{period} Mengisi kembali", "{period} Filling in"),
+    "year_bar_units": ("{period} Merekap unit", "{period} Unit reports"),
+    "year_quarter": ("{period}: {n} SKP, {returned} kembali ({wrong} dengan kesalahan), "
+                     "{missing} belum mengirim; {reports} -> {dir}",
+                     "{period}: {n} SKPs, {returned} sent back ({wrong} with mistakes), "
+                     "{missing} not sent; {reports} -> {dir}"),
+    "year_bar_annual": ("Tahunan: membuat evaluasi", "Annual: writing evaluations"),
+    "year_bar_annual_fill": ("Tahunan: penilai mengisi", "Annual: assessors fill in"),
+    "year_annual": ("Evaluasi tahunan: {n} dibuat dengan keempat triwulan, {filled} diisi "
+                    "penilai -> {dir}", "Annual evaluation: {n} written with the four "
+                    "quarters, {filled} filled by the assessors -> {dir}"),
+    "year_annual_skipped": ("Evaluasi tahunan dilewati: {reason}",
+                            "Annual evaluation skipped: {reason}"),
+    "year_bar_recap": ("Rekap tahunan unit", "Year recap of the units"),
+    "year_bar_recap_province": ("Rekap tahunan provinsi", "Year recap of the province"),
+    "year_recap": ("Rekap tahunan: {n}{province} -> {dir}",
+                   "Year recap: {n}{province} -> {dir}"),
+    "year_recap_skipped": ("Rekap tahunan dilewati: {reason}", "Year recap skipped: {reason}"),
+    "year_not_available": ("fitur ini belum ada di versi skpxl ini",
+                           "this skpxl version does not have it yet"),
+    "year_failed": ("{step} gagal: {error}", "{step} failed: {error}"),
+    "year_bar_ak": ("Angka kredit", "Angka kredit"),
+    "year_ak": ("Angka kredit: berkas untuk {n} pejabat fungsional -> {dir}",
+                "Angka kredit: papers for {n} jabatan fungsional employees -> {dir}"),
+    "year_ak_problems": ("Angka kredit: {n} catatan (terutama triwulan tanpa predikat sah: "
+                         "pegawai yang belum mengirim atau file tidak sah); lihat "
+                         "'skpxl angka-kredit' untuk rinciannya.",
+                         "Angka kredit: {n} notes (mostly quarters without a valid predikat: "
+                         "staff who did not send or sent an invalid file); run 'skpxl "
+                         "angka-kredit' for the details."),
+    "year_ak_failed": ("Angka kredit gagal: {error}", "Angka kredit failed: {error}"),
 }
 
 
@@ -198,4 +233,125 @@ def render_summary(r, lang: str = "id") -> str:
               w("guide")]
     if "total" in r.seconds:
         lines.append(w("done", seconds=r.seconds["total"]))
+    return "\n".join(lines)
+
+
+#: the year summary's sentences: (Indonesian, English)
+YEAR_SUMMARY = {
+    "title": ("Demo skpxl: tahun {year} (empat triwulan, evaluasi tahunan, angka kredit), "
+              "Bawaslu Provinsi Jawa Timur, data fiktif",
+              "skpxl demo: the year {year} (four quarters, annual evaluation, angka kredit), "
+              "Bawaslu Provinsi Jawa Timur, fictional data"),
+    "quarter": ("{n} SKP dibuat, {returned} kembali ({wrong} dengan kesalahan), "
+                "{missing} belum mengirim; {reports} di 4-rekap/",
+                "{n} SKPs written, {returned} sent back ({wrong} with mistakes), "
+                "{missing} not sent; {reports} in 4-rekap/"),
+    "annual": ("{n} evaluasi tahunan (1-skp/), {filled} diisi penilai "
+               "(2-kembali/)", "{n} annual evaluations (1-skp/), {filled} "
+               "filled by the assessors (2-kembali/)"),
+    "recap": ("{n}{province}", "{n}{province}"),
+    "ak": ("berkas angka kredit {n} pejabat fungsional (konversi per "
+           "triwulan, akumulasi dari 0-data/ak-awal.csv, draf PAK)",
+           "angka kredit papers of {n} jabatan fungsional employees "
+           "(conversion per quarter, accumulation from 0-data/ak-awal.csv, draft PAK)"),
+    "year_totals": ("Rekap tahunan provinsi: {n} pegawai, {complete} dengan keempat "
+                    "triwulan sah; {gaps} triwulan tanpa SKP sah (alasannya di sheet Belum "
+                    "Lengkap).", "Province year recap: {n} employees, {complete} with all four "
+                    "quarters valid; {gaps} quarters without a valid SKP (reasons on the "
+                    "Belum Lengkap sheet)."),
+    "failures": ("Langkah yang gagal:", "Steps that failed:"),
+    "next_year": ("  - Rekap tahunan dari rekap triwulan dan evaluasi tahunan:",
+                  "  - The year recap from the quarterly reports and annual evaluations:"),
+    "next_annual": ("  - Evaluasi tahunan dengan keempat triwulan terlihat oleh penilai:",
+                    "  - Annual evaluations with the four quarters shown to the assessors:"),
+    "next_ak": ("  - Berkas angka kredit, lalu cetak:", "  - Angka kredit papers, then print:"),
+    "seconds": ("Waktu per langkah (detik): {shown}.", "Time per step (seconds): {shown}."),
+}
+
+
+#: the year demo's steps as the summary names them: (Indonesian, English)
+STEP_NAMES = {"annual": ("evaluasi tahunan", "annual evaluation"),
+              "year_recap": ("rekap tahunan", "year recap"),
+              "angka_kredit": ("angka kredit", "angka kredit")}
+
+
+def render_year_summary(r, lang: str = "id") -> str:
+    """The guided summary of a ``YearResult`` in ``lang``."""
+    en = lang == "en"
+
+    def w(key: str, **figures) -> str:
+        return YEAR_SUMMARY[key][en].format(**figures)
+
+    def wc(key: str, **figures) -> str:
+        return SUMMARY[key][en].format(**figures)
+
+    def n(value: int, id_word: str, en_word: str) -> str:
+        return count(value, en_word, lang="en") if en else f"{value} {id_word}"
+
+    def col(folder: str) -> str:
+        return f"  {folder + '/':<19}"
+
+    root = Path(r.directory)
+    lines = [w("title", year=r.year),
+             wc("data", source=wc("samples" if r.source == "samples" else "generated_data"),
+                units=n(len(r.units), "unit", "unit"),
+                employees=n(r.employees, "pegawai", "employee")), "",
+             wc("made", dir=show(root)),
+             col("0-data") + wc("0-data", plans=wc("plans") if r.plans else "",
+                                     profile=wc("profile") if r.profile else "")]
+    for q in r.quarters:
+        lines.append(col(q.period) + w("quarter", n=q.generated, returned=q.returned,
+                       wrong=q.mistakes, missing=q.not_returned,
+                       reports=n(len(q.unit_reports), "rekap unit", "unit report")))
+    if r.annual_generated:
+        lines.append(col("5-tahunan") + w("annual", n=r.annual_generated, filled=r.annual_filled))
+    if r.year_reports or r.province_year_report:
+        lines.append(col("6-rekap-tahunan") + w("recap", n=n(len(r.year_reports), "rekap tahunan unit",
+                                    "unit year report"),
+                       province=wc("province", name=Path(r.province_year_report).name)
+                       if r.province_year_report else ""))
+    if r.ak_papers:
+        lines.append(col("7-angka-kredit") + w("ak", n=r.ak_papers))
+    year = r.province_year or {}
+    if year.get("employees"):
+        people = year["employees"]
+        gaps = {(m["nip"], m["period"]) for m in year.get("missing") or []
+                if m["period"] != r.year}
+        complete = sum(1 for e in people
+                       if not any((e["nip"], q.period) in gaps for q in r.quarters))
+        lines += ["", w("year_totals", n=len(people), complete=complete,
+                        gaps=len(gaps))]
+    kurva = (year.get("year") or {}).get("kurva") or {}
+    for message in kurva.get("messages") or []:
+        lines += _wrap(wc("kurva", org=kurva.get("org_predikat") or "-", message=message),
+                       "  ", "    ")
+    failures = list(r.failures) + [f"{q.period}: {f['unit']}: {f['error']}"
+                                   for q in r.quarters for f in q.unit_failures]
+    if failures:
+        lines += ["", w("failures")] + [f"  - {f}" for f in failures]
+    if r.notes:
+        lines += ["", wc("notes")]
+        for note in r.notes:
+            lines += _wrap(note, "  - ", "    ")
+    roster = show(r.roster)
+    reports = " ".join(show(root / q.period / "4-rekap") for q in r.quarters)
+    previous = " ".join(f"--previous {show(root / q.period / '4-rekap')}" for q in r.quarters)
+    lines += ["", wc("next"),
+              w("next_annual"),
+              f"      skpxl generate {roster} --period {r.year} {previous} -o tahunan/",
+              w("next_year"),
+              f"      skpxl merge --level province {reports} "
+              f"{show(root / '5-tahunan' / '2-kembali')} --period {r.year} --roster {roster} "
+              f"-o rekap-{r.year}.xlsx",
+              w("next_ak"),
+              f"      skpxl angka-kredit {reports} --period {r.year} --akumulasi "
+              f"{show(root / '0-data' / 'ak-awal.csv')} --roster {roster} -o angka-kredit/",
+              "      skpxl export pdf angka-kredit/ -o angka-kredit-pdf/",
+              wc("guide")]
+    if r.seconds:
+        shown = ", ".join(f"{STEP_NAMES.get(k, (k, k))[en]} {v:.0f}"
+                          for k, v in r.seconds.items() if k != "total")
+        lines.append(w("seconds", shown=shown))
+    if "total" in r.seconds:
+        lines.append(wc("done", seconds=r.seconds["total"]))
     return "\n".join(lines)

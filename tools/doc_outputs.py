@@ -18,8 +18,9 @@ A ``$ cat FILE`` block is an input: FILE is written with the lines shown. A comm
 inputs are not there (a template edited by hand, say) is reported as not run.
 
 Measured figures live between ``<!-- measured:KEY -->`` and ``<!-- /measured -->`` and are
-rewritten from this run: ``demo`` (the demo's time on this machine as it is, and with every
-core kept busy by another process) and ``doctor`` (the output of ``skpxl doctor``).
+rewritten from this run: ``demo`` and ``demoyear`` (the time of ``skpxl demo`` and of
+``skpxl demo --year`` on this machine as it is, and with every core kept busy by another
+process) and ``doctor`` (the output of ``skpxl doctor``).
 """
 
 from __future__ import annotations
@@ -135,12 +136,13 @@ def sessions(text: str):
             yield block.start(1), block.end(1), runs
 
 
-def measure_demo(cwd: Path, bindir: Path) -> str:
+def measure_demo(cwd: Path, bindir: Path, extra: str = "") -> str:
     """The demo's time here as the machine is (with its load average then), and with every
-    core kept busy by another process."""
+    core kept busy by another process. ``extra``: more arguments (``--year``)."""
     def timed(folder: str) -> float:
+        folder += "-tahun" if extra else ""
         start = time.perf_counter()
-        run(f"skpxl demo {folder}", cwd, bindir)
+        run(f"skpxl demo {folder} {extra}".strip(), cwd, bindir)
         return time.perf_counter() - start
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     quiet = timed("demo-tenang")
@@ -167,6 +169,7 @@ def main(argv=None) -> int:
         base.mkdir()
         shutil.copytree(ROOT / "samples", base / "samples")
         figures = {"demo": measure_demo(base, bindir),
+                   "demoyear": measure_demo(base, bindir, "--year"),
                    "doctor": "\n".join(["```text", "$ skpxl doctor",
                                         *run("skpxl doctor", base, bindir), "```"])}
         for doc in DOCS:
@@ -219,7 +222,13 @@ def _figure(key: str, figures: dict, old: str) -> str:
     """The text between a ``measured:KEY`` marker pair, from this run's figures."""
     if key == "doctor":
         return "\n" + figures["doctor"] + "\n"
-    quiet, busy, cores, load = figures["demo"].split("|")
+    quiet, busy, cores, load = figures["demo" if key == "demo" else "demoyear"].split("|")
+    if key == "demoyear":
+        if "detik" in old:
+            return (f"sekitar {quiet} detik (komputer uji {cores} inti), sampai {busy} detik "
+                    "bila semua inti prosesornya sedang sibuk")
+        return (f"about {quiet} s on a {cores}-core machine (load average {load} when "
+                f"measured) and about {busy} s with every core also kept busy by other work")
     if "detik" in old:
         return (f"sekitar {quiet} detik (diukur di komputer uji {cores} inti yang juga "
                 f"menjalankan pekerjaan lain), sampai {busy} detik bila semua inti prosesornya "

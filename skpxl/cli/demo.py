@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..demo import DEFAULT_DIR, run_demo
+from ..demoyear import run_year
 from ..errors import SkpxlError
 from .common import echo_json, format_choice, jobs_option, lang_option
 from .i18n import argument, command, current_lang, option
@@ -54,10 +55,16 @@ class _StageBars:
     and the next command to run. Running it again into the same DIR is refused unless
     --force (exit code 2). Exit code 0 when every step ran, 3 when a step failed.
 
+    With --year the demo runs the year 2025 instead: four quarters (each generated, sent
+    back and reported per unit), the annual evaluation workbooks with the quarters shown
+    to the assessors, the year recap per unit and for the province, and the angka kredit
+    papers of every jabatan fungsional employee (7-angka-kredit/).
+
     \b
     Example:
       skpxl demo
       skpxl demo /tmp/coba --units 3 --jobs 2
+      skpxl demo skpxl-demo-tahun --year
     """)
 @argument("directory", metavar="[FOLDER]", metavar_en="[DIR]", default=DEFAULT_DIR,
           type=click.Path(path_type=Path))
@@ -69,11 +76,16 @@ class _StageBars:
 @option("--units", type=click.IntRange(1, None), metavar="N",
         help="Hanya N unit pertama, sekretariat provinsi lebih dulu (untuk melihat sekilas).",
         help_en="Only the first N units, province secretariat first (a quicker look).")
+@option("--year", is_flag=True,
+        help="Satu tahun penuh: empat triwulan, evaluasi tahunan, rekap tahunan dan angka "
+             "kredit (sekitar empat kali lebih lama).",
+        help_en="A whole year: four quarters, the annual evaluation, the year recap and angka "
+                "kredit (about four times as long).")
 @jobs_option
 @format_choice(help="Keluaran: ringkasan bertuntun, atau JSON untuk program lain.",
                help_en="Output: the guided summary, or JSON for scripts.")
 @lang_option
-def demo_cmd(directory, force, units, jobs, fmt, lang):
+def demo_cmd(directory, force, units, year, jobs, fmt, lang):
     """Jalankan satu triwulan penuh dengan data fiktif dan jelaskan apa yang terjadi.
 
     Di FOLDER (bawaan: ./skpxl-demo) demo membuat file SKP 2025-Q3 untuk setiap unit
@@ -86,10 +98,16 @@ def demo_cmd(directory, force, units, jobs, fmt, lang):
     --force (kode keluar 2). Kode keluar 0 bila semua langkah berjalan, 3 bila ada langkah
     yang gagal.
 
+    Dengan --year demo menjalankan tahun 2025: empat triwulan (masing-masing dibuat,
+    dikirim kembali dan direkap per unit), file evaluasi tahunan dengan keempat triwulan
+    terlihat oleh penilai, rekap tahunan per unit dan provinsi, serta berkas angka kredit
+    setiap pejabat fungsional (7-angka-kredit/).
+
     \b
     Contoh:
       skpxl demo
       skpxl demo /tmp/coba --units 3 --jobs 2
+      skpxl demo skpxl-demo-tahun --year
     """
     bars = _StageBars(fmt == "table")
 
@@ -98,7 +116,8 @@ def demo_cmd(directory, force, units, jobs, fmt, lang):
         click.echo(text, err=True)
 
     try:
-        result = run_demo(directory, force=force, jobs=jobs, units=units,
+        run = run_year if year else run_demo
+        result = run(directory, force=force, jobs=jobs, units=units,
                           progress=bars if fmt == "table" else None,
                           echo=echo if fmt == "table" else None, lang=lang)
     except SkpxlError as exc:
