@@ -98,7 +98,8 @@ def _truncate_sheet(chunks: Iterator[bytes], lim: Limits, path) -> tuple[bytes, 
 
     while not (data := _SHEETDATA.search(buf)):
         if not more():
-            raise file_error("file.corrupt", path, "sheetData tidak ditemukan")
+            raise file_error("file.corrupt", path, "sheetData tidak ditemukan",
+                             en="sheetData was not found")
     root = re.search(rb"<([A-Za-z_][\w.:-]*)[\s/>]", buf[:data.start()])
     out.append(buf[:data.end()])
     pos = data.end()
@@ -113,7 +114,8 @@ def _truncate_sheet(chunks: Iterator[bytes], lim: Limits, path) -> tuple[bytes, 
         if not m or not (m.group(3) or end):
             if more():
                 continue
-            raise file_error("file.corrupt", path, "XML lembar tidak utuh")
+            raise file_error("file.corrupt", path, "XML lembar tidak utuh",
+                             en="the sheet's XML is incomplete")
         ref = _ref_of(m.group(2))
         row0 = ref[0] if ref else row0 + 1
         if row0 >= lim.max_rows:                 # rows come in order: the rest is beyond too
@@ -124,7 +126,8 @@ def _truncate_sheet(chunks: Iterator[bytes], lim: Limits, path) -> tuple[bytes, 
         while (cpos := m2.end() if (m2 := _GAP.match(body, cpos)) else cpos) < len(body):
             cm = _CELL.match(body, cpos)
             if not cm or _NESTED.search(cm.group(3) or b""):
-                raise file_error("file.corrupt", path, f"baris {row0 + 1} tidak dapat diurai")
+                raise file_error("file.corrupt", path, f"baris {row0 + 1} tidak dapat diurai",
+                                 en=f"row {row0 + 1} cannot be parsed")
             cpos, ref = cm.end(), _ref_of(cm.group(2))
             col0 = ref[1] if ref and ref[1] >= 0 else col0 + 1
             if col0 >= lim.max_cols:             # cells come in order: the rest is beyond too

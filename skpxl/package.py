@@ -75,12 +75,12 @@ _FILE_PROBLEMS = {  # code: (Indonesian message, English message, Indonesian hin
         "The upload or download probably failed; ask the employee to send the file again."),
     "file.not_workbook": (
         "Berkas {file} bukan buku kerja spreadsheet ({detail}).",
-        "File {file} is not a spreadsheet workbook ({detail}).",
+        "File {file} is not a spreadsheet workbook ({detail_en}).",
         "Buka berkas SKP di Excel/WPS/LibreOffice, simpan sebagai .xlsx, lalu kirim ulang.",
         "Open the SKP file in Excel/WPS/LibreOffice, save it as .xlsx and send it again."),
     "file.corrupt": (
         "Berkas {file} rusak atau tidak lengkap ({detail}).",
-        "File {file} is corrupt or incomplete ({detail}).",
+        "File {file} is corrupt or incomplete ({detail_en}).",
         "Coba buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx; jika tidak bisa "
         "dibuka, minta pegawai mengirim ulang berkasnya.",
         "Try opening it in Excel/LibreOffice and saving it again as .xlsx; if it does not "
@@ -94,7 +94,7 @@ _FILE_PROBLEMS = {  # code: (Indonesian message, English message, Indonesian hin
         "Encrypt with Password, empty it), save and send the file again."),
     "file.zip_bomb": (
         "Berkas {file} ditolak: isinya jauh melebihi batas aman bila dibuka ({detail}).",
-        "File {file} was refused: its content expands beyond the safety limits ({detail}).",
+        "File {file} was refused: its content expands beyond the safety limits ({detail_en}).",
         "Berkas SKP normal berukuran kecil; periksa asal berkas dan minta dikirim ulang.",
         "A normal SKP file is small; check where the file came from and ask for it again."),
     "file.xml_entities": (
@@ -105,7 +105,7 @@ _FILE_PROBLEMS = {  # code: (Indonesian message, English message, Indonesian hin
         "Periksa asal berkas; simpan ulang dari Excel/LibreOffice lalu kirim ulang.",
         "Check where the file came from; save it again from Excel/LibreOffice and resend it."),
     "file.too_large": (
-        "Berkas {file} terlalu besar ({detail}).", "File {file} is too large ({detail}).",
+        "Berkas {file} terlalu besar ({detail}).", "File {file} is too large ({detail_en}).",
         "Hapus gambar atau lembar yang tidak perlu, simpan ulang, lalu kirim ulang.",
         "Remove pictures or sheets that are not needed, save and send the file again."),
 }
@@ -113,9 +113,13 @@ for _code, (_id, _en, _hint, _hint_en) in _FILE_PROBLEMS.items():
     define(_code, ERROR, _id, _en)
 
 
-def file_error(code: str, path: str | os.PathLike, detail: str = "") -> UnreadableFileError:
-    """The exception for ``code``; ``exc.params`` renders the catalogue message too."""
-    params = {"file": Path(path).name, "detail": detail}
+def file_error(code: str, path: str | os.PathLike, detail: str = "",
+               en: str | None = None) -> UnreadableFileError:
+    """The exception for ``code``; ``exc.params`` renders the catalogue message too.
+    ``detail`` is in Indonesian, ``en`` the same in English (names, sizes and the text of
+    a library's error need none: they are the same in both)."""
+    params = {"file": Path(path).name, "detail": detail,
+              "detail_en": detail if en is None else en}
     id_msg, en_msg, hint, hint_en = _FILE_PROBLEMS[code]
     exc = UnreadableFileError(id_msg.format(**params), code=code, hint=hint, path=str(path),
                               en=en_msg.format(**params), hint_en=hint_en)
@@ -129,22 +133,28 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CFB_NAMES = ("Workbook", "Book", "WORKBOOK", "EncryptionInfo", "EncryptedPackage",
               "WordDocument")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
-_MAGIC = [(b"%PDF", "berkas PDF"), (b"\x89PNG", "gambar PNG"), (b"\xff\xd8\xff", "gambar JPEG"),
-          (b"GIF8", "gambar GIF"), (b"Rar!", "arsip RAR"), (b"7z\xbc\xaf", "arsip 7-Zip"),
-          (b"{\\rtf", "dokumen RTF"), (b"\x1f\x8b", "arsip gzip")]
+_MAGIC = [(b"%PDF", ("berkas PDF", "a PDF file")), (b"\x89PNG", ("gambar PNG", "a PNG image")),
+          (b"\xff\xd8\xff", ("gambar JPEG", "a JPEG image")),
+          (b"GIF8", ("gambar GIF", "a GIF image")), (b"Rar!", ("arsip RAR", "a RAR archive")),
+          (b"7z\xbc\xaf", ("arsip 7-Zip", "a 7-Zip archive")),
+          (b"{\\rtf", ("dokumen RTF", "an RTF document")),
+          (b"\x1f\x8b", ("arsip gzip", "a gzip archive"))]
 
 
-def _describe(head: bytes) -> str:
-    """What a file that is not a workbook seems to be (PDF, HTML saved as .xls, CSV...)."""
+def _describe(head: bytes) -> tuple[str, str]:
+    """What a file that is not a workbook seems to be (PDF, HTML saved as .xls, CSV...), in
+    Indonesian and in English."""
     kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if kind or b"\x00" in head:
-        return kind or "format tidak dikenal"
+        return kind or ("format tidak dikenal", "an unknown format")
     if text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
-        return "halaman HTML yang diberi nama seperti berkas Excel"
+        return ("halaman HTML yang diberi nama seperti berkas Excel",
+                "an HTML page named like an Excel file")
     if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
-        return "XML Spreadsheet 2003"
-    return "berkas XML" if text.startswith(b"<") else "berkas teks/CSV"
+        return "XML Spreadsheet 2003", "XML Spreadsheet 2003"
+    return ("berkas XML", "an XML file") if text.startswith(b"<") else (
+        "berkas teks/CSV", "a text/CSV file")
 
 
 class Package:
@@ -161,7 +171,8 @@ class Package:
         self.data = b""
         self._parts: dict[str, bytes] = {}    # small parts already inflated and checked
         if path.is_dir():
-            raise file_error("file.not_workbook", path, "ini sebuah folder, bukan berkas")
+            raise file_error("file.not_workbook", path, "ini sebuah folder, bukan berkas",
+                             en="this is a folder, not a file")
         try:
             size = path.stat().st_size
             self.fp = open(path, "rb")
@@ -170,13 +181,16 @@ class Package:
         except PermissionError:
             raise file_error("file.permission", path) from None
         except OSError as e:
-            raise file_error("file.corrupt", path, f"tidak dapat dibuka: {e.strerror}") from None
+            raise file_error("file.corrupt", path, f"tidak dapat dibuka: {e.strerror}",
+                             en=f"cannot be opened: {e.strerror}") from None
         try:
             if size == 0:
                 raise file_error("file.empty", path)
             if size > limits.max_file_bytes:
                 raise file_error("file.too_large", path, f"{size / MB:.1f} MB; batas "
-                            f"{limits.max_file_bytes / MB:.0f} MB")
+                                 f"{limits.max_file_bytes / MB:.0f} MB",
+                                 en=f"{size / MB:.1f} MB; limit "
+                                    f"{limits.max_file_bytes / MB:.0f} MB")
             self._detect()
         finally:
             self.fp.close()
@@ -193,31 +207,39 @@ class Package:
             if {"encryptioninfo", "encryptedpackage"} & names:
                 raise file_error("file.encrypted", self.path)
             if not {"workbook", "book"} & names:
-                raise file_error("file.not_workbook", self.path, "dokumen Word 97-2003"
-                            if "worddocument" in names else "berkas OLE yang bukan Excel")
+                word = "worddocument" in names
+                raise file_error("file.not_workbook", self.path,
+                                 "dokumen Word 97-2003" if word else "berkas OLE yang bukan Excel",
+                                 en="a Word 97-2003 document" if word
+                                 else "an OLE file that is not Excel")
             self.format = "xls"
         else:
-            raise file_error("file.not_workbook", self.path, _describe(head))
+            raise file_error("file.not_workbook", self.path, *_describe(head))
 
     def _open_zip(self) -> None:
         path, lim = self.path, self.limits
         count = _zip_entry_count(self.fp)
         if count > lim.max_entries:
-            raise file_error("file.zip_bomb", path, f"{count} entri; batas {lim.max_entries}")
+            raise file_error("file.zip_bomb", path, f"{count} entri; batas {lim.max_entries}",
+                             en=f"{count} entries; limit {lim.max_entries}")
         try:
             self.zip = _Directory.read(self.data) or zipfile.ZipFile(self.fp)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
                 EOFError, OSError) as e:
-            raise file_error("file.corrupt", path, f"arsip zip tidak utuh: {e}") from None
+            raise file_error("file.corrupt", path, f"arsip zip tidak utuh: {e}",
+                             en=f"incomplete zip archive: {e}") from None
         infos = self.zip.infolist()
         total = sum(i.file_size for i in infos)
         if total > lim.max_uncompressed_bytes:
             raise file_error("file.zip_bomb", path, f"total {total // MB} MB setelah diekstrak; "
-                        f"batas {lim.max_uncompressed_bytes // MB} MB")
+                             f"batas {lim.max_uncompressed_bytes // MB} MB",
+                             en=f"{total // MB} MB in all once extracted; limit "
+                                f"{lim.max_uncompressed_bytes // MB} MB")
         for i in infos:
             if i.file_size > MB and i.file_size > lim.max_ratio * max(i.compress_size, 1):
-                raise file_error("file.zip_bomb", path, f"{i.filename}: rasio kompresi "
-                            f"{i.file_size // max(i.compress_size, 1)}:1")
+                ratio = i.file_size // max(i.compress_size, 1)
+                raise file_error("file.zip_bomb", path, f"{i.filename}: rasio kompresi {ratio}:1",
+                                 en=f"{i.filename}: compression ratio {ratio}:1")
         names = set(self.zip.namelist())
         self._names_lower = {i.filename.lower(): i for i in infos}   # OPC names ignore case
         if "mimetype" in names or "META-INF/manifest.xml" in names:
@@ -225,9 +247,10 @@ class Package:
         elif "[Content_Types].xml" in names:
             self._detect_ooxml(names)
         elif any(n.startswith("xl/") for n in names):
-            raise file_error("file.corrupt", path, "[Content_Types].xml tidak ada")
+            raise file_error("file.corrupt", path, "[Content_Types].xml tidak ada",
+                             en="[Content_Types].xml is missing")
         else:
-            raise file_error("file.not_workbook", path, "arsip zip biasa")
+            raise file_error("file.not_workbook", path, "arsip zip biasa", en="a plain zip archive")
 
     def _detect_ooxml(self, names: set[str]) -> None:
         data = self.read("[Content_Types].xml")
@@ -248,31 +271,38 @@ class Package:
             remember(_CONTENT_TYPES, data, found, 64)
         self.format, self.workbook_part, xlsb = found
         if xlsb:
-            raise file_error("file.not_workbook", self.path, "Excel Binary .xlsb tidak didukung")
+            raise file_error("file.not_workbook", self.path, "Excel Binary .xlsb tidak didukung",
+                             en="Excel Binary .xlsb is not supported")
         if not self.format:
             if any(n.startswith(("word/", "ppt/")) for n in names):
-                raise file_error("file.not_workbook", self.path, "dokumen Word/PowerPoint")
-            raise file_error("file.corrupt", self.path, "bagian workbook tidak ditemukan")
+                raise file_error("file.not_workbook", self.path, "dokumen Word/PowerPoint",
+                                 en="a Word/PowerPoint document")
+            raise file_error("file.corrupt", self.path, "bagian workbook tidak ditemukan",
+                             en="the workbook part was not found")
         if self.workbook_part.lower() not in self._names_lower:
-            raise file_error("file.corrupt", self.path, f"bagian {self.workbook_part} tidak ada")
+            raise file_error("file.corrupt", self.path, f"bagian {self.workbook_part} tidak ada",
+                             en=f"part {self.workbook_part} is missing")
 
     def _detect_ods(self, names: set[str]) -> None:
         mime = self.read("mimetype", xml=False).strip() if "mimetype" in names else b""
         manifest = self.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
         if not mime.startswith(_ODS_MIME) and (mime or _ODS_MIME not in manifest):
             kind = mime.decode("ascii", "replace").rpartition(".")[2] or "ODF"
-            raise file_error("file.not_workbook", self.path, f"dokumen OpenDocument {kind}")
+            raise file_error("file.not_workbook", self.path, f"dokumen OpenDocument {kind}",
+                             en=f"an OpenDocument {kind} document")
         if b"encryption-data" in manifest:
             raise file_error("file.encrypted", self.path)
         if "content.xml" not in names:
-            raise file_error("file.corrupt", self.path, "content.xml tidak ada")
+            raise file_error("file.corrupt", self.path, "content.xml tidak ada",
+                             en="content.xml is missing")
         self.format = "ods"
 
     def part(self, name: str, *, xml: bool = True) -> Iterator[bytes]:
         """Inflate one part, size-checked; XML parts only flow once their prolog is clean."""
         info = self.zip.NameToInfo.get(name) or self._names_lower.get(name.lower())
         if info is None:
-            raise file_error("file.corrupt", self.path, f"bagian {name or '?'} tidak ada")
+            raise file_error("file.corrupt", self.path, f"bagian {name or '?'} tidak ada",
+                             en=f"part {name or '?'} is missing")
         chunks = self._inflate(info)
         return _checked_prolog(chunks, name, self.path) if xml else chunks
 
@@ -412,11 +442,13 @@ def _entry_start(data: bytes, info: zipfile.ZipInfo, path) -> int:
         raise file_error("file.encrypted", path)
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise file_error("file.corrupt", path,
-                         f"metode kompresi {info.compress_type} tidak didukung")
+                         f"metode kompresi {info.compress_type} tidak didukung",
+                         en=f"compression method {info.compress_type} is not supported")
     offset = info.header_offset
     local = data[offset:offset + 30] if offset >= 0 else b""
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        raise file_error("file.corrupt", path, f"header {info.filename} rusak")
+        raise file_error("file.corrupt", path, f"header {info.filename} rusak",
+                         en=f"the header of {info.filename} is damaged")
     return offset + 30 + sum(struct.unpack_from("<HH", local, 26))
 
 
@@ -433,13 +465,16 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, path, chunk: int = 1 << 16
             if not piece:
                 piece = data[pos:pos + min(chunk, left)]
                 if not piece:
-                    raise file_error("file.corrupt", path, f"{info.filename} terpotong")
+                    raise file_error("file.corrupt", path, f"{info.filename} terpotong",
+                         en=f"{info.filename} is cut short")
                 pos, left = pos + len(piece), left - len(piece)
             out = inflater.decompress(piece, chunk) if inflater else piece
             produced += len(out)
             if produced > info.file_size:
                 raise file_error("file.zip_bomb", path, f"{info.filename} melebihi ukuran yang "
-                                 f"dinyatakan ({info.file_size} byte)")
+                                 f"dinyatakan ({info.file_size} byte)",
+                                 en=f"{info.filename} exceeds its stated size "
+                                    f"({info.file_size} bytes)")
             crc = _crc32(out, crc)
             yield out
             if inflater and inflater.eof:
@@ -447,7 +482,8 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, path, chunk: int = 1 << 16
     except zlib.error as e:
         raise file_error("file.corrupt", path, f"{info.filename}: {e}") from None
     if produced != info.file_size or crc != info.CRC:
-        raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)")
+        raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)",
+                         en=f"{info.filename} is incomplete (CRC/size)")
 
 
 def _inflate_whole(data: bytes, info: zipfile.ZipInfo, path) -> bytes:
@@ -456,7 +492,8 @@ def _inflate_whole(data: bytes, info: zipfile.ZipInfo, path) -> bytes:
     start = _entry_start(data, info, path)
     packed = data[start:start + info.compress_size]
     if len(packed) < info.compress_size:
-        raise file_error("file.corrupt", path, f"{info.filename} terpotong")
+        raise file_error("file.corrupt", path, f"{info.filename} terpotong",
+                         en=f"{info.filename} is cut short")
     if info.compress_type != zipfile.ZIP_DEFLATED:
         out = packed
     elif (out := _fast_inflate(packed, info.file_size)) is None:
@@ -467,11 +504,15 @@ def _inflate_whole(data: bytes, info: zipfile.ZipInfo, path) -> bytes:
             raise file_error("file.corrupt", path, f"{info.filename}: {e}") from None
         if len(out) > info.file_size:
             raise file_error("file.zip_bomb", path, f"{info.filename} melebihi ukuran yang "
-                             f"dinyatakan ({info.file_size} byte)")
+                             f"dinyatakan ({info.file_size} byte)",
+                             en=f"{info.filename} exceeds its stated size "
+                                f"({info.file_size} bytes)")
         if not inflater.eof:
-            raise file_error("file.corrupt", path, f"{info.filename} terpotong")
+            raise file_error("file.corrupt", path, f"{info.filename} terpotong",
+                         en=f"{info.filename} is cut short")
     if len(out) != info.file_size or _crc32(out) != info.CRC:
-        raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)")
+        raise file_error("file.corrupt", path, f"{info.filename} tidak utuh (CRC/ukuran)",
+                         en=f"{info.filename} is incomplete (CRC/size)")
     return out
 
 
@@ -540,7 +581,9 @@ def _cfb_names(fp, path) -> set[str]:
     with mmap.mmap(fp.fileno(), 0, access=mmap.ACCESS_READ) as data:
         shift = struct.unpack_from("<H", data, 30)[0] if len(data) >= 1024 else 0
         if shift not in (9, 12) or (struct.unpack_from("<I", data, 48)[0] + 1 << shift) >= len(data):
-            raise file_error("file.corrupt", path, "header OLE/CFB rusak atau berkas terpotong")
+            raise file_error("file.corrupt", path,
+                             "header OLE/CFB rusak atau berkas terpotong",
+                             en="damaged OLE/CFB header or the file is cut short")
         found = set()
         for name in _CFB_NAMES:
             raw, pos = name.encode("utf-16-le"), 0

@@ -154,7 +154,9 @@ def _calamine(call, path, what: str) -> Any:
 def _calamine_failure(text: str, path, what: str) -> UnreadableFileError:
     if re.search("password|encrypt", text, re.I):
         return file_error("file.encrypted", path)
-    return file_error("file.corrupt", path, f"{what}: {text[:200]}")
+    what_en = "workbook" if what == "buku" else re.sub(r"^lembar ", "sheet ", what)
+    return file_error("file.corrupt", path, f"{what}: {text[:200]}",
+                      en=f"{what_en}: {text[:200]}")
 
 
 # calamine's .xls reader trusts sizes in the file (a DIMENSIONS record claiming 3e9 rows makes
@@ -199,7 +201,8 @@ def _read_xls(path: Path, lim: Limits) -> list[tuple[str, str, list, bool]]:
                                str(lim.max_cols)], capture_output=True, timeout=300)
         ok, result = _ValuesOnly(io.BytesIO(proc.stdout)).load()
     except (subprocess.TimeoutExpired, pickle.UnpicklingError, EOFError, ValueError):
-        raise file_error("file.corrupt", path, "pembaca .xls berhenti di tengah jalan") from None
+        raise file_error("file.corrupt", path, "pembaca .xls berhenti di tengah jalan",
+                         en="the .xls reader stopped halfway") from None
     if not ok:
         raise _calamine_failure(result, path, "buku")
     return result

@@ -421,6 +421,53 @@ def test_docx_and_plain_zip_are_not_workbooks(tmp_path):
     assert refused(plain).code == "file.not_workbook"
 
 
+#: Indonesian words the English detail of a refused file must not carry
+INDONESIAN = ("berkas", "tidak", "dokumen", "arsip", "gambar", "bagian", "batas", "lembar",
+              "buku", "halaman", "terpotong", "rusak", "entri", "ini sebuah")
+
+
+def _english(err: UnreadableFileError) -> str:
+    message, hint = err.text("en")
+    problem = problems.Problem(err.code, err.params)
+    assert problem.message("en") == message
+    return f"{message} {hint or ''}".lower()
+
+
+@pytest.mark.parametrize("content, kind", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a pdf file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a png image"),
+    (b"NIP;Nama\n198703152010121001;Budi\n", "a text/csv file"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "an html page"),
+    (b"\x00\x01\x02binary", "an unknown format"),
+])
+def test_what_a_refused_file_is_reads_in_english(tmp_path, content, kind):
+    path = tmp_path / "skp.xlsx"
+    path.write_bytes(content)
+    text = _english(refused(path))
+    assert kind in text
+    assert not [w for w in INDONESIAN if w in text], text
+
+
+def test_every_detail_of_a_damaged_zip_reads_in_english(skp, tmp_path):
+    folder = tmp_path / "f1.xlsx"
+    folder.mkdir()
+    plain = tmp_path / "f2.xlsx"
+    with zipfile.ZipFile(plain, "w") as z:
+        z.writestr("foto.txt", "bukan excel")
+    data = skp.read_bytes()
+    half = tmp_path / "f3.xlsx"
+    half.write_bytes(data[: len(data) // 2])
+    cases = [folder, plain, half,
+             rewrite_zip(skp, tmp_path / "f4.xlsx", drop=("xl/workbook.xml",)),
+             rewrite_zip(skp, tmp_path / "f5.xlsx",
+                         {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row r='1'>"})]
+    for path in cases:
+        err = refused(path)
+        text = _english(err)
+        assert err.params["detail_en"], path
+        assert not [w for w in INDONESIAN if w in text], (path.name, text)
+
+
 def test_truncated_zip_is_corrupt(skp, inflater, tmp_path):
     data = skp.read_bytes()
     half = tmp_path / "setengah.xlsx"
