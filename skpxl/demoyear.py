@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .demo import (DEFAULT_DIR, ORG_PREDIKAT, SUMMARY_FILE, DemoResult, Echo, Progress,
+from .demo import (ORG_PREDIKAT, SUMMARY_FILE, DemoResult, Echo, Progress,
                    _fill_task, _merge_unit_task, _start, plan_returns, prepare_data,
                    prepare_directory)
 from .demotext import say
@@ -37,6 +37,8 @@ from .naming import slug
 from .textfmt import count
 
 YEAR = "2025"
+#: the year demo's own default folder, so it never meets a quarter demo's
+DEFAULT_DIR = f"skpxl-demo-{YEAR}"
 QUARTERS = tuple(f"{YEAR}-Q{n}" for n in range(1, 5))
 ANNUAL_DIR, YEAR_REPORTS_DIR, AK_DIR = "5-tahunan", "6-rekap-tahunan", "7-angka-kredit"
 YEAR_PARTS = ("0-data",) + QUARTERS + (ANNUAL_DIR, YEAR_REPORTS_DIR, AK_DIR, SUMMARY_FILE)

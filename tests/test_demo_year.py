@@ -175,3 +175,15 @@ def test_the_next_steps_printed_are_commands_that_run(year_demo, tmp_path, monke
     assert (tmp_path / "rekap-2025.xlsx").is_file()
     assert len(list((tmp_path / "tahunan").rglob("*_2025.xlsx"))) == result.employees
     assert list((tmp_path / "angka-kredit").rglob("*.xlsx"))
+
+
+def test_the_year_demo_has_its_own_default_folder(tmp_path, monkeypatch):
+    """`skpxl demo` then `skpxl demo --year` need no --force: the year goes to its own folder."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["demo", "--units", "1", "-j", "1", "--format", "json"])
+    year = runner.invoke(cli, ["demo", "--year", "--units", "1", "-j", "1", "--format", "json"])
+    assert first.exit_code == 0 and year.exit_code == 0, year.output
+    assert json.loads(year.stdout)["directory"] == "skpxl-demo-2025"
+    assert (tmp_path / "skpxl-demo" / "1-skp").is_dir()
+    assert (tmp_path / "skpxl-demo-2025" / "2025-Q4" / "4-rekap").is_dir()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..demo import DEFAULT_DIR, run_demo
-from ..demoyear import run_year
+from ..demoyear import DEFAULT_DIR as YEAR_DIR, run_year
 from ..errors import SkpxlError
 from .common import echo_json, format_choice, jobs_option, lang_option
 from .i18n import argument, command, current_lang, option
@@ -55,18 +55,19 @@ class _StageBars:
     and the next command to run. Running it again into the same DIR is refused unless
     --force (exit code 2). Exit code 0 when every step ran, 3 when a step failed.
 
-    With --year the demo runs the year 2025 instead: four quarters (each generated, sent
-    back and reported per unit), the annual evaluation workbooks with the quarters shown
-    to the assessors, the year recap per unit and for the province, and the angka kredit
-    papers of every jabatan fungsional employee (7-angka-kredit/).
+    With --year the demo runs the year 2025 instead, in DIR (default ./skpxl-demo-2025):
+    four quarters (each generated, sent back and reported per unit), the annual
+    evaluation workbooks with the quarters shown to the assessors, the year recap per unit
+    and for the province, and the angka kredit papers of every jabatan fungsional
+    employee (7-angka-kredit/).
 
     \b
     Example:
       skpxl demo
       skpxl demo /tmp/coba --units 3 --jobs 2
-      skpxl demo skpxl-demo-tahun --year
+      skpxl demo --year
     """)
-@argument("directory", metavar="[FOLDER]", metavar_en="[DIR]", default=DEFAULT_DIR,
+@argument("directory", metavar="[FOLDER]", metavar_en="[DIR]", required=False,
           type=click.Path(path_type=Path))
 @option("--force", is_flag=True,
         help="FOLDER berisi demo sebelumnya: hapus file demo itu lalu jalankan lagi (folder "
@@ -98,16 +99,16 @@ def demo_cmd(directory, force, units, year, jobs, fmt, lang):
     --force (kode keluar 2). Kode keluar 0 bila semua langkah berjalan, 3 bila ada langkah
     yang gagal.
 
-    Dengan --year demo menjalankan tahun 2025: empat triwulan (masing-masing dibuat,
-    dikirim kembali dan direkap per unit), file evaluasi tahunan dengan keempat triwulan
-    terlihat oleh penilai, rekap tahunan per unit dan provinsi, serta berkas angka kredit
-    setiap pejabat fungsional (7-angka-kredit/).
+    Dengan --year demo menjalankan tahun 2025, di FOLDER (bawaan: ./skpxl-demo-2025):
+    empat triwulan (masing-masing dibuat, dikirim kembali dan direkap per unit), file
+    evaluasi tahunan dengan keempat triwulan terlihat oleh penilai, rekap tahunan per unit
+    dan provinsi, serta berkas angka kredit setiap pejabat fungsional (7-angka-kredit/).
 
     \b
     Contoh:
       skpxl demo
       skpxl demo /tmp/coba --units 3 --jobs 2
-      skpxl demo skpxl-demo-tahun --year
+      skpxl demo --year
     """
     bars = _StageBars(fmt == "table")
 
@@ -117,6 +118,7 @@ def demo_cmd(directory, force, units, year, jobs, fmt, lang):
 
     try:
         run = run_year if year else run_demo
+        directory = directory or Path(YEAR_DIR if year else DEFAULT_DIR)
         result = run(directory, force=force, jobs=jobs, units=units,
                           progress=bars if fmt == "table" else None,
                           echo=echo if fmt == "table" else None, lang=lang)
