@@ -197,15 +197,16 @@ def write_signing_sheet(book: ReportBook, title: str, paper: Paper, s, *,
         ws.cell(row=row, column=6, value=count)   # the chart's number (column F, hidden)
     _table_row(ws, rows.take(), ("Jumlah", textfmt.number(s.valid),
                                  "100%" if s.valid else "-"), font=BOLD)
-    chart = bar_chart(None, Reference(ws, min_col=6, min_row=head, max_row=head + 5),
-                      Reference(ws, min_col=1, min_row=head + 1, max_row=head + 5),
-                      height=CHART_ROWS * ROW_HEIGHT / 28.35, width=16.5, values=True,
-                      label_size=10)
-    chart.visible_cells_only = False     # its numbers are in the hidden column F
-    rows.gap()
-    ws.add_chart(chart, f"A{rows.next}")
-    for _ in range(CHART_ROWS):
-        rows.take()
+    if s.valid:   # no valid SKP (a year without annual evaluations): no chart of zeros
+        chart = bar_chart(None, Reference(ws, min_col=6, min_row=head, max_row=head + 5),
+                          Reference(ws, min_col=1, min_row=head + 1, max_row=head + 5),
+                          height=CHART_ROWS * ROW_HEIGHT / 28.35, width=16.5, values=True,
+                          label_size=10)
+        chart.visible_cells_only = False     # its numbers are in the hidden column F
+        rows.gap()
+        ws.add_chart(chart, f"A{rows.next}")
+        for _ in range(CHART_ROWS):
+            rows.take()
     rows.gap()
     verdict_row = rows.take()
     put(ws, verdict_row, 1, "C. Kurva distribusi predikat (SE MenPANRB No. 3 Tahun 2023)",

@@ -257,6 +257,14 @@ def test_without_annual_evaluations_the_year_curve_is_not_checked(year, tmp_path
     sheet = openpyxl.load_workbook(out)["Ringkasan Tahunan"]
     text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
     assert "belum ada evaluasi tahunan" in text and "TAHUN 2025" in text
+    assert not sheet._charts, "no chart of five zeros on the signing sheet"
+
+
+def test_a_signing_sheet_with_predikat_has_its_chart(year):
+    """The chart stays where there are predikat to show (openpyxl reads charts back, so
+    the test above can see one)."""
+    quarter = openpyxl.load_workbook(year["reports"][(UNIT_A, 1)])
+    assert len(quarter.worksheets[0]._charts) == 1
 
 
 # --- bad input -----------------------------------------------------------------------------
