@@ -363,16 +363,72 @@ def _chunks(items: list, jobs: int) -> list[list]:
 
 
 def _merge_unit_task(task: tuple) -> dict:
-    """Worker: merge one unit's returned folder into its report."""
-    folder, unit, period, roster, profile, output = task
+    """Worker: merge one unit's sources (its returned folder; for a year, its quarterly
+    reports and annual evaluations) into its report."""
+    sources, unit, period, roster, profile, output = task
     try:
         from .merge import merge
-        result = merge([folder], period=period, roster=roster, org_predikat=ORG_PREDIKAT,
-                       output=output, level="unit", unit=unit, jobs=1, profile=profile)
-        return {"unit": unit, "output": output, "summary": result.to_dict(), "error": None}
+        merge(sources, period=period, roster=roster, org_predikat=ORG_PREDIKAT,
+              output=output, level="unit", unit=unit, jobs=1, profile=profile)
+        return {"unit": unit, "output": output, "error": None}
     except Exception as exc:  # noqa: BLE001 - the other units still get their report
-        return {"unit": unit, "output": output, "summary": None,
+        return {"unit": unit, "output": output,
                 "error": f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"}
+
+
+def merge_units(units: list[str], sources: Callable[[str], list[str]], *, period: str,
+                roster, profile, outdir: Path, suffix: str = "", jobs=0,
+                start=None) -> tuple[list[str], list[dict]]:
+    """One report per unit, ``outdir/<unit-slug><suffix>.xlsx``, from ``sources(unit)``, in
+    parallel: ``(reports written, [{unit, error}] of the units that failed)``."""
+    from .executor import map_ordered
+    outdir.mkdir(parents=True, exist_ok=True)
+    tasks = [(sources(unit), unit, period, str(roster), profile,
+              str(outdir / f"{slug(unit, fallback='unit')}{suffix}.xlsx")) for unit in units]
+    reports, failures = [], []
+    for outcome in map_ordered(_merge_unit_task, tasks, jobs, _start(start, len(tasks))):
+        if outcome["error"]:
+            failures.append({"unit": outcome["unit"], "error": outcome["error"]})
+        else:
+            reports.append(outcome["output"])
+    return reports, failures
+
+
+@dataclass
+class Returns:
+    """What the simulated staff sent back (:func:`simulate_returns`)."""
+
+    absent: list = field(default_factory=list)     # generated records never sent back
+    mistakes: dict[str, str] = field(default_factory=dict)   # returned file -> mistake
+    returned: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)   # (file, error)
+
+
+def simulate_returns(written: list, outdir: Path, seed: str, *, jobs=0, start=None,
+                     planned: bool = True) -> Returns:
+    """Fill in the ``written`` workbooks as their owners would and put them in
+    ``outdir/<unit-slug>/``. ``planned``: some are never sent and some come back with a
+    typical mistake (:func:`plan_returns`); else every one comes back filled in."""
+    from .executor import map_ordered
+    missing, mistakes = plan_returns([f.path for f in written], seed) if planned else (set(), {})
+    out = Returns()
+    tasks = []
+    for record in written:
+        unit_dir = outdir / slug(record.unit, fallback="unit")
+        unit_dir.mkdir(parents=True, exist_ok=True)
+        if record.path in missing:
+            out.absent.append(record)
+            continue
+        target = str(unit_dir / Path(record.path).name)
+        if record.path in mistakes:
+            out.mistakes[target] = mistakes[record.path]
+        tasks.append((record.path, target, f"{seed}:{record.nip}", mistakes.get(record.path)))
+    for target, error in map_ordered(_fill_task, tasks, jobs, _start(start, len(tasks))):
+        if error:
+            out.failed.append((target, error))
+        else:
+            out.returned += 1
+    return out
 
 
 def _merge_available() -> str | None:
@@ -456,27 +512,14 @@ def _generate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
 
 
 def _returns_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
-    from .executor import map_ordered
-    missing, mistakes = plan_returns([f.path for f in result.written], seed)
     returned_dir = root / "2-kembali"
-    tasks = []
-    for record in result.written:
-        unit_dir = returned_dir / slug(record.unit, fallback="unit")
-        unit_dir.mkdir(parents=True, exist_ok=True)
-        if record.path in missing:
-            result.not_returned.append({"nip": record.nip, "nama": record.nama,
-                                        "unit": record.unit})
-            continue
-        target = str(unit_dir / Path(record.path).name)
-        if record.path in mistakes:
-            result.mistakes[target] = mistakes[record.path]
-        tasks.append((record.path, target, f"{seed}:{record.nip}", mistakes.get(record.path)))
-    for target, error in map_ordered(_fill_task, tasks, jobs,
-                                   _start(bar("bar_returns"), len(tasks))):
-        if error:
-            result.note("fill_failed", target=target, error=error)
-        else:
-            result.returned += 1
+    returns = simulate_returns(result.written, returned_dir, seed, jobs=jobs,
+                               start=bar("bar_returns"))
+    result.not_returned = [{"nip": r.nip, "nama": r.nama, "unit": r.unit}
+                           for r in returns.absent]
+    result.mistakes, result.returned = returns.mistakes, returns.returned
+    for target, error in returns.failed:
+        result.note("fill_failed", target=target, error=error)
     return say("returned", result.lang, n=count(result.returned, "file", lang=result.lang),
                missing=count(len(result.not_returned), "pegawai" if result.lang != "en"
                              else "employee", lang=result.lang), dir=_show(returned_dir))
@@ -528,19 +571,12 @@ def _merge_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) 
 
 def _merge_all(result: DemoResult, root: Path, roster: Path, jobs: int, bar) -> None:
     from .merge import merge
-    from .executor import map_ordered
     rekap = root / "4-rekap"
-    rekap.mkdir(parents=True, exist_ok=True)
     profile = result.profile
-    tasks = [(str(root / "2-kembali" / slug(unit, fallback="unit")), unit, result.period,
-              str(roster), profile, str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
-             for unit in result.units]
-    for outcome in map_ordered(_merge_unit_task, tasks, jobs,
-                             _start(bar("bar_units"), len(tasks))):
-        if outcome["error"]:
-            result.unit_failures.append({"unit": outcome["unit"], "error": outcome["error"]})
-        else:
-            result.unit_reports.append(outcome["output"])
+    result.unit_reports, result.unit_failures = merge_units(
+        result.units, lambda unit: [str(root / "2-kembali" / slug(unit, fallback="unit"))],
+        period=result.period, roster=roster, profile=profile, outdir=rekap, jobs=jobs,
+        start=bar("bar_units"))
     if not result.unit_reports:
         return
     output = rekap / PROVINCE_REPORT

@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .demo import (ORG_PREDIKAT, SUMMARY_FILE, DemoResult, Echo, Progress,
-                   _fill_task, _merge_unit_task, _start, plan_returns, prepare_data,
-                   prepare_directory)
+from .demo import (ORG_PREDIKAT, SUMMARY_FILE, Echo, Progress, merge_units, prepare_data,
+                   prepare_directory, simulate_returns)
 from .demotext import say
 from .demotext import show as _show
 from .errors import UsageError
@@ -161,7 +160,7 @@ def run_year(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed:
         label = say(key, lang, **figures)
         return (lambda total: progress(label, total)) if progress else None
 
-    for index, period in enumerate(QUARTERS):
+    for period in QUARTERS:
         started = time.perf_counter()
         run = _quarter(result, root, roster, plans, period, jobs, f"{seed}:{period}", bar)
         result.quarters.append(run)
@@ -185,7 +184,6 @@ def _quarter(result: YearResult, root: Path, roster, plans, period: str, jobs, s
              bar) -> QuarterRun:
     """Generate, simulate the returns of and report one quarter (no marked copies: the
     quarter demo shows those)."""
-    from .executor import map_ordered
     from .generate import generate
     run = QuarterRun(period)
     folder = root / period
@@ -198,37 +196,19 @@ def _quarter(result: YearResult, root: Path, roster, plans, period: str, jobs, s
     run.generated = len(written)
     if generated.count("failed"):
         result.failures.append(f"{period}: generate {generated.count('failed')}")
-    missing, mistakes = plan_returns([f.path for f in written], seed)
-    tasks = []
-    for record in written:
-        if record.path in missing:
-            run.not_returned += 1
-            run.absent.append(record.nip)
-            continue
-        if record.path in mistakes:
-            run.wrong.append(record.nip)
-        unit_dir = folder / "2-kembali" / slug(record.unit, fallback="unit")
-        unit_dir.mkdir(parents=True, exist_ok=True)
-        tasks.append((record.path, str(unit_dir / Path(record.path).name),
-                      f"{seed}:{record.nip}", mistakes.get(record.path)))
-    run.mistakes = sum(1 for t in tasks if t[3])
-    for target, error in map_ordered(_fill_task, tasks, jobs,
-                                     _start(bar("year_bar_returns", period=period), len(tasks))):
-        if error:
-            result.note("fill_failed", target=target, error=error)
-        else:
-            run.returned += 1
-    rekap = folder / "4-rekap"
-    rekap.mkdir(parents=True, exist_ok=True)
-    merges = [(str(folder / "2-kembali" / slug(unit, fallback="unit")), unit, period,
-               str(roster), result.profile, str(rekap / f"{slug(unit, fallback='unit')}.xlsx"))
-              for unit in result.units]
-    for outcome in map_ordered(_merge_unit_task, merges, jobs,
-                               _start(bar("year_bar_units", period=period), len(merges))):
-        if outcome["error"]:
-            run.unit_failures.append({"unit": outcome["unit"], "error": outcome["error"]})
-        else:
-            run.unit_reports.append(outcome["output"])
+    returns = simulate_returns(written, folder / "2-kembali", seed, jobs=jobs,
+                               start=bar("year_bar_returns", period=period))
+    run.absent = [r.nip for r in returns.absent]
+    run.not_returned, run.returned = len(returns.absent), returns.returned
+    wrong = {Path(target).name for target in returns.mistakes}
+    run.wrong = [r.nip for r in written if Path(r.path).name in wrong]
+    run.mistakes = len(returns.mistakes)
+    for target, error in returns.failed:
+        result.note("fill_failed", target=target, error=error)
+    run.unit_reports, run.unit_failures = merge_units(
+        result.units, lambda unit: [str(folder / "2-kembali" / slug(unit, fallback="unit"))],
+        period=period, roster=roster, profile=result.profile, outdir=folder / "4-rekap",
+        jobs=jobs, start=bar("year_bar_units", period=period))
     return run
 
 
@@ -236,7 +216,6 @@ def _annual_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar)
     """The annual evaluation workbooks, generated with the four quarters' unit reports in
     view (``generate --period 2025 --previous ...``), then filled by the simulated
     assessors, whose ratings follow the quarters (skpxl never decides them)."""
-    from .executor import map_ordered
     from .generate import generate
     folder = root / ANNUAL_DIR
     reports = [p for q in result.quarters for p in q.unit_reports]
@@ -250,18 +229,11 @@ def _annual_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar)
         return result.failures[-1]
     written = [f for f in generated.files if f.status == "written"]
     result.annual_generated = len(written)
-    tasks = []
-    for record in written:
-        unit_dir = folder / "2-kembali" / slug(record.unit, fallback="unit")
-        unit_dir.mkdir(parents=True, exist_ok=True)
-        tasks.append((record.path, str(unit_dir / Path(record.path).name),
-                      f"{seed}:{YEAR}:{record.nip}", None))
-    for target, error in map_ordered(_fill_task, tasks, jobs,
-                                     _start(bar("year_bar_annual_fill"), len(tasks))):
-        if error:
-            result.note("fill_failed", target=target, error=error)
-        else:
-            result.annual_filled += 1
+    returns = simulate_returns(written, folder / "2-kembali", f"{seed}:{YEAR}", jobs=jobs,
+                               start=bar("year_bar_annual_fill"), planned=False)
+    result.annual_filled = returns.returned
+    for target, error in returns.failed:
+        result.note("fill_failed", target=target, error=error)
     return say("year_annual", result.lang, n=result.annual_generated,
                filled=result.annual_filled, dir=_show(folder))
 
@@ -280,36 +252,17 @@ def _year_sources(result: YearResult, root: Path, unit: str | None) -> list[str]
     return paths
 
 
-def _year_unit_task(task: tuple) -> dict:
-    """Worker: one unit's year recap."""
-    sources, unit, roster, profile, output = task
-    try:
-        from .merge import merge
-        outcome = merge(sources, period=YEAR, roster=roster, org_predikat=ORG_PREDIKAT,
-                        output=output, level="unit", unit=unit, jobs=1, profile=profile)
-        return {"unit": unit, "output": output, "ok": outcome.ok, "error": None}
-    except Exception as exc:  # noqa: BLE001 - the other units still get their recap
-        return {"unit": unit, "output": output, "ok": False,
-                "error": f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"}
-
-
 def _year_recap_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar) -> str:
     """The year recap of every unit, then of the province, from the quarterly unit reports
     and the annual evaluations (``skpxl merge --period 2025``)."""
-    from .executor import map_ordered
     from .merge import merge
     outdir = root / YEAR_REPORTS_DIR
-    outdir.mkdir(parents=True, exist_ok=True)
-    tasks = [(_year_sources(result, root, unit), unit, str(roster), result.profile,
-              str(outdir / f"{slug(unit, fallback='unit')}-{YEAR}.xlsx"))
-             for unit in result.units]
-    for outcome in map_ordered(_year_unit_task, tasks, jobs,
-                               _start(bar("year_bar_recap"), len(tasks))):
-        if outcome["error"]:
-            result.failures.append(say("year_failed", result.lang, step=outcome["unit"],
-                                       error=outcome["error"]))
-        else:
-            result.year_reports.append(outcome["output"])
+    result.year_reports, failures = merge_units(
+        result.units, lambda unit: _year_sources(result, root, unit), period=YEAR,
+        roster=roster, profile=result.profile, outdir=outdir, suffix=f"-{YEAR}", jobs=jobs,
+        start=bar("year_bar_recap"))
+    result.failures += [say("year_failed", result.lang, step=f["unit"], error=f["error"])
+                        for f in failures]
     output = outdir / PROVINCE_YEAR_REPORT
     try:
         province = merge(_year_sources(result, root, None), period=YEAR, roster=roster,
