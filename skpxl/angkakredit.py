@@ -84,18 +84,6 @@ class AkResult:
                 "skipped": self.skipped}
 
 
-def _load_roster(roster):
-    if roster is None:
-        return None
-    from .roster import Roster, read_roster_once
-    if isinstance(roster, Roster):
-        return roster
-    if not Path(roster).is_file():
-        raise UsageError(f"Roster '{roster}' tidak ditemukan.",
-                         en=f"Roster '{roster}' was not found.")
-    return read_roster_once(str(roster))
-
-
 def _awal_checks(inputs: Inputs, table: dict[str, Awal], path: str) -> list[Problem]:
     """Rows of the AK awal table naming someone the reports do not have as a JF."""
     out = []
@@ -157,7 +145,8 @@ def angka_kredit(paths, *, output, period: str | None = None, roster=None, profi
                          en=f"{output} is a file; -o must be a folder for the angka kredit "
                             f"papers.")
     asked = parse_period(period) if period else None
-    roster_obj = _load_roster(roster)
+    from .roster import load_roster
+    roster_obj = load_roster(roster)
     profile_obj = profile if isinstance(profile, Profile) else load_profile(profile)
     inputs = read_inputs(paths, period=asked, roster=roster_obj, lang=lang,
                          work=executor or jobs, progress=progress)

@@ -158,7 +158,8 @@ class _YearRun:
 def _merge_year(paths, per: Period, run: _YearRun, *, output: Path, export, force: bool):
     """The year recap (:mod:`skpxl.yearrecap`) written to ``output``."""
     from .yearbook import YEAR_TABLES, roster_name, year_book
-    from .yearrecap import build, load_roster, parse_rosters, read_year
+    from .roster import load_roster
+    from .yearrecap import build, parse_rosters, read_year
     if export:
         check_export(YEAR_TABLES, Path(export), force=force)
     rosters = {k: load_roster(v) for k, v in parse_rosters(run.roster, per).items()}
@@ -186,17 +187,11 @@ def _merge_year(paths, per: Period, run: _YearRun, *, output: Path, export, forc
 
 def _load_roster(roster):
     """(Roster object or None, what workers get: the path, or the NIP index)."""
-    if roster is None:
-        return None, None
-    from .roster import Roster, read_roster_once
-    if isinstance(roster, Roster):
-        return roster, roster.by_nip()
-    path = Path(roster)
-    if not path.is_file():
-        raise UsageError(f"Roster '{roster}' tidak ditemukan.",
-                         en=f"Roster '{roster}' was not found.")
+    from .roster import Roster, load_roster
+    if roster is None or isinstance(roster, Roster):
+        return roster, roster.by_nip() if roster else None
     # read once here; workers forked from here find it (roster.read_roster_once)
-    return read_roster_once(str(path)), str(path)
+    return load_roster(roster), str(roster)
 
 
 def _merge_unit(paths, per: Period, unit, run: _Run):

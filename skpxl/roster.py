@@ -591,6 +591,18 @@ def read_roster(path: str | Path) -> Roster:
 _ROSTERS: dict[tuple, Roster] = {}
 
 
+def load_roster(value) -> Roster | None:
+    """A roster from its path (read once per process, :func:`read_roster_once`), or the
+    :class:`Roster` given; None stays None. A path that is not a file is a usage error."""
+    if value is None or isinstance(value, Roster):
+        return value
+    if not Path(value).is_file():
+        from .errors import UsageError
+        raise UsageError(f"Roster '{value}' tidak ditemukan.",
+                         en=f"Roster '{value}' was not found.")
+    return read_roster_once(str(value))
+
+
 def read_roster_once(path) -> Roster:
     """:func:`read_roster`, kept per process by path, size and modification time: merging
     unit after unit, or validating in pool workers, reads a 10,000-row roster once (pool

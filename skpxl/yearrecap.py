@@ -237,18 +237,6 @@ def parse_rosters(items, year: Period) -> dict[str, object]:
     return out
 
 
-def load_roster(value):
-    """A roster from its path (read once per process), or the Roster given."""
-    from .roster import Roster, read_roster_once
-    if isinstance(value, Roster):
-        return value
-    path = Path(value)
-    if not path.is_file():
-        raise UsageError(f"Roster '{value}' tidak ditemukan.",
-                         en=f"Roster '{value}' was not found.")
-    return read_roster_once(str(path))
-
-
 def _roster_checks(rosters: dict, rows: list[Row], problems: list[Problem]) -> dict:
     """The rosters that hold most NIPs that returned an SKP in their period; the others
     are problems (a roster of another year) and dropped."""
