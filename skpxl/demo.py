@@ -38,7 +38,7 @@ from .errors import UsageError
 from .naming import slug
 from .periods import parse_period
 from .textfmt import count
-from .demotext import render_summary, say
+from .demotext import counted, render_summary, say
 from .demotext import show as _show
 from .problems import Problem
 
@@ -521,8 +521,7 @@ def _returns_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar
     for target, error in returns.failed:
         result.note("fill_failed", target=target, error=error)
     return say("returned", result.lang, n=count(result.returned, "file", lang=result.lang),
-               missing=count(len(result.not_returned), "pegawai" if result.lang != "en"
-                             else "employee", lang=result.lang), dir=_show(returned_dir))
+               missing=counted(len(result.not_returned), "pegawai", "employee", result.lang), dir=_show(returned_dir))
 
 
 def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
@@ -552,8 +551,7 @@ def _validate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, ba
                        [f.path for f in report.files])
     return say("validated", result.lang, valid=result.validation["valid"],
                invalid=result.validation["invalid"],
-               marked=count(len(result.annotated), "salinan" if result.lang != "en" else "copy",
-                            "copies", lang=result.lang), dir=_show(annotate_dir))
+               marked=counted(len(result.annotated), "salinan", "copy", result.lang, "copies"), dir=_show(annotate_dir))
 
 
 def _merge_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:
@@ -563,8 +561,7 @@ def _merge_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) 
         return say("merge_skipped", result.lang, reason=reason)
     _merge_all(result, root, roster, jobs, bar)
     return say("merged", result.lang,
-               n=count(len(result.unit_reports), "rekap unit" if result.lang != "en"
-                       else "unit report", lang=result.lang),
+               n=counted(len(result.unit_reports), "rekap unit", "unit report", result.lang),
                province=say("merged_province", result.lang) if result.province_report else "",
                dir=_show(root / "4-rekap"))
 

@@ -159,6 +159,13 @@ SUMMARY = {
 }
 
 
+def counted(value: int, id_word: str, en_word: str, lang: str = "id",
+            en_plural: str | None = None) -> str:
+    """``3 rekap unit`` / ``3 unit reports``: the Indonesian or the English noun, counted."""
+    return count(value, en_word, en_plural, lang="en") if lang == "en" else \
+        count(value, id_word)
+
+
 def render_summary(r, lang: str = "id") -> str:
     """The guided summary of a ``DemoResult`` in ``lang``."""
     en = lang == "en"
@@ -167,7 +174,7 @@ def render_summary(r, lang: str = "id") -> str:
         return SUMMARY[key][en].format(**figures)
 
     def n(value: int, id_word: str, en_word: str) -> str:
-        return count(value, en_word, lang="en") if en else f"{value} {id_word}"
+        return counted(value, id_word, en_word, lang)
 
     root = Path(r.directory)
     per = parse_period(r.period)
@@ -286,7 +293,7 @@ def render_year_summary(r, lang: str = "id") -> str:
         return SUMMARY[key][en].format(**figures)
 
     def n(value: int, id_word: str, en_word: str) -> str:
-        return count(value, en_word, lang="en") if en else f"{value} {id_word}"
+        return counted(value, id_word, en_word, lang)
 
     def col(folder: str) -> str:
         return f"  {folder + '/':<19}"

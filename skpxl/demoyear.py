@@ -29,11 +29,10 @@ from pathlib import Path
 
 from .demo import (ORG_PREDIKAT, SUMMARY_FILE, Echo, Progress, merge_units, prepare_data,
                    prepare_directory, simulate_returns)
-from .demotext import say
+from .demotext import counted, say
 from .demotext import show as _show
 from .errors import UsageError
 from .naming import slug
-from .textfmt import count
 
 YEAR = "2025"
 #: the year demo's own default folder, so it never meets a quarter demo's
@@ -167,8 +166,7 @@ def run_year(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed:
         result.seconds[period] = round(time.perf_counter() - started, 1)
         tell(say("year_quarter", lang, period=period, n=run.generated, returned=run.returned,
                  missing=run.not_returned, wrong=run.mistakes,
-                 reports=count(len(run.unit_reports), "rekap unit" if lang != "en"
-                               else "unit report", lang=lang),
+                 reports=counted(len(run.unit_reports), "rekap unit", "unit report", lang),
                  dir=_show(root / period)))
     for name, step in (("annual", _annual_step), ("year_recap", _year_recap_step),
                        ("angka_kredit", _ak_step)):
@@ -277,8 +275,8 @@ def _year_recap_step(result: YearResult, root: Path, roster, plans, jobs, seed, 
         result.province_year_report = str(output)
         result.province_year = province.to_dict(result.lang)
     return say("year_recap", result.lang,
-               n=count(len(result.year_reports), "rekap tahunan unit" if result.lang != "en"
-                       else "unit year report", lang=result.lang),
+               n=counted(len(result.year_reports), "rekap tahunan unit", "unit year report",
+                         result.lang),
                province=say("merged_province", result.lang)
                if result.province_year_report else "", dir=_show(outdir))
 
