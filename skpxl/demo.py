@@ -488,13 +488,20 @@ def run_demo(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed:
 
     steps = (("generate", _generate_step), ("simulate", _returns_step),
              ("validate", _validate_step), ("merge", _merge_step))
-    for name, run in steps:
+    run_steps(steps, result, tell, clock, root, roster, plans, jobs, seed, bar)
+    return result
+
+
+def run_steps(steps, result, tell: Echo, clock: float, root: Path, *args) -> None:
+    """Run each ``(name, step)`` in order, ``step(result, root, *args)`` returning its line
+    for ``tell``; their seconds and the total go to ``result.seconds``, the summary to
+    ``root/RINGKASAN.txt``."""
+    for name, step in steps:
         started = time.perf_counter()
-        tell(run(result, root, roster, plans, jobs, seed, bar))
+        tell(step(result, root, *args))
         result.seconds[name] = round(time.perf_counter() - started, 1)
     result.seconds["total"] = round(time.perf_counter() - clock, 1)
     (root / SUMMARY_FILE).write_text(result.summary() + "\n", encoding="utf-8")
-    return result
 
 
 def _generate_step(result: DemoResult, root: Path, roster, plans, jobs, seed, bar) -> str:

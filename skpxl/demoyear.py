@@ -23,12 +23,13 @@ from __future__ import annotations
 import csv
 import random
 import time
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .demo import (ORG_PREDIKAT, SUMMARY_FILE, Echo, Progress, merge_units, prepare_data,
-                   prepare_directory, simulate_returns)
+                   prepare_directory, run_steps, simulate_returns)
 from .demotext import counted, say
 from .demotext import show as _show
 from .errors import UsageError
@@ -159,31 +160,20 @@ def run_year(directory=DEFAULT_DIR, *, force: bool = False, jobs: int = 0, seed:
         label = say(key, lang, **figures)
         return (lambda total: progress(label, total)) if progress else None
 
-    for period in QUARTERS:
-        started = time.perf_counter()
-        run = _quarter(result, root, roster, plans, period, jobs, f"{seed}:{period}", bar)
-        result.quarters.append(run)
-        result.seconds[period] = round(time.perf_counter() - started, 1)
-        tell(say("year_quarter", lang, period=period, n=run.generated, returned=run.returned,
-                 missing=run.not_returned, wrong=run.mistakes,
-                 reports=counted(len(run.unit_reports), "rekap unit", "unit report", lang),
-                 dir=_show(root / period)))
-    for name, step in (("annual", _annual_step), ("year_recap", _year_recap_step),
-                       ("angka_kredit", _ak_step)):
-        started = time.perf_counter()
-        tell(step(result, root, roster, plans, jobs, seed, bar))
-        result.seconds[name] = round(time.perf_counter() - started, 1)
-    result.seconds["total"] = round(time.perf_counter() - clock, 1)
-    (root / SUMMARY_FILE).write_text(result.summary() + "\n", encoding="utf-8")
+    steps = [(period, partial(_quarter_step, period=period)) for period in QUARTERS] + [
+        ("annual", _annual_step), ("year_recap", _year_recap_step), ("angka_kredit", _ak_step)]
+    run_steps(steps, result, tell, clock, root, roster, plans, jobs, seed, bar)
     return result
 
 
-def _quarter(result: YearResult, root: Path, roster, plans, period: str, jobs, seed: str,
-             bar) -> QuarterRun:
+def _quarter_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar, *,
+                  period: str) -> str:
     """Generate, simulate the returns of and report one quarter (no marked copies: the
     quarter demo shows those)."""
     from .generate import generate
+    seed = f"{seed}:{period}"
     run = QuarterRun(period)
+    result.quarters.append(run)
     folder = root / period
     generated = generate(roster, period, folder / "1-skp", plans=plans, jobs=jobs,
                          progress=bar("year_bar_generate", period=period))
@@ -207,7 +197,10 @@ def _quarter(result: YearResult, root: Path, roster, plans, period: str, jobs, s
         result.units, lambda unit: [str(folder / "2-kembali" / slug(unit, fallback="unit"))],
         period=period, roster=roster, profile=result.profile, outdir=folder / "4-rekap",
         jobs=jobs, start=bar("year_bar_units", period=period))
-    return run
+    return say("year_quarter", result.lang, period=period, n=run.generated,
+               returned=run.returned, missing=run.not_returned, wrong=run.mistakes,
+               reports=counted(len(run.unit_reports), "rekap unit", "unit report",
+                               result.lang), dir=_show(folder))
 
 
 def _annual_step(result: YearResult, root: Path, roster, plans, jobs, seed, bar) -> str:
